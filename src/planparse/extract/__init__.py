@@ -1,0 +1,53 @@
+"""Run every extractor over the normalised text and the section tree, in document order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from planparse.extract.blocks import find_blocks, find_conventions
+from planparse.extract.deadlines import find_dates
+from planparse.extract.metadata import extract_metadata
+from planparse.extract.targets import find_targets
+from planparse.extract.tasks import build_tasks
+from planparse.grammar import Grammars
+from planparse.models import Issue, Metadata, Target, Task
+from planparse.segment import Node
+
+
+@dataclass
+class Extracted:
+    metadata: Metadata
+    tasks: list[Task]
+    targets: list[Target]
+    warnings: list[Issue]
+
+
+def _section_at(nodes: list[Node], pos: int) -> str | None:
+    best: Node | None = None
+    for node in nodes:
+        if node.start > pos:
+            break
+        if pos < node.end and (best is None or node.depth >= best.depth):
+            best = node
+    return best.id if best else None
+
+
+def extract_all(text: str, nodes: list[Node], g: Grammars, page_of: Callable[[int], int | None]) -> Extracted:
+    metadata = extract_metadata(text, nodes[0].start if nodes else None, g)
+    ref_year = int(metadata.date[:4]) if metadata.date else (metadata.period[0] if metadata.period else None)
+    blocks = find_blocks(text, g)
+    conventions = find_conventions(text, g)
+    tasks, warnings = build_tasks(text, nodes, blocks, conventions, g, ref_year, page_of)
+    targets, t_warn = find_targets(text, g)
+    targets = [t.model_copy(update={"section_id": _section_at(nodes, t.span.start), "page": page_of(t.span.start)}) for t in targets]
+    warnings.extend(t_warn)
+    # impossible years anywhere in the plan, not only in tasks (22020年底前)
+    warnings.extend(w for w in find_dates(text, 0, len(text), g, ref_year)[1] if w.code == "bad-year")
+    if metadata.period:
+        lo, hi = metadata.period
+        for task in tasks:
+            d = task.deadline
+            if d and d.date and not lo - 1 <= int(d.date[:4]) <= hi:
+                warnings.append(Issue(code="deadline-outside-period", message=f"task {task.id}: deadline {d.raw!r} is outside the plan period {lo}–{hi}", span=d.span))
+    return Extracted(metadata, tasks, targets, warnings)

@@ -1,0 +1,214 @@
+"""Assignment blocks: where the text says who does a task and by when.
+
+Three shapes, all found in one pass over the text:
+- labelled fields, inline in brackets ``（牵头单位：…；责任单位：…）`` or on their own lines
+  ``责任单位：…`` (grammars/fields.toml ``[[label]]``);
+- verb style inside brackets ``（省商务厅牵头，合肥海关配合）`` (``[[verb]]``), accepted only when
+  every clause is units + verb and every unit looks like an organisation;
+- conventions stated once for the plan (``[[convention]]``), returned separately.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+from planparse.extract.units import looks_like_unit, split_units
+from planparse.grammar import Grammars
+
+_MAX_BRACKET = 400  # a bracket longer than this is prose, not an annotation
+
+
+@dataclass
+class Field:
+    """One labelled value: ``field`` is a Task field name or "deadline"/"other"."""
+
+    field: str
+    label: str
+    start: int  # value start
+    end: int  # value end (exclusive)
+    rule: str
+
+
+@dataclass
+class Block:
+    start: int
+    end: int
+    kind: str  # "bracket", "line", "verb"
+    fields: list[Field] = field(default_factory=list)
+    prefix: tuple[int, int] | None = None  # unlabelled text before the first label inside a bracket
+
+
+@dataclass
+class Convention:
+    effect: str
+    start: int
+    end: int
+    rule: str
+    units: tuple[int, int] | None = None  # value range holding the implicit units
+
+
+def bracket_pairs(text: str, g: Grammars) -> dict[int, int]:
+    """Matched bracket pairs (open offset → close offset), within a paragraph, linear time."""
+    opens = {o: c for o, c in g.fields.block.brackets}
+    closes = {c for _, c in g.fields.block.brackets}
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            stack.clear()
+        elif ch in opens:
+            stack.append(i)
+            if len(stack) > 64:  # pathological nesting: forget the oldest
+                stack.pop(0)
+        elif ch in closes and stack:
+            o = stack[-1]
+            if opens[text[o]] == ch or ch in "）)" and text[o] in "（(":
+                stack.pop()
+                pairs[o] = i
+    return pairs
+
+
+def _enclosing(positions: list[int], pairs: dict[int, int]) -> dict[int, int | None]:
+    """For each position, the innermost bracket pair open offset that contains it (sweep)."""
+    events = sorted(pairs.items())
+    out: dict[int, int | None] = {}
+    stack: list[tuple[int, int]] = []
+    ei = 0
+    for pos in sorted(positions):
+        while ei < len(events) and events[ei][0] < pos:
+            o, c = events[ei]
+            while stack and stack[-1][1] < o:
+                stack.pop()
+            stack.append((o, c))
+            ei += 1
+        while stack and stack[-1][1] < pos:
+            stack.pop()
+        out[pos] = stack[-1][0] if stack else None
+    return out
+
+
+def _line_bounds(text: str, pos: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return start, (len(text) if end == -1 else end)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in " \t\u3000":
+        start += 1
+    while end > start and text[end - 1] in " \t\u3000。；;，,、：:":
+        end -= 1
+    return start, end
+
+
+def find_blocks(text: str, g: Grammars) -> list[Block]:
+    """Every labelled or verb-style block, in document order."""
+    pairs = bracket_pairs(text, g)
+    labels = [m for m in g.label.finditer(text)]
+    enclosing = _enclosing([m.start() for m in labels], pairs)
+    blocks: list[Block] = []
+    by_bracket: dict[int, Block] = {}
+    for i, m in enumerate(labels):
+        fld = g.label_field[m.group("label")]
+        line_start, line_end = _line_bounds(text, m.start())
+        o = enclosing[m.start()]
+        nxt = labels[i + 1].start() if i + 1 < len(labels) else len(text)
+        if o is not None and pairs[o] - o <= _MAX_BRACKET:
+            close = pairs[o]
+            block = by_bracket.get(o)
+            if block is None:
+                block = Block(o, close + 1, "bracket")
+                pre = _trim(text, o + 1, m.start())
+                if pre[1] > pre[0]:
+                    block.prefix = pre
+                by_bracket[o] = block
+                blocks.append(block)
+            v_end = min(nxt, close)
+        else:
+            # a label at a line start, after a heading marker, or mid-sentence: the value runs
+            # to the next label, the end of the line or the end of the sentence
+            v_end = min(nxt, line_end)
+            sent = regex.compile("[。]").search(text, m.end(), v_end)
+            if sent:
+                v_end = sent.start()
+            prev = blocks[-1] if blocks else None
+            if prev is not None and prev.kind == "line" and _only_space_between(text, prev.end, m.start()):
+                block = prev
+            else:
+                block = Block(m.start(), v_end, "line")
+                blocks.append(block)
+            block.end = max(block.end, v_end)
+        v_start, v_stop = _trim(text, m.end(), v_end)
+        block.fields.append(Field(fld, m.group("label"), v_start, v_stop, "label-" + fld))
+    blocks.extend(_verb_blocks(text, g, pairs, set(by_bracket)))
+    blocks.sort(key=lambda b: b.start)
+    return blocks
+
+
+def _only_space_between(text: str, a: int, b: int) -> bool:
+    return not text[a:b].strip(" \t\u3000\n。；;，,")
+
+
+def _verb_blocks(text: str, g: Grammars, pairs: dict[int, int], taken: set[int]) -> list[Block]:
+    out: list[Block] = []
+    for o, c in pairs.items():
+        if o in taken or c - o > 120 or c - o < 4:
+            continue
+        inner = text[o + 1 : c]
+        if not any(v in inner for v in ("牵头", "负责", "配合", "参与", "协助", "协同", "协办", "落实", "实施")):
+            continue
+        clauses = _split_clauses(text, o + 1, c)
+        fields: list[Field] = []
+        for cs, ce in clauses:
+            clause = text[cs:ce]
+            hit = None
+            for rule in g.verbs:
+                m = rule.pattern.fullmatch(clause)
+                if m:
+                    hit = (rule, m)
+                    break
+            if hit is None:
+                fields = []
+                break
+            rule, m = hit
+            us, ue = cs + m.start("units"), cs + m.end("units")
+            units = split_units(text, us, ue, g)
+            if not units or not all(looks_like_unit(u.name, g) for u in units):
+                fields = []
+                break
+            fields.append(Field(rule.attrs["role"], "", us, ue, rule.id))
+        if fields:
+            out.append(Block(o, c + 1, "verb", fields))
+    return out
+
+
+def _split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split on ，；; at bracket depth 0."""
+    out: list[tuple[int, int]] = []
+    depth = 0
+    s = start
+    for i in range(start, end):
+        ch = text[i]
+        if ch in "（([〔【〈<":
+            depth += 1
+        elif ch in "）)]〕】〉>" and depth:
+            depth -= 1
+        elif depth == 0 and ch in "，；;,":
+            if i > s:
+                out.append((s, i))
+            s = i + 1
+    if end > s:
+        out.append((s, end))
+    return out
+
+
+def find_conventions(text: str, g: Grammars) -> list[Convention]:
+    out: list[Convention] = []
+    for rule in g.conventions:
+        for m in rule.pattern.finditer(text):
+            units = (m.start("units"), m.end("units")) if "units" in m.re.groupindex and m.group("units") else None
+            out.append(Convention(rule.attrs["effect"], m.start(), m.end(), rule.id, units))
+    out.sort(key=lambda c: c.start)
+    return out

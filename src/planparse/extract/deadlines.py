@@ -1,0 +1,139 @@
+"""Deadline phrases → ``Deadline`` (kind + ISO end date), by the rules of grammars/deadlines.toml.
+
+Nothing here reads today's date: month-only phrases (``4月底前``) take ``ref_year``, which the
+caller derives from the plan (its date or period), and tests pin.
+
+>>> from planparse.grammar import load_grammars
+>>> g = load_grammars()
+>>> [(d.kind, d.date) for d in find_dates("2024年底前，完成溯源；2025年6月底前，全面完成", 0, 26, g, None)[0]]
+[('by', '2024-12-31'), ('by', '2025-06-30')]
+>>> d, w = parse_field("“十四五”末", 0, 7, g, None); (d.kind, d.date)
+('by', '2025-12-31')
+>>> d, w = parse_field("22020年底前", 0, 8, g, None); (d.date, w[0].code)
+(None, 'bad-year')
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+import regex
+
+from planparse.grammar import Compiled, Grammars
+from planparse.models import Deadline, Issue, Span
+from planparse.numerals import cn_to_int
+
+MIN_YEAR, MAX_YEAR = 1949, 2100
+_COMMITMENT_END = regex.compile(r"[。；;\n]")
+
+
+def _fyp_years(name: str) -> tuple[int, int] | None:
+    """十四五 → (2021, 2025): the n-th five-year plan starts in 1951 + 5n."""
+    n = cn_to_int(name[:-1])
+    if not n:
+        return None
+    start = 1951 + 5 * n
+    return start, start + 4
+
+
+def _build(m: regex.Match[str], rule: Compiled, ref_year: int | None) -> tuple[Deadline, list[Issue]]:
+    kind = rule.attrs["kind"]
+    how = rule.attrs["date"]
+    gd = m.groupdict()
+    raw = m.group(0)
+    span = Span((m.start(), m.end()))
+    warnings: list[Issue] = []
+    date: str | None = None
+    start_year = end_year = None
+    year = int(gd["year"]) if gd.get("year") else None
+    if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
+        warnings.append(Issue(code="bad-year", message=f"impossible year {year} in {raw!r}", span=span))
+        return Deadline(raw=raw, kind=kind, date=None, span=span, rule=rule.id), warnings
+    if gd.get("fyp"):
+        years = _fyp_years(gd["fyp"])
+        if years:
+            start_year, end_year = years
+            year = end_year
+    if gd.get("year2"):
+        start_year, end_year = year, int(gd["year2"])
+    if how == "month-end" and year is None:
+        year = ref_year
+    if year is not None:
+        try:
+            if how in ("year-end", "fyp-end"):
+                date = dt.date(year, 12, 31).isoformat()
+            elif how == "month-end":
+                month = int(gd["month"])
+                date = dt.date(year, month, calendar.monthrange(year, month)[1]).isoformat()
+            elif how == "day":
+                date = dt.date(year, int(gd["month"]), int(gd["day"])).isoformat()
+        except ValueError:
+            warnings.append(Issue(code="bad-date", message=f"impossible date in {raw!r}", span=span))
+            date = None
+    return (
+        Deadline(raw=raw, kind=kind, date=date, span=span, start_year=start_year, end_year=end_year, rule=rule.id),
+        warnings,
+    )
+
+
+def _matches(text: str, start: int, end: int, g: Grammars) -> list[tuple[regex.Match[str], Compiled, int]]:
+    """Non-overlapping rule matches, leftmost first, then longest, then rule order."""
+    found: list[tuple[int, int, int, regex.Match[str], Compiled]] = []
+    for order, rule in enumerate(g.deadline_rules):
+        for m in rule.pattern.finditer(text, start, end):
+            if m.end() > m.start():
+                found.append((m.start(), -(m.end() - m.start()), order, m, rule))
+    found.sort(key=lambda t: t[:3])
+    out: list[tuple[regex.Match[str], Compiled, int]] = []
+    last_end = -1
+    for s, _neg, order, m, rule in found:
+        if s >= last_end:
+            out.append((m, rule, order))
+            last_end = m.end()
+    return out
+
+
+def parse_field(text: str, start: int, end: int, g: Grammars, ref_year: int | None) -> tuple[Deadline | None, list[Issue]]:
+    """The deadline a 完成时限 field gives: the latest end when it names several; ongoing wins."""
+    cands: list[Deadline] = []
+    warnings: list[Issue] = []
+    for m, rule, _ in _matches(text, start, end, g):
+        d, w = _build(m, rule, ref_year)
+        cands.append(d)
+        warnings.extend(w)
+    if not cands:
+        return None, warnings
+    return latest(cands), warnings
+
+
+def latest(deadlines: list[Deadline]) -> Deadline:
+    """Ongoing if any is ongoing; else the latest dated one; else the first."""
+    ongoing = [d for d in deadlines if d.kind == "ongoing"]
+    if ongoing:
+        return ongoing[0]
+    dated = [d for d in deadlines if d.date]
+    if dated:
+        return max(dated, key=lambda d: d.date or "")
+    return deadlines[0]
+
+
+def find_dates(
+    text: str, start: int, end: int, g: Grammars, ref_year: int | None, kinds: tuple[str, ...] = ("by", "period")
+) -> tuple[list[Deadline], list[Issue]]:
+    """Dated commitments in prose: each date phrase with the clause it governs."""
+    out: list[Deadline] = []
+    warnings: list[Issue] = []
+    for m, rule, _ in _matches(text, start, end, g):
+        if rule.attrs["kind"] not in kinds or rule.id == "month-only" and ref_year is None:
+            continue
+        d, w = _build(m, rule, ref_year)
+        warnings.extend(w)
+        c_start = m.end()
+        while c_start < end and text[c_start] in "，, \t前":
+            c_start += 1
+        stop = _COMMITMENT_END.search(text, c_start, end)
+        c_end = stop.start() if stop else end
+        commitment = text[c_start:c_end].strip() or None
+        out.append(d.model_copy(update={"commitment": commitment}))
+    return out, warnings

@@ -1,0 +1,187 @@
+"""Document-level facts from the text before the first heading and the sign-off at the end.
+
+- title: the short lines that end in a document-type word (方案, 意见 …), joined; inside a
+  notice ``关于印发《X》的通知`` the plan's own title X (its own line when the plan repeats it);
+- doc_number: a number standing on its own line or labelled 文号, never one cited in brackets;
+- issuer: the body before ``关于印发``, a labelled issuer, or the line above the sign-off date;
+- date: the sign-off date line (Arabic or Chinese numerals), else a labelled date;
+- region/admin_level from the title or issuer; period from the title; draft from 征求意见稿.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import regex
+
+from planparse.grammar import Grammars
+from planparse.models import Metadata, Span
+from planparse.numerals import cn_to_int
+
+_HEAD_LINES = 25
+_TAIL_LINES = 15
+_CJK_GAP = regex.compile(r"(?<=[\p{Han}）)”])[ \t\u3000]+|[ \t\u3000]+(?=[\p{Han}（(“])")
+
+
+@dataclass
+class _Line:
+    start: int
+    end: int
+    text: str
+
+
+def _lines(text: str, start: int, end: int) -> list[_Line]:
+    out: list[_Line] = []
+    pos = start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl == -1 else nl
+        out.append(_Line(pos, stop, text[pos:stop]))
+        pos = stop + 1
+    return out
+
+
+def _cn_or_int(s: str) -> int | None:
+    s = s.strip()
+    if s.isdigit():
+        return int(s)
+    s = s.replace("○", "〇").replace("Ｏ", "〇")
+    return cn_to_int(s)
+
+
+def _iso(y: str, m: str, d: str) -> str | None:
+    year, month, day = _cn_or_int(y), _cn_or_int(m), _cn_or_int(d)
+    if not (year and month and day):
+        return None
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def _clean_title(s: str) -> str:
+    return _CJK_GAP.sub("", s).strip()
+
+
+def _find_title(head: list[_Line], g: Grammars) -> tuple[str | None, Span | None]:
+    meta = g.meta
+    notice_title: tuple[str, int, int] | None = None
+    for ln in head:
+        m = meta["notice"].search(ln.text)
+        # the notice that wraps the plan is a title line, not a citation inside a paragraph
+        if m and len(ln.text) <= 100 and "。" not in ln.text and not ln.text.startswith(("根据", "按照", "依据")):
+            notice_title = (m.group("title"), ln.start + m.start("title"), ln.start + m.end("title"))
+            break
+    if notice_title:
+        want = _clean_title(notice_title[0])
+        for ln in head:
+            if _clean_title(ln.text) == want:
+                return want, Span((ln.start, ln.end))
+        return want, Span((notice_title[1], notice_title[2]))
+    # runs of short lines without sentence punctuation, joined, ending in a document-type word
+    i = 0
+    while i < len(head):
+        j = i
+        parts: list[_Line] = []
+        while j < len(head) and len(head[j].text) <= 60 and not regex.search(r"[。；，,：:]", head[j].text) and len(parts) < 3:
+            parts.append(head[j])
+            j += 1
+            joined = _clean_title("".join(p.text for p in parts))
+            if meta["title_suffix"].search(joined) and not meta["draft"].fullmatch(joined):
+                return joined, Span((parts[0].start, parts[-1].end))
+        i = max(i + 1, j if not parts else i + 1)
+    return None, None
+
+
+def _region(s: str | None, g: Grammars) -> str | None:
+    if not s:
+        return None
+    m = g.meta["region"].match(s)
+    if not m:
+        return None
+    region = m.group("region")
+    if g.meta["region_stop"].search(region):
+        return None
+    return region
+
+
+def _admin_level(region: str | None, g: Grammars) -> str | None:
+    if not region:
+        return None
+    md = g.metadata.metadata
+    if region in md.province_level:
+        return "province"
+    for suffix, level in md.admin_suffix:
+        if region.endswith(suffix):
+            return level
+    return None
+
+
+def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metadata:
+    meta = g.meta
+    head_end = first_heading if first_heading is not None else min(len(text), 3000)
+    head = _lines(text, 0, head_end)[:_HEAD_LINES]
+    title, title_span = _find_title(head, g)
+
+    doc_number = None
+    for ln in head:
+        stripped = ln.text.strip()
+        lab = meta["doc_number_label"].search(stripped)
+        m = meta["doc_number"].fullmatch(stripped) or (lab and meta["doc_number"].match(stripped, lab.end()))
+        if m:
+            doc_number = regex.sub(r"[ \t]+", "", m.group("num"))
+            break
+
+    issuer = None
+    for ln in head:
+        m = meta["issuer_notice"].search(ln.text) or meta["issuer_label"].search(ln.text)
+        if m:
+            issuer = m.group("issuer").strip()
+            break
+
+    tail = _lines(text, max(0, len(text) - 2000), len(text))[-_TAIL_LINES:]
+    date = None
+    for k in range(len(tail) - 1, -1, -1):
+        m = meta["signoff_date"].match(tail[k].text)
+        if m:
+            date = _iso(m.group("year"), m.group("month"), m.group("day"))
+            if issuer is None and k > 0:
+                im = meta["issuer_line"].match(tail[k - 1].text)
+                if im:
+                    issuer = _clean_title(im.group("issuer"))
+            break
+    if date is None:
+        for ln in head:
+            m = meta["date_label"].search(ln.text)
+            if m:
+                date = _iso(m.group("year"), m.group("month"), m.group("day"))
+                break
+
+    region = _region(title, g) or _region(issuer, g)
+    period = None
+    for source in (title, "\n".join(ln.text for ln in head[:8])):
+        if not source:
+            continue
+        m = meta["period"].search(source)
+        if m and int(m.group("start")) <= int(m.group("end")):
+            period = (int(m.group("start")), int(m.group("end")))
+            break
+        f = meta["fyp_period"].search(source)
+        if f and source is title:
+            n = cn_to_int(f.group("fyp")[:-1]) or 0
+            if n:
+                period = (1951 + 5 * n, 1955 + 5 * n)
+                break
+    draft = any(meta["draft"].search(ln.text) for ln in head if len(ln.text) <= 40) or bool(title and meta["draft"].search(title))
+    return Metadata(
+        title=title,
+        title_span=title_span,
+        doc_number=doc_number,
+        issuer=issuer,
+        date=date,
+        region=region,
+        admin_level=_admin_level(region, g),
+        period=period,
+        draft=draft,
+    )

@@ -1,0 +1,185 @@
+"""Quantitative targets: ``全区森林覆盖率达到 31.48%以上`` → (森林覆盖率, >=, 31.48, %, year).
+
+A value is a number (or a placeholder ``XX``) with a unit from grammars/targets.toml. It is a
+target when a comparator governs it in the same clause: a ``before`` phrase right before the
+number, an ``after`` phrase right after the unit (which wins: ``提高到17%左右`` is ≈), or a
+reduction verb (``下降3%``). A count of works (``完成102个入河排污口整治``) is a target with ``=``
+when a work verb precedes it in the clause. The indicator is the clause's text before the
+comparator, with places, years and hedges stripped from its front.
+
+>>> from planparse.grammar import load_grammars
+>>> t = find_targets("到 2026 年，全区森林覆盖率达到 31.48%以上；", load_grammars())[0][0]
+>>> (t.indicator, t.comparator, t.value, t.unit, t.year, t.raw)
+('森林覆盖率', '>=', 31.48, '%', 2026, '森林覆盖率达到 31.48%以上')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from planparse.grammar import Grammars
+from planparse.models import Issue, Span, Target
+from planparse.numerals import cn_decimal, cn_to_int, parse_number
+
+_CLAUSE_BOUND = "。；;，,：:\n！？!?"
+_SENTENCE_BOUND = "。；;\n！？!?"
+_YEAR = regex.compile(r"(?<![0-9较比])(?:到|至|在|于)?[ \t]*(?P<y>(?:19|20)[0-9]{2})[ \t]*年(?![ \t]*[0-9]+[ \t]*年)")
+_FYP = regex.compile(r"[“\"]?(?P<fyp>十[一二三四五六七八九]?五)[”\"]?(?:末|期末|期间|时期)")
+_BASE_YEAR = regex.compile(r"(?:较|比|相比|与)[ \t]*(?:19|20)[0-9]{2}[ \t]*年?(?:相比|基础上|水平)?$|同比$|(?:累计|年均)$")
+_NUMBER = r"(?P<num>(?<![0-9A-Za-z_.．{])(?:[0-9]+(?:[.．][0-9]+)?|[XxＸ×]{1,3}))"
+_PLACEHOLDER = regex.compile(r"^[XxＸ×]+$")
+_TRAILING_ACTION = regex.compile(r"(?:整治|改造|建设|治理|任务|工作|项目建设|的?目标)$")
+
+
+@dataclass
+class _Value:
+    start: int
+    end: int  # end of unit
+    value: float | None
+    unit: str | None
+    placeholder: bool
+    num_start: int
+
+
+def _bound_left(text: str, pos: int, bounds: str, floor: int = 0) -> int:
+    i = pos
+    while i > floor and text[i - 1] not in bounds:
+        i -= 1
+    return i
+
+
+def _bound_right(text: str, pos: int, bounds: str) -> int:
+    i = pos
+    n = len(text)
+    while i < n and text[i] not in bounds:
+        i += 1
+    return i
+
+
+def _values(text: str, g: Grammars) -> list[_Value]:
+    tp = g.target_patterns
+    units = g.targets.values.units + g.targets.values.count_units
+    unit_alt = "|".join(regex.escape(u) for u in sorted(set(units), key=len, reverse=True))
+    pat = regex.compile(_NUMBER + r"[ \t]*(?P<unit>" + unit_alt + ")")
+    out: list[_Value] = []
+    for m in pat.finditer(text):
+        num = m.group("num")
+        ph = bool(_PLACEHOLDER.match(num))
+        out.append(_Value(m.start(), m.end(), None if ph else parse_number(num), m.group("unit"), ph, m.start()))
+    for key in ("cn_percent", "cn_tenths"):
+        for m in tp[key].finditer(text):
+            v = cn_decimal(m.group("cn")) if key == "cn_percent" else (cn_to_int(m.group("cn")) or 0) * 10.0
+            out.append(_Value(m.start(), m.end(), v, "%", False, m.start()))
+    out.sort(key=lambda v: v.start)
+    return out
+
+
+def _year(text: str, clause_start: int, pos: int) -> int | None:
+    """The target year: in the sentence before the value, else earlier in its paragraph."""
+    para_start = text.rfind("\n", 0, pos) + 1
+    found: list[tuple[int, int]] = [(m.start(), int(m.group("y"))) for m in _YEAR.finditer(text, para_start, pos)]
+    for m in _FYP.finditer(text, para_start, pos):
+        n = cn_to_int(m.group("fyp")[:-1]) or 0
+        if n:
+            found.append((m.start(), 1951 + 5 * n + 4))
+    return max(found)[1] if found else None
+
+
+def _indicator(text: str, start: int, end: int, g: Grammars) -> tuple[int, int]:
+    """Trim the indicator range: prefixes (places, years, hedges), base years, brackets left open."""
+    m = g.target_patterns["indicator_prefix"].match(text, start, end)
+    if m:
+        start = m.end()
+    while start < end and text[start] in " \t\u3000“”\"":
+        start += 1
+    while end > start and text[end - 1] in " \t\u3000":
+        end -= 1
+    for strip in (_BASE_YEAR, g.target_patterns["indicator_suffix"]):
+        b = strip.search(text, start, end)
+        if b and b.start() > start:
+            end = b.start()
+            while end > start and text[end - 1] in " \t\u3000":
+                end -= 1
+    return start, end
+
+
+def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
+    """Every target in document order (section ids are filled in by the caller)."""
+    out: list[Target] = []
+    warnings: list[Issue] = []
+    tp = g.target_patterns
+    before = [c for c in g.comparators if c.attrs["position"] == "before"]
+    after = [c for c in g.comparators if c.attrs["position"] == "after"]
+    reduce = [c for c in g.comparators if c.attrs["position"] == "reduction"]
+    count_units = set(g.targets.values.count_units)
+    for v in _values(text, g):
+        clause_start = _bound_left(text, v.start, _CLAUSE_BOUND)
+        clause_end = _bound_right(text, v.end, _CLAUSE_BOUND)
+        if tp["exclude_context"].search(text, clause_start, clause_end):
+            continue
+        comparator = None
+        rule = ""
+        ind_end = v.start
+        raw_end = v.end
+        attributive = False
+        for c in after:
+            m = c.pattern.match(text, v.end, clause_end)
+            if m:
+                comparator, rule, raw_end = c.attrs["comparator"], c.id, m.end()
+                # "1万吨及以上项目": a threshold qualifying a noun, not a target by itself
+                attributive = m.end() < clause_end and regex.match(r"[\p{Han}的]", text[m.end()]) is not None
+                break
+        for c in before + reduce:
+            # the comparator right before the number (spaces allowed), leftmost-longest
+            for m in c.pattern.finditer(text, max(clause_start, v.start - 12), v.start + 4):
+                if m.end() <= v.start and not text[m.end() : v.start].strip(" \t"):
+                    ind_end = m.start()
+                    if comparator is None:
+                        comparator, rule = c.attrs["comparator"], c.id
+                    break
+            if ind_end != v.start:
+                break
+        if attributive and ind_end == v.start:
+            continue
+        count = False
+        if comparator is None and v.unit in count_units:
+            verb = tp["count_verbs"].search(text, clause_start, v.start)
+            if verb and not regex.search("[、等]", text[verb.end() : v.start]):
+                count = True
+                comparator, rule = "=", "count"
+        if comparator is None:
+            continue
+        if count:
+            noun_end = v.end
+            while noun_end < clause_end and regex.match(r"[\p{Han}A-Za-z0-9]", text[noun_end]):
+                noun_end += 1
+            act = _TRAILING_ACTION.search(text, v.end, noun_end)
+            i_start, i_end = v.end, act.start() if act and act.start() > v.end else noun_end
+            if i_end - i_start < 2:
+                continue
+            raw_start, raw_end = v.start, i_end
+        else:
+            i_start, i_end = _indicator(text, clause_start, ind_end, g)
+            if i_end - i_start < 2:
+                continue
+            raw_start = i_start
+        if v.unit in count_units and not count:
+            continue  # "不少于10人" is a rule of conduct, not a target, unless a work verb counts it
+        span = Span((raw_start, raw_end))
+        target = Target(
+            indicator=text[i_start:i_end],
+            comparator=comparator,
+            value=v.value,
+            unit=v.unit,
+            year=_year(text, clause_start, v.start),
+            raw=text[raw_start:raw_end],
+            placeholder=v.placeholder,
+            span=span,
+            rule=rule,
+        )
+        out.append(target)
+        if v.placeholder:
+            warnings.append(Issue(code="placeholder-value", message=f"placeholder value in target {target.raw!r}", span=span))
+    return out, warnings

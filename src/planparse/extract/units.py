@@ -1,0 +1,133 @@
+"""Unit lists: ``区工信局(高耗能项目)、生态环境分局(高排放项目)`` → Units with names, scopes, spans.
+
+Lists split on the separators of grammars/unit_aliases.toml at bracket depth 0, so
+``各县（市、区）人民政府`` stays one unit. A trailing bracket is a scope note unless it is part of
+the name; a ``措施①`` prefix scopes the units after it.
+
+>>> from planparse.grammar import load_grammars
+>>> s = "区工信局(高耗能项目)、各县（市、区）人民政府等"
+>>> [(u.name, u.scope) for u in split_units(s, 0, len(s), load_grammars())]
+[('区工信局', '高耗能项目'), ('各县（市、区）人民政府', None)]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from planparse.grammar import Grammars
+
+_OPEN = "（([〔【〈<"
+_CLOSE = "）)]〕】〉>"
+_STRIP = " \t\u3000\n。.：:*"
+
+
+@dataclass
+class RawUnit:
+    name: str
+    start: int
+    end: int
+    scope: str | None
+    placeholder: bool
+    collective: bool
+    canonical: str | None
+
+
+def _pieces(text: str, start: int, end: int, seps: str) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    depth = 0
+    s = start
+    for i in range(start, end):
+        ch = text[i]
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE and depth:
+            depth -= 1
+        elif depth == 0 and ch in seps:
+            out.append((s, i))
+            s = i + 1
+    out.append((s, end))
+    return out
+
+
+def canonical_name(name: str, g: Grammars) -> str | None:
+    """Full name for a known short form, the prefix kept: 区发改委 → 区发展和改革委员会."""
+    m = g.unit_patterns["alias"].search(name)
+    if not m:
+        return None
+    short = m.group(0)
+    full = next(a.canonical for a in g.units.alias if a.short == short)
+    prefix = name[: m.start()]
+    if full.endswith(short) and prefix + full == name:
+        return None
+    return prefix + full
+
+
+def looks_like_unit(name: str, g: Grammars) -> bool:
+    """An organisation by its ending, a collective unit, or a known alias."""
+    if len(name) < 2 or len(name) > 40:
+        return False
+    if any(c.pattern.search(name) for c in g.collective):
+        return True
+    return bool(g.unit_patterns["suffix"].search(name) or g.unit_patterns["alias"].search(name))
+
+
+def split_units(text: str, start: int, end: int, g: Grammars) -> list[RawUnit]:
+    """Units named in ``text[start:end]``, in order."""
+    up = g.unit_patterns
+    out: list[RawUnit] = []
+    scope_prefix: str | None = None
+    for ps, pe in _pieces(text, start, end, g.units.units.separators):
+        # strip spaces and the trailing noise words (等, 按职责分工负责)
+        while ps < pe and text[ps] in _STRIP:
+            ps += 1
+        while pe > ps and text[pe - 1] in _STRIP:
+            pe -= 1
+        m = up["scope_prefix"].match(text, ps, pe)
+        if m:
+            scope_prefix = m.group("scope")
+            ps = m.end()
+        noise = up["trailing_noise"].search(text, ps, pe)
+        if noise and noise.start() > ps:
+            pe = noise.start()
+        while pe > ps and text[pe - 1] in _STRIP:
+            pe -= 1
+        if pe <= ps:
+            continue
+        scope = scope_prefix
+        if text[pe - 1] in _CLOSE:
+            depth = 0
+            o = pe - 1
+            while o >= ps:
+                if text[o] in _CLOSE:
+                    depth += 1
+                elif text[o] in _OPEN:
+                    depth -= 1
+                    if depth == 0:
+                        break
+                o -= 1
+            if o > ps:
+                inner = text[o + 1 : pe - 1]
+                if not up["name_part_bracket"].fullmatch(inner):
+                    scope = inner.strip() or scope
+                    pe = o
+            elif o == ps:
+                continue  # the whole piece is a bracketed note, not a unit
+        while pe > ps and text[pe - 1] in _STRIP:
+            pe -= 1
+        if pe <= ps:
+            continue
+        name = text[ps:pe].replace("\n", "")
+        if not any(ch.isalnum() for ch in name):
+            continue
+        out.append(
+            RawUnit(
+                name=name,
+                start=ps,
+                end=pe,
+                scope=scope,
+                placeholder=up["placeholder"].fullmatch(name) is not None,
+                collective=any(c.pattern.search(name) for c in g.collective),
+                canonical=canonical_name(name, g),
+            )
+        )
+    return out

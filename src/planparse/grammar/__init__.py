@@ -1,0 +1,219 @@
+"""The only reader of ``grammars/``: validated, compiled rules, cached per directory.
+
+>>> g = load_grammars()
+>>> g.label_field["牵头单位"]
+'lead_units'
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import regex
+from pydantic import BaseModel, ValidationError
+
+from planparse.errors import GrammarError
+from planparse.grammar.compile import check_unique_ids, compile_pattern, literal_alternation
+from planparse.grammar.schema import (
+    FILES,
+    DeadlinesFile,
+    FieldsFile,
+    HeadingsFile,
+    MetadataFile,
+    NoiseFile,
+    TargetsFile,
+    TopicsFile,
+    UnitAliasesFile,
+)
+
+__all__ = ["Grammars", "default_grammar_dir", "load_grammars", "load_file"]
+
+
+def default_grammar_dir() -> Path:
+    """grammars/ inside the installed package (wheel), else beside src/ (a checkout)."""
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "grammars", here.parent.parent / "grammars"):
+        if (candidate / "headings.toml").is_file():
+            return candidate
+    raise GrammarError("grammars/", "", "grammar directory not found in the package or the checkout")
+
+
+def load_file(path: Path) -> BaseModel:
+    """Read and validate one grammar file against its schema."""
+    name = path.name
+    model = FILES.get(name)
+    if model is None:
+        raise GrammarError(f"grammars/{name}", "", "unknown grammar file")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        raise GrammarError(f"grammars/{name}", "", str(err)) from None
+    return validate(name, data)
+
+
+def validate(name: str, data: dict[str, Any]) -> BaseModel:
+    """Validate parsed TOML; the first error reads ``grammars/NAME: [loc -> 2 -> key] message``."""
+    try:
+        return FILES[name].model_validate(data)
+    except ValidationError as err:
+        first = err.errors()[0]
+        loc = " -> ".join(str(p) for p in first["loc"])
+        raise GrammarError(f"grammars/{name}", loc, first["msg"]) from None
+
+
+@dataclass(frozen=True)
+class Heading:
+    id: str
+    level: int
+    rank: int
+    number: str
+    pattern: regex.Pattern[str]  # anchored at a line start, as written
+    at: regex.Pattern[str]  # the same without the anchor: matched at a given position
+
+@dataclass(frozen=True)
+class Compiled:
+    """A compiled rule: its id, its compiled pattern and the attributes the stage needs."""
+
+    id: str
+    pattern: regex.Pattern[str]
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Grammars:
+    """Everything the stages read from grammars/, compiled once."""
+
+    directory: Path
+    headings: HeadingsFile
+    fields: FieldsFile
+    units: UnitAliasesFile
+    deadlines: DeadlinesFile
+    targets: TargetsFile
+    metadata: MetadataFile
+    noise: NoiseFile
+    topics: TopicsFile
+    heading_families: list[Heading]
+    standard_title: regex.Pattern[str]
+    toc: regex.Pattern[str]
+    label: regex.Pattern[str]
+    label_field: dict[str, str]
+    verbs: list[Compiled]
+    conventions: list[Compiled]
+    collective: list[Compiled]
+    deadline_rules: list[Compiled]
+    comparators: list[Compiled]
+    noise_lines: list[Compiled]
+    meta: dict[str, regex.Pattern[str]]
+    unit_patterns: dict[str, regex.Pattern[str]]
+    target_patterns: dict[str, regex.Pattern[str]]
+
+    def rules(self) -> list[tuple[str, str, list[str], list[str], regex.Pattern[str]]]:
+        """(file, id, examples, counter_examples, pattern) of every rule that carries examples."""
+        out = []
+        for h, src in zip(self.heading_families, self.headings.family, strict=True):
+            out.append(("headings.toml", h.id, src.examples, src.counter_examples, h.pattern))
+        out.append(("headings.toml", "toc", self.headings.toc.examples, self.headings.toc.counter_examples, self.toc))
+        for lab in self.fields.label:
+            p = regex.compile(f"(?:{literal_alternation(lab.aliases)})[ \\t\\u3000]*[：:]")
+            out.append(("fields.toml", lab.id, lab.examples, lab.counter_examples, p))
+        for group, srcs, file in (
+            (self.verbs, self.fields.verb, "fields.toml"),
+            (self.conventions, self.fields.convention, "fields.toml"),
+            (self.collective, self.units.collective, "unit_aliases.toml"),
+            (self.deadline_rules, self.deadlines.rule, "deadlines.toml"),
+            (self.comparators, self.targets.comparator, "targets.toml"),
+            (self.noise_lines, self.noise.line, "noise.toml"),
+        ):
+            for c, src in zip(group, srcs, strict=True):
+                out.append((file, c.id, src.examples, src.counter_examples, c.pattern))
+        return out
+
+
+def _compile_rules(file: str, kind: str, rules: list[Any], fragments: dict[str, str], attrs: tuple[str, ...]) -> list[Compiled]:
+    check_unique_ids([r.id for r in rules], file, kind)
+    return [
+        Compiled(r.id, compile_pattern(r.pattern, fragments, file, f"{kind} -> {i} -> pattern"), {a: getattr(r, a) for a in attrs})
+        for i, r in enumerate(rules)
+    ]
+
+
+def _compile_settings(file: str, section: str, settings: BaseModel, keys: list[str], fragments: dict[str, str]) -> dict[str, regex.Pattern[str]]:
+    return {k: compile_pattern(getattr(settings, k), fragments, file, f"{section} -> {k}", regex.MULTILINE) for k in keys}
+
+
+@lru_cache(maxsize=4)
+def load_grammars(directory: Path | str | None = None) -> Grammars:
+    """Load, validate and compile every grammar file in ``directory`` (default: the shipped one)."""
+    d = Path(directory) if directory is not None else default_grammar_dir()
+    models = {name: load_file(d / name) for name in FILES}
+    headings: HeadingsFile = models["headings.toml"]  # type: ignore[assignment]
+    fields: FieldsFile = models["fields.toml"]  # type: ignore[assignment]
+    units: UnitAliasesFile = models["unit_aliases.toml"]  # type: ignore[assignment]
+    deadlines: DeadlinesFile = models["deadlines.toml"]  # type: ignore[assignment]
+    targets: TargetsFile = models["targets.toml"]  # type: ignore[assignment]
+    metadata: MetadataFile = models["metadata.toml"]  # type: ignore[assignment]
+    noise: NoiseFile = models["noise.toml"]  # type: ignore[assignment]
+    topics: TopicsFile = models["topics.toml"]  # type: ignore[assignment]
+
+    check_unique_ids([f.id for f in headings.family], "grammars/headings.toml", "family")
+    families = []
+    for i, f in enumerate(headings.family):
+        loc = f"family -> {i} -> pattern"
+        if not f.pattern.startswith("^"):
+            raise GrammarError("grammars/headings.toml", loc, "a heading pattern must start with ^ (headings start a line)")
+        anchored = compile_pattern(f.pattern, headings.fragments, "grammars/headings.toml", loc, regex.MULTILINE)
+        families.append(Heading(f.id, f.level, f.rank, f.number, anchored, compile_pattern(f.pattern[1:], headings.fragments, "grammars/headings.toml", loc)))
+    check_unique_ids([lab.id for lab in fields.label], "grammars/fields.toml", "label")
+    label_field: dict[str, str] = {}
+    for i, lab in enumerate(fields.label):
+        for alias in lab.aliases:
+            if alias in label_field:
+                raise GrammarError("grammars/fields.toml", f"label -> {i} -> aliases", f"alias {alias!r} appears twice")
+            label_field[alias] = lab.field
+    colon = fields.fragments.get("colon", r"[ \t\u3000]*[：:][ \t\u3000]*")
+    label = regex.compile(f"(?P<label>{literal_alternation(list(label_field))}){colon}")
+    us = units.units
+    unit_patterns = {
+        "trailing_noise": regex.compile("|".join(f"(?:{p})" for p in us.trailing_noise)),
+        "scope_prefix": compile_pattern(us.scope_prefix, units.fragments, "grammars/unit_aliases.toml", "units -> scope_prefix"),
+        "name_part_bracket": compile_pattern(us.name_part_bracket, units.fragments, "grammars/unit_aliases.toml", "units -> name_part_bracket"),
+        "placeholder": compile_pattern(us.placeholder, units.fragments, "grammars/unit_aliases.toml", "units -> placeholder"),
+        "suffix": regex.compile(f"(?:{literal_alternation(us.suffixes)})$"),
+        "alias": regex.compile(f"(?:{literal_alternation([a.short for a in units.alias])})$"),
+    }
+    tv = targets.values
+    target_patterns = _compile_settings(
+        "grammars/targets.toml", "values", tv, ["count_verbs", "cn_percent", "cn_tenths", "exclude_context", "indicator_prefix", "indicator_suffix"], targets.fragments
+    )
+    target_patterns["unit"] = regex.compile(f"(?:{literal_alternation(tv.units)})")
+    target_patterns["count_unit"] = regex.compile(f"(?:{literal_alternation(tv.count_units)})")
+    meta_keys = [k for k in type(metadata.metadata).model_fields if isinstance(getattr(metadata.metadata, k), str)]
+    return Grammars(
+        directory=d,
+        headings=headings,
+        fields=fields,
+        units=units,
+        deadlines=deadlines,
+        targets=targets,
+        metadata=metadata,
+        noise=noise,
+        topics=topics,
+        heading_families=families,
+        toc=compile_pattern(headings.toc.pattern, headings.fragments, "grammars/headings.toml", "toc -> pattern"),
+        standard_title=regex.compile(f"(?:{literal_alternation(headings.standard_titles.titles)})"),
+        label=label,
+        label_field=label_field,
+        verbs=_compile_rules("grammars/fields.toml", "verb", fields.verb, fields.fragments, ("role",)),
+        conventions=_compile_rules("grammars/fields.toml", "convention", fields.convention, fields.fragments, ("effect",)),
+        collective=_compile_rules("grammars/unit_aliases.toml", "collective", units.collective, units.fragments, ()),
+        deadline_rules=_compile_rules("grammars/deadlines.toml", "rule", deadlines.rule, deadlines.fragments, ("kind", "date")),
+        comparators=_compile_rules("grammars/targets.toml", "comparator", targets.comparator, targets.fragments, ("comparator", "position")),
+        noise_lines=_compile_rules("grammars/noise.toml", "line", noise.line, noise.fragments, ()),
+        meta=_compile_settings("grammars/metadata.toml", "metadata", metadata.metadata, meta_keys, metadata.fragments),
+        unit_patterns=unit_patterns,
+        target_patterns=target_patterns,
+    )

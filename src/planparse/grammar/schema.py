@@ -1,0 +1,177 @@
+"""One Pydantic model per grammar file. ``extra="forbid"``: a misspelt key is an error, not a no-op."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Rule(_Strict):
+    """A rule with a stable id, a regex, and the examples it must (not) match."""
+
+    id: str
+    pattern: str
+    examples: list[str] = Field(default_factory=list)
+    counter_examples: list[str] = Field(default_factory=list)
+
+
+class HeadingFamily(_Rule):
+    level: int = Field(ge=0, le=9)
+    rank: int
+    number: Literal["cn", "arabic", "circled"]
+
+
+class StandardTitles(_Strict):
+    titles: list[str]
+
+
+class Toc(_Strict):
+    pattern: str
+    examples: list[str] = Field(default_factory=list)
+    counter_examples: list[str] = Field(default_factory=list)
+
+
+class HeadingsFile(_Strict):
+    fragments: dict[str, str] = Field(default_factory=dict)
+    family: list[HeadingFamily]
+    standard_titles: StandardTitles
+    toc: Toc
+
+
+class FieldLabel(_Strict):
+    id: str
+    field: Literal["lead_units", "responsible_units", "cooperating_units", "deadline", "other"]
+    aliases: list[str] = Field(min_length=1)
+    examples: list[str] = Field(default_factory=list)
+    counter_examples: list[str] = Field(default_factory=list)
+
+
+class BlockSettings(_Strict):
+    brackets: list[tuple[str, str]]
+    field_separators: str
+
+
+class VerbRule(_Rule):
+    role: Literal["lead_units", "responsible_units", "cooperating_units"]
+
+
+class Convention(_Rule):
+    effect: Literal["first-is-lead", "implicit-responsible"]
+
+
+class FieldsFile(_Strict):
+    fragments: dict[str, str] = Field(default_factory=dict)
+    label: list[FieldLabel]
+    block: BlockSettings
+    verb: list[VerbRule]
+    convention: list[Convention]
+
+
+class UnitSettings(_Strict):
+    separators: str
+    trailing_noise: list[str]
+    scope_prefix: str
+    name_part_bracket: str
+    placeholder: str
+    suffixes: list[str]
+    examples: list[str] = Field(default_factory=list)
+
+
+class Alias(_Strict):
+    short: str
+    canonical: str
+
+
+class UnitAliasesFile(_Strict):
+    fragments: dict[str, str] = Field(default_factory=dict)
+    units: UnitSettings
+    alias: list[Alias]
+    collective: list[_Rule]
+
+
+class DeadlineRule(_Rule):
+    kind: Literal["by", "ongoing", "recurring", "period", "relative", "deferred"]
+    date: Literal["year-end", "month-end", "day", "fyp-end", "none"]
+
+
+class DeadlinesFile(_Strict):
+    fragments: dict[str, str] = Field(default_factory=dict)
+    rule: list[DeadlineRule]
+
+
+class ComparatorRule(_Rule):
+    comparator: Literal[">=", "<=", "=", "≈", ">", "<"]
+    position: Literal["before", "after", "reduction"]
+
+
+class TargetValues(_Strict):
+    units: list[str]
+    count_units: list[str]
+    count_verbs: str
+    cn_percent: str
+    cn_tenths: str
+    exclude_context: str
+    indicator_prefix: str
+    indicator_suffix: str
+    examples: list[str] = Field(default_factory=list)
+
+
+class TargetsFile(_Strict):
+    fragments: dict[str, str] = Field(default_factory=dict)
+    comparator: list[ComparatorRule]
+    values: TargetValues
+
+
+class MetadataSettings(_Strict):
+    title_suffix: str
+    notice: str
+    issuer_notice: str
+    doc_number: str
+    doc_number_label: str
+    signoff_date: str
+    date_label: str
+    issuer_label: str
+    issuer_line: str
+    region: str
+    region_stop: str
+    period: str
+    fyp_period: str
+    draft: str
+    province_level: list[str]
+    admin_suffix: list[tuple[str, Literal["province", "city", "county", "district"]]]
+
+
+class MetadataFile(_Strict):
+    fragments: dict[str, str] = Field(default_factory=dict)
+    metadata: MetadataSettings
+
+
+class NoiseFile(_Strict):
+    fragments: dict[str, str] = Field(default_factory=dict)
+    line: list[_Rule]
+
+
+class Topic(_Strict):
+    id: str
+    keywords: list[str] = Field(min_length=1)
+
+
+class TopicsFile(_Strict):
+    topic: list[Topic]
+
+
+FILES: dict[str, type[BaseModel]] = {
+    "headings.toml": HeadingsFile,
+    "fields.toml": FieldsFile,
+    "unit_aliases.toml": UnitAliasesFile,
+    "deadlines.toml": DeadlinesFile,
+    "targets.toml": TargetsFile,
+    "metadata.toml": MetadataFile,
+    "noise.toml": NoiseFile,
+    "topics.toml": TopicsFile,
+}

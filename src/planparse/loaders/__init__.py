@@ -1,0 +1,88 @@
+"""Input loading: bytes → ``Loaded`` (text + page map + Source). Format is sniffed from content.
+
+Only TXT is decoded here in-process; PDF and DOCX loaders import their libraries lazily so a
+TXT conversion never pays for them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from planparse.errors import InputError
+from planparse.loaders.base import Loaded
+from planparse.loaders.txt import decode, is_probably_text
+from planparse.models import Source
+
+__all__ = ["Loaded", "load", "load_bytes", "sniff_format", "text_source"]
+
+MAX_INPUT_BYTES = 200 * 1024 * 1024
+
+
+def sniff_format(data: bytes) -> str:
+    """txt / pdf / docx / doc / html / zip, from magic bytes and text sniffing, not the extension."""
+    head = data[:2048]
+    if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in data[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "docx" if b"word/" in data[:200000] or b"[Content_Types].xml" in data[:200000] else "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "doc"
+    lowered = head.lower()
+    if b"<html" in lowered or b"<!doctype html" in lowered:
+        return "html"
+    return "txt"
+
+
+def text_source(text: str, path: str | None = None) -> Source:
+    return Source(path=path, format="txt", sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
+
+
+def load_bytes(data: bytes, path: str | None = None, format: str | None = None) -> Loaded:
+    """Load bytes of any supported format; ``path`` names the input in errors."""
+    name = path or "<bytes>"
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputError(name, "too-large", f"input is {len(data)} bytes, over the {MAX_INPUT_BYTES} byte limit")
+    if not data.strip():
+        raise InputError(name, "empty", "the file is empty")
+    fmt = format or sniff_format(data)
+    sha = hashlib.sha256(data).hexdigest()
+    if fmt == "pdf":
+        from planparse.loaders.pdf import load_pdf
+
+        return load_pdf(data, name, sha)
+    if fmt == "docx":
+        from planparse.loaders.docx import load_docx
+
+        return load_docx(data, name, sha)
+    if fmt == "doc":
+        raise InputError(name, "unsupported-format", "legacy Word .doc; convert it first: soffice --headless --convert-to docx FILE")
+    if fmt == "zip":
+        raise InputError(name, "unsupported-format", "a zip archive that is not a Word document")
+    if fmt == "html":
+        raise InputError(name, "unsupported-format", "an HTML page; save it as text (or PDF) first")
+    decoded = decode(data)
+    if decoded is None or not is_probably_text(decoded[0]):
+        raise InputError(name, "decode-failed", "not UTF-8, GB18030 or UTF-16 text (binary or corrupt)")
+    text, encoding = decoded
+    return Loaded(text=text, source=Source(path=path, format="txt", sha256=sha, encoding=encoding))
+
+
+def load(path: str | Path, format: str | None = None) -> Loaded:
+    """Read a file and load it; a missing or unreadable file is an InputError naming it."""
+    p = Path(path)
+    name = str(path)
+    try:
+        if p.is_dir():
+            raise InputError(name, "not-a-file", "is a directory, not a plan file")
+        size = p.stat().st_size
+        if size > MAX_INPUT_BYTES:
+            raise InputError(name, "too-large", f"file is {size} bytes, over the {MAX_INPUT_BYTES} byte limit")
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError(name, "not-found", "no such file") from None
+    except PermissionError:
+        raise InputError(name, "unreadable", "permission denied") from None
+    except OSError as err:
+        raise InputError(name, "unreadable", err.strerror or str(err)) from None
+    return load_bytes(data, name, format)

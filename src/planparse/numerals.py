@@ -1,0 +1,66 @@
+"""Numbers as Chinese plans write them: 三, 十二, 二十一, 一百零五, 两, 〇, ①, full-width ０-９.
+
+>>> cn_to_int("十二"), cn_to_int("二十一"), cn_to_int("一百零五"), cn_to_int("两")
+(12, 21, 105, 2)
+>>> marker_number("⑤", "circled"), marker_number("１２", "arabic")
+(5, 12)
+>>> cn_decimal("九十点五")
+90.5
+"""
+
+from __future__ import annotations
+
+_DIGITS = {"零": 0, "〇": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
+
+
+def to_ascii_digits(s: str) -> str:
+    return s.translate(_FULLWIDTH)
+
+
+def cn_to_int(s: str) -> int | None:
+    """A Chinese integer up to the thousands; digit strings like 二〇二二 read digit by digit."""
+    if not s:
+        return None
+    if all(c in _DIGITS for c in s) and len(s) > 1:
+        return int("".join(str(_DIGITS[c]) for c in s))
+    total = 0
+    current = 0
+    for ch in s:
+        if ch in _DIGITS:
+            current = _DIGITS[ch]
+        elif ch in _UNITS:
+            total += (current or 1) * _UNITS[ch]
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+def cn_decimal(s: str) -> float | None:
+    """九十 → 90.0, 九十点五 → 90.5."""
+    whole, _, frac = s.partition("点")
+    w = cn_to_int(whole)
+    if w is None:
+        return None
+    if not frac:
+        return float(w)
+    if not all(c in _DIGITS for c in frac):
+        return None
+    return float(f"{w}.{''.join(str(_DIGITS[c]) for c in frac)}")
+
+
+def marker_number(num: str, kind: str) -> int:
+    """The number a heading marker carries, by the family's number kind."""
+    if kind == "circled":
+        return _CIRCLED.index(num) + 1 if num in _CIRCLED else 0
+    if kind == "arabic" or num[:1].isdigit() or num[:1] in "０１２３４５６７８９":
+        return int(to_ascii_digits(num))
+    return cn_to_int(num) or 0
+
+
+def parse_number(s: str) -> float:
+    """An Arabic number as written, full-width or with a full-width point."""
+    return float(to_ascii_digits(s))

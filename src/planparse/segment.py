@@ -1,0 +1,163 @@
+"""Heading detection and the Section tree.
+
+A heading is a numbering family's marker at the start of a paragraph (grammars/headings.toml).
+A paragraph may carry a second heading inline (``三、主要措施(一)深学笃行…``). Nesting follows
+the plan: a family already open closes back to its level; a new family nests under the open
+heading unless that heading's family ranks deeper. Gaps and restarts are kept, with a warning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+from planparse.grammar import Grammars, Heading
+from planparse.models import Issue, Section, Span
+from planparse.numerals import marker_number
+
+_TITLE_END = regex.compile(r"[。！？!?]")
+_INLINE_WINDOW = 30
+_PUNCT = regex.compile(r"[，。；：,;:、]")
+
+
+@dataclass
+class Node:
+    """A heading while the tree is built; becomes a Section."""
+
+    family: Heading
+    marker: str
+    number: int
+    start: int  # marker start
+    title_start: int
+    title_end: int
+    end: int = 0
+    depth: int = 0
+    children: list[Node] = field(default_factory=list)
+    parent: Node | None = None
+    id: str = ""
+
+
+def _match_heading(text: str, pos: int, end: int, g: Grammars) -> tuple[Heading, regex.Match[str]] | None:
+    for fam in g.heading_families:
+        m = fam.at.match(text, pos, end)
+        if m:
+            return fam, m
+    return None
+
+
+def _inline_heading(text: str, start: int, end: int, fam: Heading, g: Grammars) -> int | None:
+    """Position of a deeper heading marker inside the first words of a heading's text, if any."""
+    limit = min(end, start + _INLINE_WINDOW)
+    for i in range(start + 1, limit):
+        if _PUNCT.match(text, i):
+            return None
+        if text[i] in "（(":
+            hit = _match_heading(text, i, end, g)
+            if hit and hit[0].rank > fam.rank:
+                return i
+    return None
+
+
+def _title_end(text: str, start: int, end: int, fam: Heading, g: Grammars) -> int:
+    """Title: a standard title run into body text, else up to the first 。, else the line."""
+    std = g.standard_title.match(text, start, end)
+    if std and std.end() < end and not _PUNCT.match(text, std.end()) and text[std.end()] not in "（(":
+        return std.end()
+    m = _TITLE_END.search(text, start, end)
+    return m.start() if m else end
+
+
+def find_headings(text: str, g: Grammars) -> list[Node]:
+    """Every heading in document order."""
+    nodes: list[Node] = []
+    pos = 0
+    n = len(text)
+    while pos < n:
+        line_end = text.find("\n", pos)
+        if line_end == -1:
+            line_end = n
+        if not g.toc.search(text, pos, line_end):
+            cursor = pos
+            while cursor < line_end:
+                hit = _match_heading(text, cursor, line_end, g)
+                if not hit:
+                    break
+                fam, m = hit
+                marker = m.group(0).strip(" \t\u3000")
+                num = marker_number(m.group("num"), fam.number)
+                t_start = m.end()
+                inline = _inline_heading(text, t_start, line_end, fam, g)
+                t_end = inline if inline is not None else _title_end(text, t_start, line_end, fam, g)
+                while t_end > t_start and text[t_end - 1] in " \t\u3000：:":
+                    t_end -= 1
+                nodes.append(Node(fam, marker, num, cursor, t_start, t_end))
+                if inline is None:
+                    break
+                cursor = inline
+        pos = line_end + 1
+    return nodes
+
+
+def build_tree(nodes: list[Node], text_len: int) -> tuple[list[Node], list[Issue]]:
+    """Nest headings; set ids, spans; report numbering gaps."""
+    roots: list[Node] = []
+    stack: list[Node] = []
+    warnings: list[Issue] = []
+    last_of_family: dict[str, int] = {}
+    for node in nodes:
+        fid = node.family.id
+        if any(s.family.id == fid for s in stack):
+            while stack and stack[-1].family.id != fid:
+                stack.pop()
+            stack.pop()
+        else:
+            while stack and stack[-1].family.rank > node.family.rank:
+                stack.pop()
+        parent = stack[-1] if stack else None
+        siblings = parent.children if parent else roots
+        prev = next((s for s in reversed(siblings) if s.family.id == fid), None)
+        expected = prev.number + 1 if prev else 1
+        run_on = last_of_family.get(fid, 0) + 1
+        if node.number not in (expected, run_on):
+            warnings.append(
+                Issue(
+                    code="unknown-heading-gap",
+                    message=f"heading {node.marker} follows {prev.marker if prev else 'no sibling'}: expected number {expected}",
+                    span=Span((node.start, node.title_end)),
+                )
+            )
+        last_of_family[fid] = node.number
+        node.parent = parent
+        node.depth = len(stack)
+        siblings.append(node)
+        node.id = (parent.id + "." if parent else "s") + str(len(siblings))
+        stack.append(node)
+    for i, node in enumerate(nodes):
+        node.end = text_len
+        for later in nodes[i + 1 :]:
+            if later.depth <= node.depth:
+                node.end = later.start
+                break
+    return roots, warnings
+
+
+def to_sections(roots: list[Node], text: str, page_of: callable) -> list[Section]:  # type: ignore[valid-type]
+    def conv(node: Node) -> Section:
+        end = node.end
+        while end > node.start and text[end - 1] in "\n \t":
+            end -= 1
+        return Section(
+            id=node.id,
+            level=node.family.level,
+            family=node.family.id,
+            marker=node.marker,
+            number=node.number,
+            title=text[node.title_start : node.title_end],
+            title_span=Span((node.title_start, node.title_end)),
+            span=Span((node.start, end)),
+            page=page_of(node.start),
+            children=[conv(c) for c in node.children],
+        )
+
+    return [conv(r) for r in roots]
