@@ -142,8 +142,9 @@ class _Joiner:
             return True
         return False
 
-    def full(self, s: str) -> bool:
-        return self.wrap is not None and _width(s) >= self.wrap - 2.5
+    def full(self, s: str, first: bool = False) -> bool:
+        """A line that reaches the right margin; a paragraph's first line may be indented 2 cells."""
+        return self.wrap is not None and _width(s) >= self.wrap - (4.5 if first else 2.5)
 
     def join(self, prev: str, first: str, para_len: int, balance: int, nxt: str) -> bool:
         """Does ``nxt`` continue the paragraph whose first line is ``first`` and last line ``prev``?"""
@@ -163,7 +164,7 @@ class _Joiner:
             return False
         heading = any(f.at.match(first) for f in self.g.heading_families)
         if self.wrap is not None:
-            if not self.full(prev):
+            if not self.full(prev, first=para_len == len(prev)):
                 return False
             if heading and para_len == len(prev) and not regex.search("[。，；,;]", prev):
                 # a heading line alone at full width: join only a short tail of the same heading

@@ -142,7 +142,8 @@ def find_blocks(text: str, g: Grammars) -> list[Block]:
             block.end = max(block.end, v_end)
         v_start, v_stop = _trim(text, m.end(), v_end)
         block.fields.append(Field(fld, m.group("label"), v_start, v_stop, "label-" + fld))
-    blocks.extend(_verb_blocks(text, g, pairs, set(by_bracket)))
+    notes = [(c.start, c.end) for c in find_conventions(text, g)]
+    blocks.extend(_verb_blocks(text, g, pairs, set(by_bracket), notes))
     blocks.sort(key=lambda b: b.start)
     return blocks
 
@@ -151,7 +152,7 @@ def _only_space_between(text: str, a: int, b: int) -> bool:
     return not text[a:b].strip(" \t\u3000\n。；;，,")
 
 
-def _verb_blocks(text: str, g: Grammars, pairs: dict[int, int], taken: set[int]) -> list[Block]:
+def _verb_blocks(text: str, g: Grammars, pairs: dict[int, int], taken: set[int], notes: list[tuple[int, int]]) -> list[Block]:
     out: list[Block] = []
     for o, c in pairs.items():
         if o in taken or c - o > 120 or c - o < 4:
@@ -162,6 +163,8 @@ def _verb_blocks(text: str, g: Grammars, pairs: dict[int, int], taken: set[int])
         clauses = _split_clauses(text, o + 1, c)
         fields: list[Field] = []
         for cs, ce in clauses:
+            if any(ns < ce and cs < ne for ns, ne in notes):
+                continue  # a plan-wide convention inside the bracket ("以下均需…落实，不再列出")
             clause = text[cs:ce]
             hit = None
             for rule in g.verbs:
@@ -185,7 +188,7 @@ def _verb_blocks(text: str, g: Grammars, pairs: dict[int, int], taken: set[int])
 
 
 def _split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Split on ，；; at bracket depth 0."""
+    """Split on ，；;。 at bracket depth 0."""
     out: list[tuple[int, int]] = []
     depth = 0
     s = start
@@ -195,7 +198,7 @@ def _split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
             depth += 1
         elif ch in "）)]〕】〉>" and depth:
             depth -= 1
-        elif depth == 0 and ch in "，；;,":
+        elif depth == 0 and ch in "，；;,。":
             if i > s:
                 out.append((s, i))
             s = i + 1

@@ -79,7 +79,15 @@ def _find_title(head: list[_Line], g: Grammars) -> tuple[str | None, Span | None
             if _clean_title(ln.text) == want:
                 return want, Span((ln.start, ln.end))
         return want, Span((notice_title[1], notice_title[2]))
-    # runs of short lines without sentence punctuation, joined, ending in a document-type word
+    # runs of short lines without sentence punctuation, joined, ending in a document-type word;
+    # annex markers, document numbers and draft marks are not part of a title
+    head = [
+        ln
+        for ln in head
+        if not regex.match(r"^(?:附件|附表)[ \t]*[0-9一二三四五六七八九十]*[：:]?$", ln.text.strip())
+        and not meta["doc_number"].fullmatch(ln.text.strip())
+        and not meta["draft"].fullmatch(ln.text.strip())
+    ]
     i = 0
     while i < len(head):
         j = i
@@ -89,6 +97,12 @@ def _find_title(head: list[_Line], g: Grammars) -> tuple[str | None, Span | None
             j += 1
             joined = _clean_title("".join(p.text for p in parts))
             if meta["title_suffix"].search(joined) and not meta["draft"].fullmatch(joined):
+                notice = meta["notice"].search(joined)
+                if notice:  # a notice title over two lines: the plan is the document it issues
+                    want = _clean_title(notice.group("title"))
+                    for ln in head:
+                        if _clean_title(ln.text) == want:
+                            return want, Span((ln.start, ln.end))
                 return joined, Span((parts[0].start, parts[-1].end))
         i = max(i + 1, j if not parts else i + 1)
     return None, None
@@ -140,16 +154,19 @@ def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metad
             issuer = m.group("issuer").strip()
             break
 
-    tail = _lines(text, max(0, len(text) - 2000), len(text))[-_TAIL_LINES:]
     date = None
-    for k in range(len(tail) - 1, -1, -1):
-        m = meta["signoff_date"].match(tail[k].text)
-        if m:
-            date = _iso(m.group("year"), m.group("month"), m.group("day"))
-            if issuer is None and k > 0:
-                im = meta["issuer_line"].match(tail[k - 1].text)
-                if im:
-                    issuer = _clean_title(im.group("issuer"))
+    # the sign-off at the end, else the notice's sign-off before the plan
+    for lines in (_lines(text, max(0, len(text) - 2000), len(text))[-_TAIL_LINES:], head):
+        for k in range(len(lines) - 1, -1, -1):
+            m = meta["signoff_date"].match(lines[k].text)
+            if m:
+                date = _iso(m.group("year"), m.group("month"), m.group("day"))
+                if issuer is None and k > 0:
+                    im = meta["issuer_line"].match(lines[k - 1].text)
+                    if im:
+                        issuer = _clean_title(im.group("issuer"))
+                break
+        if date:
             break
     if date is None:
         for ln in head:

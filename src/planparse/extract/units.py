@@ -76,7 +76,14 @@ def split_units(text: str, start: int, end: int, g: Grammars) -> list[RawUnit]:
     up = g.unit_patterns
     out: list[RawUnit] = []
     scope_prefix: str | None = None
-    for ps, pe in _pieces(text, start, end, g.units.units.separators):
+    pieces = _pieces(text, start, end, g.units.units.separators)
+    merged: list[tuple[int, int]] = []
+    for ps, pe in pieces:
+        if merged and text[merged[-1][1]] == "、" and up["shared_head"].fullmatch(text[merged[-1][0] : merged[-1][1]].strip()):
+            merged[-1] = (merged[-1][0], pe)  # 各市、县人民政府: one collective unit
+        else:
+            merged.append((ps, pe))
+    for ps, pe in merged:
         # strip spaces and the trailing noise words (等, 按职责分工负责)
         while ps < pe and text[ps] in _STRIP:
             ps += 1

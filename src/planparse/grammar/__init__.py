@@ -181,6 +181,7 @@ def load_grammars(directory: Path | str | None = None) -> Grammars:
         "trailing_noise": regex.compile("|".join(f"(?:{p})" for p in us.trailing_noise)),
         "scope_prefix": compile_pattern(us.scope_prefix, units.fragments, "grammars/unit_aliases.toml", "units -> scope_prefix"),
         "name_part_bracket": compile_pattern(us.name_part_bracket, units.fragments, "grammars/unit_aliases.toml", "units -> name_part_bracket"),
+        "shared_head": compile_pattern(us.shared_head, units.fragments, "grammars/unit_aliases.toml", "units -> shared_head"),
         "placeholder": compile_pattern(us.placeholder, units.fragments, "grammars/unit_aliases.toml", "units -> placeholder"),
         "suffix": regex.compile(f"(?:{literal_alternation(us.suffixes)})$"),
         "alias": regex.compile(f"(?:{literal_alternation([a.short for a in units.alias])})$"),

@@ -77,6 +77,7 @@ class UnitSettings(_Strict):
     trailing_noise: list[str]
     scope_prefix: str
     name_part_bracket: str
+    shared_head: str
     placeholder: str
     suffixes: list[str]
     examples: list[str] = Field(default_factory=list)
