@@ -26,6 +26,7 @@ _OPEN = "（([〔【［〈<《"
 _CLOSE = "）)]〕】］〉>》"
 _DROP_CHARS = regex.compile("[\ufeff\u200b\u200c\u200d\u2060\u00ad]|\\*\\*")
 _SPACE = " \t\u3000\xa0\f\v"
+_NARROW = regex.compile(r"[\x00-\u1fff]")
 
 
 @dataclass
@@ -54,7 +55,7 @@ class Normalized:
 
 def _width(s: str) -> float:
     """Display width in CJK cells: ASCII counts half."""
-    return sum(0.5 if ord(c) < 0x2000 else 1.0 for c in s)
+    return len(s) - 0.5 * len(_NARROW.findall(s))
 
 
 def _bracket_balance(s: str) -> int:
@@ -67,55 +68,45 @@ def _bracket_balance(s: str) -> int:
     return bal
 
 
+_NEWLINE = regex.compile(r"\r\n|\r|\n")
+
+
 def _split_lines(raw: str) -> list[Line]:
     """Lines of the loader text with their raw offsets; bold marks and invisible chars removed."""
     lines: list[Line] = []
     pos = 0
     n = len(raw)
-    while pos <= n:
-        end = n
-        nl = -1
-        for sep in ("\r\n", "\n", "\r"):
-            j = raw.find(sep, pos)
-            if j != -1 and (nl == -1 or j < nl):
-                nl, end = j, j
-        seg_end = end
-        text_parts: list[str] = []
+    while True:
+        nl = _NEWLINE.search(raw, pos)
+        end = nl.start() if nl else n
+        parts: list[str] = []
         pieces: list[tuple[int, int]] = []
-        last = pos
         length = 0
-        for m in _DROP_CHARS.finditer(raw, pos, seg_end):
+        last = pos
+        for m in _DROP_CHARS.finditer(raw, pos, end):
             if m.start() > last:
                 pieces.append((length, last))
-                text_parts.append(raw[last : m.start()])
+                parts.append(raw[last : m.start()])
                 length += m.start() - last
             last = m.end()
-        if seg_end > last:
+        if end > last:
             pieces.append((length, last))
-            text_parts.append(raw[last:seg_end])
-        text = "".join(text_parts)
-        # trim spaces, shifting the pieces
+            parts.append(raw[last:end])
+        text = "".join(parts)
         lead = len(text) - len(text.lstrip(_SPACE))
         text = text.strip(_SPACE)
-        shifted = [(max(0, o - lead), r + max(0, lead - o)) for o, r in pieces if o + 0 >= 0]
-        if not shifted:
-            shifted = [(0, pos)]
-        lines.append(Line(text, shifted[0][1], _clean_pieces(shifted, lead)))
-        if nl == -1:
+        # shift the pieces by the trimmed lead: keep the last piece that starts at or before it
+        shifted: list[tuple[int, int]] = []
+        for o, r in pieces:
+            if o <= lead:
+                shifted = [(0, r + lead - o)]
+            else:
+                shifted.append((o - lead, r))
+        lines.append(Line(text, shifted[0][1] if shifted else pos, shifted or [(0, pos)]))
+        if nl is None:
             break
-        pos = nl + (2 if raw.startswith("\r\n", nl) else 1)
+        pos = nl.end()
     return lines
-
-
-def _clean_pieces(pieces: list[tuple[int, int]], lead: int) -> list[tuple[int, int]]:
-    """Pieces after trimming ``lead`` leading characters: keep the last piece starting at or before 0."""
-    out: list[tuple[int, int]] = []
-    for o, r in pieces:
-        if o <= 0:
-            out = [(0, r)]
-        else:
-            out.append((o, r))
-    return out
 
 
 class _Joiner:
@@ -134,7 +125,7 @@ class _Joiner:
     def structural(self, s: str) -> bool:
         """A line that always starts a new paragraph: a heading, a field label, an annex, a date line."""
         g = self.g
-        if any(f.at.match(s) for f in g.heading_families):
+        if g.heading_start.match(s):
             return True
         if g.label.match(s.lstrip("（(〔【[")):
             return True
@@ -162,7 +153,7 @@ class _Joiner:
             return True  # a unit name cut at the end of a label line
         if nxt[0] in _OPEN and not self.full(prev):
             return False
-        heading = any(f.at.match(first) for f in self.g.heading_families)
+        heading = self.g.heading_start.match(first) is not None
         if self.wrap is not None:
             if not self.full(prev, first=para_len == len(prev)):
                 return False
@@ -203,8 +194,8 @@ def normalize(raw: str, grammars: Grammars | None = None) -> Normalized:
     for line in _split_lines(raw):
         if not line.text:
             continue
-        rule = next((r.id for r in g.noise_lines if r.pattern.fullmatch(line.text)), None)
-        if rule is not None:
+        if g.noise_any.fullmatch(line.text):
+            rule = next((r.id for r in g.noise_lines if r.pattern.fullmatch(line.text)), "noise")
             dropped.append(rule)
             continue
         kept.append(line)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from planparse.extract.blocks import find_blocks, find_conventions
-from planparse.extract.deadlines import find_dates
+from planparse.extract.deadlines import DateIndex, find_dates
 from planparse.extract.metadata import extract_metadata
 from planparse.extract.targets import find_targets
 from planparse.extract.tasks import build_tasks
@@ -38,12 +38,13 @@ def extract_all(text: str, nodes: list[Node], g: Grammars, page_of: Callable[[in
     ref_year = int(metadata.date[:4]) if metadata.date else (metadata.period[0] if metadata.period else None)
     blocks = find_blocks(text, g)
     conventions = find_conventions(text, g)
-    tasks, warnings = build_tasks(text, nodes, blocks, conventions, g, ref_year, page_of)
+    dates = DateIndex(text, g)
+    tasks, warnings = build_tasks(text, nodes, blocks, conventions, g, ref_year, page_of, dates)
     targets, t_warn = find_targets(text, g)
     targets = [t.model_copy(update={"section_id": _section_at(nodes, t.span.start), "page": page_of(t.span.start)}) for t in targets]
     warnings.extend(t_warn)
     # impossible years anywhere in the plan, not only in tasks (22020年底前)
-    warnings.extend(w for w in find_dates(text, 0, len(text), g, ref_year)[1] if w.code == "bad-year")
+    warnings.extend(w for w in find_dates(text, 0, len(text), g, ref_year, index=dates)[1] if w.code == "bad-year")
     if metadata.period:
         lo, hi = metadata.period
         for task in tasks:

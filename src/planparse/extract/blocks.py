@@ -18,6 +18,7 @@ from planparse.extract.units import looks_like_unit, split_units
 from planparse.grammar import Grammars
 
 _MAX_BRACKET = 400  # a bracket longer than this is prose, not an annotation
+_MAX_VERB_BRACKET = 240  # verb-style annotations are unit lists, shorter still
 
 
 @dataclass
@@ -144,6 +145,8 @@ def find_blocks(text: str, g: Grammars) -> list[Block]:
         block.fields.append(Field(fld, m.group("label"), v_start, v_stop, "label-" + fld))
     notes = [(c.start, c.end) for c in find_conventions(text, g)]
     blocks.extend(_verb_blocks(text, g, pairs, set(by_bracket), notes))
+    # a block of "other" labels only (备注：, 办理时限：) assigns nothing
+    blocks = [b for b in blocks if any(f.field != "other" for f in b.fields)]
     blocks.sort(key=lambda b: b.start)
     return blocks
 
@@ -155,36 +158,45 @@ def _only_space_between(text: str, a: int, b: int) -> bool:
 def _verb_blocks(text: str, g: Grammars, pairs: dict[int, int], taken: set[int], notes: list[tuple[int, int]]) -> list[Block]:
     out: list[Block] = []
     for o, c in pairs.items():
-        if o in taken or c - o > 120 or c - o < 4:
+        if o in taken or c - o > _MAX_VERB_BRACKET or c - o < 4:
             continue
         inner = text[o + 1 : c]
-        if not any(v in inner for v in ("牵头", "负责", "配合", "参与", "协助", "协同", "协办", "落实", "实施")):
+        if not any(v in inner for v in g.fields.block.verb_hints):
             continue
-        clauses = _split_clauses(text, o + 1, c)
-        fields: list[Field] = []
-        for cs, ce in clauses:
-            if any(ns < ce and cs < ne for ns, ne in notes):
-                continue  # a plan-wide convention inside the bracket ("以下均需…落实，不再列出")
-            clause = text[cs:ce]
-            hit = None
-            for rule in g.verbs:
-                m = rule.pattern.fullmatch(clause)
-                if m:
-                    hit = (rule, m)
-                    break
-            if hit is None:
-                fields = []
-                break
-            rule, m = hit
-            us, ue = cs + m.start("units"), cs + m.end("units")
-            units = split_units(text, us, ue, g)
-            if not units or not all(looks_like_unit(u.name, g) for u in units):
-                fields = []
-                break
-            fields.append(Field(rule.attrs["role"], "", us, ue, rule.id))
+        fields = _verb_fields(text, _split_clauses(text, o + 1, c), g, notes)
         if fields:
             out.append(Block(o, c + 1, "verb", fields))
     return out
+
+
+def _verb_fields(text: str, clauses: list[tuple[int, int]], g: Grammars, notes: list[tuple[int, int]]) -> list[Field]:
+    """Fields of a verb-style bracket, or [] when any clause is not units + verb.
+
+    A clause of bare units (``各区人民政府``, a tier before ``，``) takes the role of the next verb.
+    """
+    fields: list[Field] = []
+    pending: list[tuple[int, int]] = []
+    for cs, ce in clauses:
+        if any(ns < ce and cs < ne for ns, ne in notes):
+            continue  # a plan-wide convention inside the bracket ("以下均需…落实，不再列出")
+        clause = text[cs:ce]
+        hit = next(((rule, m) for rule in g.verbs if (m := rule.pattern.fullmatch(clause))), None)
+        if hit is None:
+            units = split_units(text, cs, ce, g)
+            if not units or not all(looks_like_unit(u.name, g) for u in units):
+                return []
+            pending.append((cs, ce))
+            continue
+        rule, m = hit
+        us, ue = cs + m.start("units"), cs + m.end("units")
+        units = split_units(text, us, ue, g)
+        if not units or not all(looks_like_unit(u.name, g) for u in units):
+            return []
+        role = rule.attrs["role"]
+        fields.extend(Field(role, "", ps, pe, rule.id) for ps, pe in pending)
+        fields.append(Field(role, "", us, ue, rule.id))
+        pending = []
+    return [] if pending else fields
 
 
 def _split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:

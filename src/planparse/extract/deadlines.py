@@ -15,6 +15,7 @@ caller derives from the plan (its date or period), and tests pin.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 
@@ -118,13 +119,35 @@ def latest(deadlines: list[Deadline]) -> Deadline:
     return deadlines[0]
 
 
+class DateIndex:
+    """Every deadline phrase of a text, found once; ranges are then looked up, not rescanned."""
+
+    def __init__(self, text: str, g: Grammars) -> None:
+        self.text = text
+        self.g = g
+        self.matches = _matches(text, 0, len(text), g)
+        self.starts = [m.start() for m, _, _ in self.matches]
+
+    def within(self, start: int, end: int) -> list[tuple[regex.Match[str], Compiled, int]]:
+        lo = bisect.bisect_left(self.starts, start)
+        hi = bisect.bisect_left(self.starts, end)
+        return [t for t in self.matches[lo:hi] if t[0].end() <= end]
+
+
 def find_dates(
-    text: str, start: int, end: int, g: Grammars, ref_year: int | None, kinds: tuple[str, ...] = ("by", "period")
+    text: str,
+    start: int,
+    end: int,
+    g: Grammars,
+    ref_year: int | None,
+    kinds: tuple[str, ...] = ("by", "period"),
+    index: DateIndex | None = None,
 ) -> tuple[list[Deadline], list[Issue]]:
     """Dated commitments in prose: each date phrase with the clause it governs."""
     out: list[Deadline] = []
     warnings: list[Issue] = []
-    for m, rule, _ in _matches(text, start, end, g):
+    found = index.within(start, end) if index is not None and index.text is text else _matches(text, start, end, g)
+    for m, rule, _ in found:
         if rule.attrs["kind"] not in kinds or rule.id == "month-only" and ref_year is None:
             continue
         d, w = _build(m, rule, ref_year)

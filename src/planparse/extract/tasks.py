@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import regex
 
 from planparse.extract.blocks import Block, Convention
-from planparse.extract.deadlines import find_dates, latest, parse_field
+from planparse.extract.deadlines import DateIndex, find_dates, latest, parse_field
 from planparse.extract.units import RawUnit, split_units
 from planparse.grammar import Grammars
 from planparse.models import Deadline, Issue, Span, Task, Unit
@@ -151,6 +151,7 @@ def build_tasks(
     g: Grammars,
     ref_year: int | None,
     page_of: Callable[[int], int | None],
+    dates: DateIndex,
 ) -> tuple[list[Task], list[Issue]]:
     warnings: list[Issue] = []
     by_node = _assign(nodes, blocks, text)
@@ -210,7 +211,7 @@ def build_tasks(
         pos = grp.start
         for bs, be in [*block_ranges, (end, end)]:
             if bs > pos:
-                found, w = find_dates(text, pos, bs, g, ref_year)
+                found, w = find_dates(text, pos, bs, g, ref_year, index=dates)
                 milestones.extend(found)
                 warnings.extend(w)
             pos = max(pos, be)

@@ -99,6 +99,8 @@ class Grammars:
     heading_families: list[Heading]
     standard_title: regex.Pattern[str]
     toc: regex.Pattern[str]
+    heading_start: regex.Pattern[str]  # any family's marker at a position (one pass instead of one per family)
+    noise_any: regex.Pattern[str]  # any noise line, to test a line once before finding which rule
     label: regex.Pattern[str]
     label_field: dict[str, str]
     verbs: list[Compiled]
@@ -192,6 +194,7 @@ def load_grammars(directory: Path | str | None = None) -> Grammars:
     )
     target_patterns["unit"] = regex.compile(f"(?:{literal_alternation(tv.units)})")
     target_patterns["count_unit"] = regex.compile(f"(?:{literal_alternation(tv.count_units)})")
+    noise_lines = _compile_rules("grammars/noise.toml", "line", noise.line, noise.fragments, ())
     meta_keys = [k for k in type(metadata.metadata).model_fields if isinstance(getattr(metadata.metadata, k), str)]
     return Grammars(
         directory=d,
@@ -204,6 +207,8 @@ def load_grammars(directory: Path | str | None = None) -> Grammars:
         noise=noise,
         topics=topics,
         heading_families=families,
+        heading_start=regex.compile("|".join(f"(?:{h.at.pattern})" for h in families)),
+        noise_any=regex.compile("|".join(f"(?:{c.pattern.pattern})" for c in noise_lines)),
         toc=compile_pattern(headings.toc.pattern, headings.fragments, "grammars/headings.toml", "toc -> pattern"),
         standard_title=regex.compile(f"(?:{literal_alternation(headings.standard_titles.titles)})"),
         label=label,
@@ -213,7 +218,7 @@ def load_grammars(directory: Path | str | None = None) -> Grammars:
         collective=_compile_rules("grammars/unit_aliases.toml", "collective", units.collective, units.fragments, ()),
         deadline_rules=_compile_rules("grammars/deadlines.toml", "rule", deadlines.rule, deadlines.fragments, ("kind", "date")),
         comparators=_compile_rules("grammars/targets.toml", "comparator", targets.comparator, targets.fragments, ("comparator", "position")),
-        noise_lines=_compile_rules("grammars/noise.toml", "line", noise.line, noise.fragments, ()),
+        noise_lines=noise_lines,
         meta=_compile_settings("grammars/metadata.toml", "metadata", metadata.metadata, meta_keys, metadata.fragments),
         unit_patterns=unit_patterns,
         target_patterns=target_patterns,

@@ -53,7 +53,7 @@ class FieldLabel(_Strict):
 
 class BlockSettings(_Strict):
     brackets: list[tuple[str, str]]
-    field_separators: str
+    verb_hints: list[str]
 
 
 class VerbRule(_Rule):
