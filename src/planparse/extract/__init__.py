@@ -9,7 +9,7 @@ from planparse.extract.blocks import find_blocks, find_conventions
 from planparse.extract.deadlines import DateIndex, find_dates
 from planparse.extract.metadata import extract_metadata
 from planparse.extract.targets import find_targets
-from planparse.extract.tasks import build_tasks
+from planparse.extract.tasks import build_tasks, innermost
 from planparse.grammar import Grammars
 from planparse.models import Issue, Metadata, Target, Task
 from planparse.segment import Node
@@ -23,16 +23,6 @@ class Extracted:
     warnings: list[Issue]
 
 
-def _section_at(nodes: list[Node], pos: int) -> str | None:
-    best: Node | None = None
-    for node in nodes:
-        if node.start > pos:
-            break
-        if pos < node.end and (best is None or node.depth >= best.depth):
-            best = node
-    return best.id if best else None
-
-
 def extract_all(text: str, nodes: list[Node], g: Grammars, page_of: Callable[[int], int | None]) -> Extracted:
     metadata = extract_metadata(text, nodes[0].start if nodes else None, g)
     ref_year = int(metadata.date[:4]) if metadata.date else (metadata.period[0] if metadata.period else None)
@@ -41,7 +31,11 @@ def extract_all(text: str, nodes: list[Node], g: Grammars, page_of: Callable[[in
     dates = DateIndex(text, g)
     tasks, warnings = build_tasks(text, nodes, blocks, conventions, g, ref_year, page_of, dates)
     targets, t_warn = find_targets(text, g)
-    targets = [t.model_copy(update={"section_id": _section_at(nodes, t.span.start), "page": page_of(t.span.start)}) for t in targets]
+    starts = [n.start for n in nodes]
+    targets = [
+        t.model_copy(update={"section_id": getattr(innermost(nodes, starts, t.span.start), "id", None), "page": page_of(t.span.start)})
+        for t in targets
+    ]
     warnings.extend(t_warn)
     # impossible years anywhere in the plan, not only in tasks (22020年底前)
     warnings.extend(w for w in find_dates(text, 0, len(text), g, ref_year, index=dates)[1] if w.code == "bad-year")

@@ -16,7 +16,9 @@ import regex
 
 from planparse.extract.units import looks_like_unit, split_units
 from planparse.grammar import Grammars
+from planparse.textindex import LineIndex
 
+_SENTENCE_END = regex.compile("[。]")
 _MAX_BRACKET = 400  # a bracket longer than this is prose, not an annotation
 _MAX_VERB_BRACKET = 240  # verb-style annotations are unit lists, shorter still
 
@@ -90,12 +92,6 @@ def _enclosing(positions: list[int], pairs: dict[int, int]) -> dict[int, int | N
     return out
 
 
-def _line_bounds(text: str, pos: int) -> tuple[int, int]:
-    start = text.rfind("\n", 0, pos) + 1
-    end = text.find("\n", pos)
-    return start, (len(text) if end == -1 else end)
-
-
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start] in " \t\u3000":
         start += 1
@@ -107,13 +103,14 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 def find_blocks(text: str, g: Grammars) -> list[Block]:
     """Every labelled or verb-style block, in document order."""
     pairs = bracket_pairs(text, g)
+    lines = LineIndex(text)
     labels = [m for m in g.label.finditer(text)]
     enclosing = _enclosing([m.start() for m in labels], pairs)
     blocks: list[Block] = []
     by_bracket: dict[int, Block] = {}
     for i, m in enumerate(labels):
         fld = g.label_field[m.group("label")]
-        line_start, line_end = _line_bounds(text, m.start())
+        line_end = lines.bounds(m.start())[1]
         o = enclosing[m.start()]
         nxt = labels[i + 1].start() if i + 1 < len(labels) else len(text)
         if o is not None and pairs[o] - o <= _MAX_BRACKET:
@@ -131,7 +128,7 @@ def find_blocks(text: str, g: Grammars) -> list[Block]:
             # a label at a line start, after a heading marker, or mid-sentence: the value runs
             # to the next label, the end of the line or the end of the sentence
             v_end = min(nxt, line_end)
-            sent = regex.compile("[。]").search(text, m.end(), v_end)
+            sent = _SENTENCE_END.search(text, m.end(), v_end)
             if sent:
                 v_end = sent.start()
             prev = blocks[-1] if blocks else None

@@ -24,7 +24,6 @@ from planparse.models import Issue, Span, Target
 from planparse.numerals import cn_decimal, cn_to_int, parse_number
 
 _CLAUSE_BOUND = "。；;，,：:\n！？!?"
-_SENTENCE_BOUND = "。；;\n！？!?"
 _YEAR = regex.compile(r"(?<![0-9较比])(?:到|至|在|于)?[ \t]*(?P<y>(?:19|20)[0-9]{2})[ \t]*年(?![ \t]*[0-9]+[ \t]*年)")
 _FYP = regex.compile(r"[“\"]?(?P<fyp>十[一二三四五六七八九]?五)[”\"]?(?:末|期末|期间|时期)")
 _BASE_YEAR = regex.compile(r"(?:较|比|相比|与)[ \t]*(?:19|20)[0-9]{2}[ \t]*年?(?:相比|基础上|水平)?$|同比$|(?:累计|年均)$")
@@ -43,8 +42,13 @@ class _Value:
     num_start: int
 
 
-def _bound_left(text: str, pos: int, bounds: str, floor: int = 0) -> int:
+_MAX_PARAGRAPH = 1500  # the target year is looked for this far back in the paragraph at most
+_MAX_CLAUSE = 200  # a "clause" longer than this is run-on text: look no further for its words
+
+
+def _bound_left(text: str, pos: int, bounds: str) -> int:
     i = pos
+    floor = max(0, pos - _MAX_CLAUSE)
     while i > floor and text[i - 1] not in bounds:
         i -= 1
     return i
@@ -52,7 +56,7 @@ def _bound_left(text: str, pos: int, bounds: str, floor: int = 0) -> int:
 
 def _bound_right(text: str, pos: int, bounds: str) -> int:
     i = pos
-    n = len(text)
+    n = min(len(text), pos + _MAX_CLAUSE)
     while i < n and text[i] not in bounds:
         i += 1
     return i
@@ -76,9 +80,9 @@ def _values(text: str, g: Grammars) -> list[_Value]:
     return out
 
 
-def _year(text: str, clause_start: int, pos: int) -> int | None:
+def _year(text: str, pos: int) -> int | None:
     """The target year: in the sentence before the value, else earlier in its paragraph."""
-    para_start = text.rfind("\n", 0, pos) + 1
+    para_start = max(text.rfind("\n", max(0, pos - _MAX_PARAGRAPH), pos) + 1, pos - _MAX_PARAGRAPH)
     found: list[tuple[int, int]] = [(m.start(), int(m.group("y"))) for m in _YEAR.finditer(text, para_start, pos)]
     for m in _FYP.finditer(text, para_start, pos):
         n = cn_to_int(m.group("fyp")[:-1]) or 0
@@ -173,7 +177,7 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
             comparator=comparator,
             value=v.value,
             unit=v.unit,
-            year=_year(text, clause_start, v.start),
+            year=_year(text, v.start),
             raw=text[raw_start:raw_end],
             placeholder=v.placeholder,
             span=span,

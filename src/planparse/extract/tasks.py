@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import bisect
+
 import regex
 
 from planparse.extract.blocks import Block, Convention
@@ -19,6 +21,7 @@ from planparse.extract.units import RawUnit, split_units
 from planparse.grammar import Grammars
 from planparse.models import Deadline, Issue, Span, Task, Unit
 from planparse.segment import Node
+from planparse.textindex import LineIndex
 
 ROLES = ("lead_units", "responsible_units", "cooperating_units")
 _SENT_END = regex.compile(r"[。！？!?]")
@@ -33,14 +36,13 @@ class _Group:
     title: tuple[int, int] | None = None
 
 
-def _innermost(nodes: list[Node], pos: int) -> Node | None:
-    best = None
-    for node in nodes:
-        if node.start > pos:
-            break
-        if node.start <= pos < node.end and (best is None or node.depth >= best.depth):
-            best = node
-    return best
+def innermost(nodes: list[Node], starts: list[int], pos: int) -> Node | None:
+    """The deepest section containing ``pos``: the last heading before it, or its open ancestor."""
+    i = bisect.bisect_right(starts, pos) - 1
+    node = nodes[i] if i >= 0 else None
+    while node is not None and pos >= node.end:
+        node = node.parent
+    return node
 
 
 def _own_ranges(node: Node, text_end: int) -> list[tuple[int, int]]:
@@ -58,8 +60,9 @@ def _own_ranges(node: Node, text_end: int) -> list[tuple[int, int]]:
 
 def _assign(nodes: list[Node], blocks: list[Block], text: str) -> dict[int, list[Block]]:
     by_node: dict[int, list[Block]] = {}
+    starts = [n.start for n in nodes]
     for b in blocks:
-        node = _innermost(nodes, b.start)
+        node = innermost(nodes, starts, b.start)
         by_node.setdefault(id(node), []).append(b)
     # habit: the block closing an item's last sub-point, when no other sub-point has one
     for node in nodes:
@@ -85,14 +88,14 @@ def _subtree(node: Node) -> list[Node]:
     return out
 
 
-def _paragraph_groups(node: Node, blocks: list[Block], text: str) -> list[_Group]:
+def _paragraph_groups(node: Node, blocks: list[Block], text: str, lines: LineIndex) -> list[_Group]:
     """One group per run of paragraphs that ends with a block; label-line blocks join the run before."""
     if node.children or len(blocks) < 2:
         return [_Group(node, node.start, blocks, (node.title_start, node.title_end))]
     groups: list[_Group] = []
     current = _Group(node, node.start, [], (node.title_start, node.title_end))
     for b in blocks:
-        para_start = text.rfind("\n", 0, b.start) + 1
+        para_start = lines.start(b.start)
         starts_paragraph = para_start == b.start or text[para_start : b.start].strip() == ""
         if current.blocks and not (b.kind == "line" and starts_paragraph and _adjacent(text, current.blocks[-1].end, b.start)):
             # a new block after the previous one closed a paragraph: new group if a new paragraph began
@@ -155,6 +158,7 @@ def build_tasks(
 ) -> tuple[list[Task], list[Issue]]:
     warnings: list[Issue] = []
     by_node = _assign(nodes, blocks, text)
+    lines = LineIndex(text)
     groups: list[_Group] = []
     for node in [None, *nodes]:
         bl = by_node.get(id(node))
@@ -162,14 +166,17 @@ def build_tasks(
             continue
         if node is None:
             for b in bl:  # a block outside any section: its own paragraph is the task
-                para = text.rfind("\n", 0, b.start) + 1
+                para = lines.start(b.start)
                 m = _SENT_END.search(text, para, b.start)
                 groups.append(_Group(None, para, [b], (para, m.start() if m else b.start)))
             continue
-        groups.extend(_paragraph_groups(node, bl, text))
+        groups.extend(_paragraph_groups(node, bl, text, lines))
     groups.sort(key=lambda grp: grp.start)
 
     tasks: list[Task] = []
+    conv_i = 0
+    first_is_lead = ""
+    implicit: list[tuple[Convention, list[RawUnit]]] = []
     for grp in groups:
         roles: dict[str, list[Unit]] = {r: [] for r in ROLES}
         deadlines: list[Deadline] = []
@@ -197,16 +204,20 @@ def build_tasks(
                             roles[f.field].append(_unit(u, f.rule))
                             names.add(u.name)
         end = max(b.end for b in grp.blocks)
-        for conv in conventions:
-            if conv.start >= end + 40:
-                continue
-            if conv.effect == "first-is-lead" and not roles["lead_units"] and roles["responsible_units"]:
-                roles["lead_units"].append(roles["responsible_units"][0].model_copy(update={"rule": conv.rule}))
-            elif conv.effect == "implicit-responsible" and conv.units and conv.start < grp.start:
+        # conventions stated so far (a note right after this task's block counts for it too)
+        while conv_i < len(conventions) and conventions[conv_i].start < end + 40:
+            conv = conventions[conv_i]
+            conv_i += 1
+            if conv.effect == "first-is-lead":
+                first_is_lead = conv.rule
+            elif conv.units:
+                implicit.append((conv, split_units(text, conv.units[0], conv.units[1], g)))
+        if first_is_lead and not roles["lead_units"] and roles["responsible_units"]:
+            roles["lead_units"].append(roles["responsible_units"][0].model_copy(update={"rule": first_is_lead}))
+        for conv, units in implicit:
+            if conv.start < grp.start:
                 names = {u.name for u in roles["responsible_units"]}
-                for u in split_units(text, conv.units[0], conv.units[1], g):
-                    if u.name not in names:
-                        roles["responsible_units"].append(_unit(u, conv.rule))
+                roles["responsible_units"].extend(_unit(u, conv.rule) for u in units if u.name not in names)
         milestones: list[Deadline] = []
         pos = grp.start
         for bs, be in [*block_ranges, (end, end)]:

@@ -1,0 +1,29 @@
+"""Line lookups by bisection, so that per-record work stays independent of line length.
+
+>>> idx = LineIndex("ab\\ncd\\nef")
+>>> idx.bounds(4)
+(3, 5)
+>>> idx.bounds(0), idx.bounds(8)
+((0, 2), (6, 8))
+"""
+
+from __future__ import annotations
+
+import bisect
+
+
+class LineIndex:
+    """Start and end of the line around any offset of a text, in O(log lines)."""
+
+    def __init__(self, text: str) -> None:
+        self.n = len(text)
+        self.newlines = [i for i, ch in enumerate(text) if ch == "\n"]
+
+    def bounds(self, pos: int) -> tuple[int, int]:
+        i = bisect.bisect_left(self.newlines, pos)
+        start = self.newlines[i - 1] + 1 if i > 0 else 0
+        end = self.newlines[i] if i < len(self.newlines) else self.n
+        return start, end
+
+    def start(self, pos: int) -> int:
+        return self.bounds(pos)[0]
