@@ -11,12 +11,11 @@ import random
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLE_PATHS, SAMPLES
 from typer.testing import CliRunner, Result
 
 from planparse import Plan
 from planparse.cli import app
-
-from conftest import SAMPLE_PATHS, SAMPLES
 
 SAMPLE = SAMPLES / "003_e7c703fe6ca54374.txt"
 
@@ -61,7 +60,11 @@ def test_convert_missing_file(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("name", "data", "code"),
-    [("empty.txt", b"", "empty"), ("binary.txt", random.Random(1).randbytes(3000), "decode-failed"), ("fake.pdf", b"%PDF-1.4\nbroken", "corrupt")],
+    [
+        ("empty.txt", b"", "empty"),
+        ("binary.txt", random.Random(1).randbytes(3000), "decode-failed"),
+        ("fake.pdf", b"%PDF-1.4\nbroken", "corrupt"),
+    ],
     ids=["empty", "binary", "broken-pdf"],
 )
 def test_convert_bad_input(tmp_path: Path, name: str, data: bytes, code: str) -> None:
@@ -86,7 +89,11 @@ def test_schema() -> None:
     assert "Task" in schema["$defs"] and "Span" in schema["$defs"]
 
 
-@pytest.mark.parametrize("args", [[], ["convert"], ["convert", str(SAMPLE), "--bogus"], ["no-such-command"]], ids=["no-args", "no-file", "bad-option", "bad-command"])
+@pytest.mark.parametrize(
+    "args",
+    [[], ["convert"], ["convert", str(SAMPLE), "--bogus"], ["no-such-command"]],
+    ids=["no-args", "no-file", "bad-option", "bad-command"],
+)
 def test_usage_errors_exit_2(args: list[str]) -> None:
     result = run(*args)
     assert result.exit_code == 2, result.output

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import pytest
 import regex
+from conftest import GRAMMARS
 
 from planparse.grammar import Grammars, load_file, load_grammars
 from planparse.grammar.schema import FILES
-
-from conftest import GRAMMARS
 
 RuleRow = tuple[str, str, list[str], list[str], regex.Pattern[str]]
 RULES: list[RuleRow] = load_grammars(GRAMMARS).rules()
@@ -51,4 +50,3 @@ def test_rule_examples(row: RuleRow) -> None:
     wrongly = [c for c in counter_examples if pattern.search(c) is not None]
     assert not missed, f"{file}:{rule_id} misses its examples {missed}"
     assert not wrongly, f"{file}:{rule_id} matches its counter-examples {wrongly}"
-

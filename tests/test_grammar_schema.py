@@ -16,11 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import GRAMMARS
 
 from planparse.errors import GrammarError
 from planparse.grammar import load_file, load_grammars, validate
-
-from conftest import GRAMMARS
 
 
 def _data(name: str) -> dict[str, Any]:
@@ -37,22 +36,56 @@ def _set(data: dict[str, Any], path: tuple[Any, ...], value: Any) -> dict[str, A
 
 # (id, file, path to change, new value, exact message)
 SCHEMA_CASES: list[tuple[str, str, tuple[Any, ...], Any, str]] = [
-    ("unknown-key-in-rule", "fields.toml", ("label", 2, "alias"), ["协办单位"],
-     "grammars/fields.toml: [label -> 2 -> alias] Extra inputs are not permitted"),
-    ("unknown-top-level-key", "headings.toml", ("colour",), "red",
-     "grammars/headings.toml: [colour] Extra inputs are not permitted"),
-    ("wrong-type-list", "fields.toml", ("label", 2, "aliases"), "配合单位",
-     "grammars/fields.toml: [label -> 2 -> aliases] Input should be a valid list"),
-    ("wrong-type-int", "headings.toml", ("family", 1, "level"), "one",
-     "grammars/headings.toml: [family -> 1 -> level] Input should be a valid integer, unable to parse string as an integer"),
-    ("level-out-of-range", "headings.toml", ("family", 1, "level"), 12,
-     "grammars/headings.toml: [family -> 1 -> level] Input should be less than or equal to 9"),
-    ("unknown-field-value", "fields.toml", ("label", 0, "field"), "leader",
-     "grammars/fields.toml: [label -> 0 -> field] Input should be 'lead_units', 'responsible_units', 'cooperating_units', 'deadline' or 'other'"),
-    ("empty-aliases", "fields.toml", ("label", 0, "aliases"), [],
-     "grammars/fields.toml: [label -> 0 -> aliases] List should have at least 1 item after validation, not 0"),
-    ("wrong-type-in-list", "noise.toml", ("line", 0, "examples"), ["— 3 —", 3],
-     "grammars/noise.toml: [line -> 0 -> examples -> 1] Input should be a valid string"),
+    (
+        "unknown-key-in-rule",
+        "fields.toml",
+        ("label", 2, "alias"),
+        ["协办单位"],
+        "grammars/fields.toml: [label -> 2 -> alias] Extra inputs are not permitted",
+    ),
+    ("unknown-top-level-key", "headings.toml", ("colour",), "red", "grammars/headings.toml: [colour] Extra inputs are not permitted"),
+    (
+        "wrong-type-list",
+        "fields.toml",
+        ("label", 2, "aliases"),
+        "配合单位",
+        "grammars/fields.toml: [label -> 2 -> aliases] Input should be a valid list",
+    ),
+    (
+        "wrong-type-int",
+        "headings.toml",
+        ("family", 1, "level"),
+        "one",
+        "grammars/headings.toml: [family -> 1 -> level] Input should be a valid integer, unable to parse string as an integer",
+    ),
+    (
+        "level-out-of-range",
+        "headings.toml",
+        ("family", 1, "level"),
+        12,
+        "grammars/headings.toml: [family -> 1 -> level] Input should be less than or equal to 9",
+    ),
+    (
+        "unknown-field-value",
+        "fields.toml",
+        ("label", 0, "field"),
+        "leader",
+        "grammars/fields.toml: [label -> 0 -> field] Input should be 'lead_units', 'responsible_units', 'cooperating_units', 'deadline' or 'other'",
+    ),
+    (
+        "empty-aliases",
+        "fields.toml",
+        ("label", 0, "aliases"),
+        [],
+        "grammars/fields.toml: [label -> 0 -> aliases] List should have at least 1 item after validation, not 0",
+    ),
+    (
+        "wrong-type-in-list",
+        "noise.toml",
+        ("line", 0, "examples"),
+        ["— 3 —", 3],
+        "grammars/noise.toml: [line -> 0 -> examples -> 1] Input should be a valid string",
+    ),
 ]
 
 
@@ -109,22 +142,62 @@ def test_unchanged_copy_loads(tmp_path: Path) -> None:
 
 # (id, file, old text, new text, exact message)
 COMPILE_CASES: list[tuple[str, str, str, str, str]] = [
-    ("empty-match", "noise.toml", "pattern = '^[0-9０-９]{1,3}$'", "pattern = '^[0-9０-９]{0,3}$'",
-     "grammars/noise.toml: [line -> 2 -> pattern] pattern matches the empty string"),
-    ("unknown-fragment", "headings.toml", "pattern = '^{lp}{sp}(?P<num>{cn})", "pattern = '^{lparen}{sp}(?P<num>{cn})",
-     "grammars/headings.toml: [family -> 4 -> pattern] unknown fragment {lparen}; define it under [fragments]"),
-    ("duplicate-rule-id", "deadlines.toml", 'id = "year-month-end"', 'id = "year-month-day"',
-     "grammars/deadlines.toml: [rule -> 1 -> id] duplicate id 'year-month-day'"),
-    ("duplicate-noise-id", "noise.toml", 'id = "page-x-of-y"', 'id = "page-footer-dash"',
-     "grammars/noise.toml: [line -> 1 -> id] duplicate id 'page-footer-dash'"),
-    ("duplicate-heading-family-id", "headings.toml", 'id = "section"', 'id = "chapter"',
-     "grammars/headings.toml: [family -> 1 -> id] duplicate id 'chapter'"),
-    ("duplicate-label-alias", "fields.toml", 'aliases = ["配合单位", ', 'aliases = ["牵头单位", ',
-     "grammars/fields.toml: [label -> 2 -> aliases] alias '牵头单位' appears twice"),
-    ("heading-without-caret", "headings.toml", "pattern = '^(?P<num>[①", "pattern = '(?P<num>[①",
-     "grammars/headings.toml: [family -> 7 -> pattern] a heading pattern must start with ^ (headings start a line)"),
-    ("fragment-cycle", "headings.toml", "cn = '[一二三四五六七八九十百零〇两]{1,4}'", "cn = '{cn}一'",
-     "grammars/headings.toml: [fragments -> cn] fragments refer to each other in a cycle"),
+    (
+        "empty-match",
+        "noise.toml",
+        "pattern = '^[0-9０-９]{1,3}$'",
+        "pattern = '^[0-9０-９]{0,3}$'",
+        "grammars/noise.toml: [line -> 2 -> pattern] pattern matches the empty string",
+    ),
+    (
+        "unknown-fragment",
+        "headings.toml",
+        "pattern = '^{lp}{sp}(?P<num>{cn})",
+        "pattern = '^{lparen}{sp}(?P<num>{cn})",
+        "grammars/headings.toml: [family -> 4 -> pattern] unknown fragment {lparen}; define it under [fragments]",
+    ),
+    (
+        "duplicate-rule-id",
+        "deadlines.toml",
+        'id = "year-month-end"',
+        'id = "year-month-day"',
+        "grammars/deadlines.toml: [rule -> 1 -> id] duplicate id 'year-month-day'",
+    ),
+    (
+        "duplicate-noise-id",
+        "noise.toml",
+        'id = "page-x-of-y"',
+        'id = "page-footer-dash"',
+        "grammars/noise.toml: [line -> 1 -> id] duplicate id 'page-footer-dash'",
+    ),
+    (
+        "duplicate-heading-family-id",
+        "headings.toml",
+        'id = "section"',
+        'id = "chapter"',
+        "grammars/headings.toml: [family -> 1 -> id] duplicate id 'chapter'",
+    ),
+    (
+        "duplicate-label-alias",
+        "fields.toml",
+        'aliases = ["配合单位", ',
+        'aliases = ["牵头单位", ',
+        "grammars/fields.toml: [label -> 2 -> aliases] alias '牵头单位' appears twice",
+    ),
+    (
+        "heading-without-caret",
+        "headings.toml",
+        "pattern = '^(?P<num>[①",
+        "pattern = '(?P<num>[①",
+        "grammars/headings.toml: [family -> 7 -> pattern] a heading pattern must start with ^ (headings start a line)",
+    ),
+    (
+        "fragment-cycle",
+        "headings.toml",
+        "cn = '[一二三四五六七八九十百零〇两]{1,4}'",
+        "cn = '{cn}一'",
+        "grammars/headings.toml: [fragments -> cn] fragments refer to each other in a cycle",
+    ),
 ]
 
 
@@ -149,14 +222,20 @@ def test_quantifier_braces_are_not_fragments(tmp_path: Path) -> None:
     assert rule.pattern.fullmatch("12") and rule.pattern.fullmatch("一二三四五六七八九")
 
 
-@pytest.mark.xfail(strict=True, reason="compile_pattern only tests fullmatch(''): a lookahead-only pattern that yields empty matches in context is accepted")
+@pytest.mark.xfail(
+    strict=True,
+    reason="compile_pattern only tests fullmatch(''): a lookahead-only pattern that yields empty matches in context is accepted",
+)
 def test_pattern_with_only_empty_matches_in_context(tmp_path: Path) -> None:
     d = _edited(tmp_path, "noise.toml", "pattern = '^[0-9０-９]{1,3}$'", "pattern = '^[0-9０-９]*(?=页)'")
     with pytest.raises(GrammarError, match="empty string"):
         load_grammars(d)
 
 
-@pytest.mark.xfail(strict=True, reason="topics.toml ids are not checked for duplicates (no check_unique_ids for [[topic]]); a task can then carry the same tag twice")
+@pytest.mark.xfail(
+    strict=True,
+    reason="topics.toml ids are not checked for duplicates (no check_unique_ids for [[topic]]); a task can then carry the same tag twice",
+)
 def test_duplicate_topic_id(tmp_path: Path) -> None:
     d = _edited(tmp_path, "topics.toml", 'id = "water"', 'id = "air"')
     with pytest.raises(GrammarError, match=r"duplicate id 'air'"):

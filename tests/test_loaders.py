@@ -15,12 +15,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLES
 
 import planparse
 from planparse import InputError, Plan
 from planparse.loaders import sniff_format
-
-from conftest import SAMPLES
 
 SAMPLE = SAMPLES / "003_e7c703fe6ca54374.txt"
 

@@ -10,10 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import REALPLAN_PATHS, SAMPLE_PATHS
 
 from planparse.normalize import normalize
-
-from conftest import REALPLAN_PATHS, SAMPLE_PATHS
 
 CASES: list[tuple[str, str, str]] = [
     ("crlf", "一、总体要求\r\n（一）加强领导\r\n", "一、总体要求\n（一）加强领导"),
@@ -34,13 +33,21 @@ CASES: list[tuple[str, str, str]] = [
     ("label-unit-cut", "责任单位：区生态环境局、区市政公用服务\n\n中心", "责任单位：区生态环境局、区市政公用服务中心"),
     ("label-unit-cut-after-comma", "牵头单位：区住建局，区交通运\n输局", "牵头单位：区住建局，区交通运输局"),
     ("heading-then-body", "一、总体要求\n坚持生态优先，推进绿色发展", "一、总体要求\n坚持生态优先，推进绿色发展"),
-    ("full-stop-ends-paragraph", "各乡镇要加强统筹，落实主体责任。\n各部门要密切配合", "各乡镇要加强统筹，落实主体责任。\n各部门要密切配合"),
+    (
+        "full-stop-ends-paragraph",
+        "各乡镇要加强统筹，落实主体责任。\n各部门要密切配合",
+        "各乡镇要加强统筹，落实主体责任。\n各部门要密切配合",
+    ),
     (
         "title-then-body",
         "城中区巩固提升生态环境保护成效三年行动实施方案\n为深入贯彻落实党中央决策部署，制定本方案",
         "城中区巩固提升生态环境保护成效三年行动实施方案\n为深入贯彻落实党中央决策部署，制定本方案",
     ),
-    ("label-line-stays", "（一）加强领导\n牵头单位：区住建局\n责任单位：七办一镇", "（一）加强领导\n牵头单位：区住建局\n责任单位：七办一镇"),
+    (
+        "label-line-stays",
+        "（一）加强领导\n牵头单位：区住建局\n责任单位：七办一镇",
+        "（一）加强领导\n牵头单位：区住建局\n责任单位：七办一镇",
+    ),
 ]
 
 
@@ -103,7 +110,12 @@ def test_to_raw_maps_paragraph_breaks_to_line_breaks(path: Path) -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    ["\u3000\u3000一、总体要求  \n\ufeff（一）加\u200b强领导", "**一、总体要求**\n**（一）**加强领导", "  **一、**总体\r\n\r\n  要求", "\u200b\u3000x**y**"],
+    [
+        "\u3000\u3000一、总体要求  \n\ufeff（一）加\u200b强领导",
+        "**一、总体要求**\n**（一）**加强领导",
+        "  **一、**总体\r\n\r\n  要求",
+        "\u200b\u3000x**y**",
+    ],
 )
 def test_to_raw_across_dropped_characters(raw: str) -> None:
     norm = normalize(raw)

@@ -18,17 +18,95 @@ import planparse
 from planparse import Plan, Span
 from planparse.normalize import normalize
 
-SETTINGS = settings(max_examples=int(os.environ.get("PLANPARSE_HYPOTHESIS_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=int(os.environ.get("PLANPARSE_HYPOTHESIS_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 PIECES = [
-    "一、", "二、", "十二、", "（一）", "(二)", "（十）", "1.", "2、", "12．", "（1）", "(2)", "3）", "①", "②", "第一章 ", "第二节 ", "第一条 ",
-    "牵头单位：", "责任单位:", "配合单位：", "完成时限：", "牵头责任单位：", "责任单位及承办科室（单位）：", "办理时限：",
-    "区生态环境局", "县住建局", "各乡镇人民政府", "七办一镇", "XXX", "市发展改革委", "省商务厅牵头，合肥海关配合",
-    "2025年底前", "2026年12月底", "2024年4月", "“十四五”末", "十五五期间", "2022 年 2 月底前", "持续推进", "每年", "2024—2026年",
-    "森林覆盖率达到", "下降", "12.5%", "XX%", "不低于", "控制在", "35微克/立方米", "左右", "以上", "万亩",
-    "（", "）", "(", ")", "〔", "〕", "【", "】", "〈", "〉", "；", "，", "、", "。", "：",
-    "\n", "\n\n", "\r\n", "\u3000", " ", "\t", "\f", "\x00", "\x07", "\ufeff", "\u200b", "**", "— 3 —", "账号+密码登录",
-    "加强组织领导", "实施方案", "关于印发", "的通知", "征求意见稿",
+    "一、",
+    "二、",
+    "十二、",
+    "（一）",
+    "(二)",
+    "（十）",
+    "1.",
+    "2、",
+    "12．",
+    "（1）",
+    "(2)",
+    "3）",
+    "①",
+    "②",
+    "第一章 ",
+    "第二节 ",
+    "第一条 ",
+    "牵头单位：",
+    "责任单位:",
+    "配合单位：",
+    "完成时限：",
+    "牵头责任单位：",
+    "责任单位及承办科室（单位）：",
+    "办理时限：",
+    "区生态环境局",
+    "县住建局",
+    "各乡镇人民政府",
+    "七办一镇",
+    "XXX",
+    "市发展改革委",
+    "省商务厅牵头，合肥海关配合",
+    "2025年底前",
+    "2026年12月底",
+    "2024年4月",
+    "“十四五”末",
+    "十五五期间",
+    "2022 年 2 月底前",
+    "持续推进",
+    "每年",
+    "2024—2026年",
+    "森林覆盖率达到",
+    "下降",
+    "12.5%",
+    "XX%",
+    "不低于",
+    "控制在",
+    "35微克/立方米",
+    "左右",
+    "以上",
+    "万亩",
+    "（",
+    "）",
+    "(",
+    ")",
+    "〔",
+    "〕",
+    "【",
+    "】",
+    "〈",
+    "〉",
+    "；",
+    "，",
+    "、",
+    "。",
+    "：",
+    "\n",
+    "\n\n",
+    "\r\n",
+    "\u3000",
+    " ",
+    "\t",
+    "\f",
+    "\x00",
+    "\x07",
+    "\ufeff",
+    "\u200b",
+    "**",
+    "— 3 —",
+    "账号+密码登录",
+    "加强组织领导",
+    "实施方案",
+    "关于印发",
+    "的通知",
+    "征求意见稿",
 ]
 plan_like = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=4)), max_size=60).map("".join)
 any_text = st.one_of(st.text(), plan_like)
@@ -103,7 +181,9 @@ def test_blank_text_is_an_empty_input_error(text: str) -> None:
 
 
 @SETTINGS
-@given(st.one_of(st.binary(max_size=2000), plan_like.map(lambda s: s.encode("utf-8")), plan_like.map(lambda s: s.encode("gb18030", "replace"))))
+@given(
+    st.one_of(st.binary(max_size=2000), plan_like.map(lambda s: s.encode("utf-8")), plan_like.map(lambda s: s.encode("gb18030", "replace")))
+)
 def test_parse_bytes_raises_only_planparse_errors(data: bytes) -> None:
     try:
         plan = planparse.parse(data)
@@ -114,7 +194,10 @@ def test_parse_bytes_raises_only_planparse_errors(data: bytes) -> None:
 
 
 @SETTINGS
-@given(st.sampled_from([b"%PDF-1.4\n", b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"<html>", b"\xef\xbb\xbf", b"\xff\xfe"]), st.binary(max_size=500))
+@given(
+    st.sampled_from([b"%PDF-1.4\n", b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"<html>", b"\xef\xbb\xbf", b"\xff\xfe"]),
+    st.binary(max_size=500),
+)
 def test_magic_prefixed_garbage_raises_only_planparse_errors(head: bytes, tail: bytes) -> None:
     try:
         planparse.parse(head + tail)

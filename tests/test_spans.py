@@ -12,11 +12,10 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from conftest import REALPLAN_PATHS, SAMPLE_PATHS, SHARED_MISSING
 
 import planparse
 from planparse import Plan, Section, Span
-
-from conftest import REALPLAN_PATHS, SAMPLE_PATHS, SHARED_MISSING
 
 PATHS: list[Path] = SAMPLE_PATHS + REALPLAN_PATHS
 if not REALPLAN_PATHS:

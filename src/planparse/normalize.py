@@ -73,22 +73,25 @@ _NEWLINE = regex.compile(r"\r\n|\r|\n")
 
 def _split_lines(raw: str) -> list[Line]:
     """Lines of the loader text with their raw offsets; bold marks and invisible chars removed."""
+    drops = [(m.start(), m.end()) for m in _DROP_CHARS.finditer(raw)]
+    ends = [(m.start(), m.end()) for m in _NEWLINE.finditer(raw)]
+    ends.append((len(raw), len(raw)))
     lines: list[Line] = []
     pos = 0
-    n = len(raw)
-    while True:
-        nl = _NEWLINE.search(raw, pos)
-        end = nl.start() if nl else n
+    d = 0
+    for end, next_pos in ends:
         parts: list[str] = []
         pieces: list[tuple[int, int]] = []
         length = 0
         last = pos
-        for m in _DROP_CHARS.finditer(raw, pos, end):
-            if m.start() > last:
+        while d < len(drops) and drops[d][0] < end:
+            ds, de = drops[d]
+            d += 1
+            if ds > last:
                 pieces.append((length, last))
-                parts.append(raw[last : m.start()])
-                length += m.start() - last
-            last = m.end()
+                parts.append(raw[last:ds])
+                length += ds - last
+            last = de
         if end > last:
             pieces.append((length, last))
             parts.append(raw[last:end])
@@ -103,9 +106,7 @@ def _split_lines(raw: str) -> list[Line]:
             else:
                 shifted.append((o - lead, r))
         lines.append(Line(text, shifted[0][1] if shifted else pos, shifted or [(0, pos)]))
-        if nl is None:
-            break
-        pos = nl.end()
+        pos = next_pos
     return lines
 
 

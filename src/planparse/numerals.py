@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 _DIGITS = {"零": 0, "〇": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000}
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -20,6 +22,7 @@ def to_ascii_digits(s: str) -> str:
     return s.translate(_FULLWIDTH)
 
 
+@lru_cache(maxsize=4096)
 def cn_to_int(s: str) -> int | None:
     """A Chinese integer up to the thousands; digit strings like 二〇二二 read digit by digit."""
     if not s:

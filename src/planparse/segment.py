@@ -105,6 +105,7 @@ def build_tree(nodes: list[Node], text_len: int) -> tuple[list[Node], list[Issue
     stack: list[Node] = []
     warnings: list[Issue] = []
     last_of_family: dict[str, int] = {}
+    last_child: dict[tuple[int, str], Node] = {}  # (id of parent or 0, family) → its latest child
     for node in nodes:
         fid = node.family.id
         if any(s.family.id == fid for s in stack):
@@ -116,7 +117,8 @@ def build_tree(nodes: list[Node], text_len: int) -> tuple[list[Node], list[Issue
                 stack.pop()
         parent = stack[-1] if stack else None
         siblings = parent.children if parent else roots
-        prev = next((s for s in reversed(siblings) if s.family.id == fid), None)
+        prev = last_child.get((id(parent) if parent else 0, fid))
+        last_child[(id(parent) if parent else 0, fid)] = node
         expected = prev.number + 1 if prev else 1
         run_on = last_of_family.get(fid, 0) + 1
         if node.number not in (expected, run_on):
@@ -133,12 +135,14 @@ def build_tree(nodes: list[Node], text_len: int) -> tuple[list[Node], list[Issue
         siblings.append(node)
         node.id = (parent.id + "." if parent else "s") + str(len(siblings))
         stack.append(node)
-    for i, node in enumerate(nodes):
+    # a section ends where the next heading at its depth or shallower starts (one backward sweep)
+    open_nodes: list[Node] = []
+    for node in nodes:
+        while open_nodes and open_nodes[-1].depth >= node.depth:
+            open_nodes.pop().end = node.start
+        open_nodes.append(node)
+    for node in open_nodes:
         node.end = text_len
-        for later in nodes[i + 1 :]:
-            if later.depth <= node.depth:
-                node.end = later.start
-                break
     return roots, warnings
 
 
