@@ -144,9 +144,10 @@ def test_deadlines(row: Row) -> None:
         task = plan.tasks[0] if plan.tasks else None
         found, codes = (task.deadline if task else None), codes_of(plan)
         if "milestones" in row:
-            got = [pick(m.model_dump(), e, DEADLINE_DEFAULTS) for m, e in zip(task.milestones if task else [], row["milestones"], strict=False)]
-            assert got == [with_defaults(m, DEADLINE_DEFAULTS) for m in row["milestones"]]
-            assert len(task.milestones if task else []) == len(row["milestones"])
+            milestones = [m.model_dump() for m in task.milestones] if task else []
+            wanted = [with_defaults(m, DEADLINE_DEFAULTS) for m in row["milestones"]]
+            assert [pick(m, e, DEADLINE_DEFAULTS) for m, e in zip(milestones, wanted, strict=False)] == wanted
+            assert len(milestones) == len(wanted), f"milestones: {[m['raw'] for m in milestones]}"
     assert deadline_record(found, expected or {}) == expected
     check_warnings(codes, row)
 

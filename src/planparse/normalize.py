@@ -7,9 +7,10 @@ Named steps, in order:
    cut in two (``区市政公用服务\\n\\n中心``) comes out whole; real paragraph breaks stay.
 Paragraphs are separated by one ``\\n``; leading and trailing spaces of a line are trimmed.
 
->>> norm = normalize("一、总体要求\\r\\n\\r\\n坚持生态优先，不\\n\\n断健全体系。\\r\\n— 3 —\\r\\n")
->>> norm.text
-'一、总体要求\\n坚持生态优先，不断健全体系。'
+>>> body = "坚持生态优先，统筹污染治理、生态保护、应对气候变化，以更高标准打好蓝天、碧水、净土保卫战，不"
+>>> norm = normalize("一、总体要求\\r\\n\\r\\n" + body + "\\n\\n断健全体系。\\r\\n— 3 —\\r\\n")
+>>> norm.text == "一、总体要求\\n" + body + "断健全体系。"
+True
 """
 
 from __future__ import annotations
@@ -27,13 +28,18 @@ _CLOSE = "）)]〕】］〉>》"
 _DROP_CHARS = regex.compile("[\ufeff\u200b\u200c\u200d\u2060\u00ad]|\\*\\*")
 _SPACE = " \t\u3000\xa0\f\v"
 _NARROW = regex.compile(r"[\x00-\u1fff]")
+_ENDS_WITH_DATE = regex.compile(r"[0-9〇零一二三四五六七八九十○]{1,3}[ \t]*日$")
+_BLOCK_TAIL = 120  # how far back a closing bracket's block is looked for
 
 
 @dataclass
 class Line:
     text: str
     raw_start: int  # offset of text[0] in the loader text
+    raw_end: int  # offset of the line break that ends the line (or the end of the text)
     pieces: list[tuple[int, int]]  # (offset in line, raw offset) at each jump caused by dropped chars
+    indented: bool = False  # began with a first-line indent (two spaces or a full-width space)
+    form_feed: bool = False  # held a form feed: a page break
 
 
 @dataclass
@@ -97,6 +103,9 @@ def _split_lines(raw: str) -> list[Line]:
             parts.append(raw[last:end])
         text = "".join(parts)
         lead = len(text) - len(text.lstrip(_SPACE))
+        head = text[:lead]
+        indented = "\u3000" in head or head.count(" ") >= 2
+        form_feed = "\f" in text
         text = text.strip(_SPACE)
         # shift the pieces by the trimmed lead: keep the last piece that starts at or before it
         shifted: list[tuple[int, int]] = []
@@ -105,7 +114,7 @@ def _split_lines(raw: str) -> list[Line]:
                 shifted = [(0, r + lead - o)]
             else:
                 shifted.append((o - lead, r))
-        lines.append(Line(text, shifted[0][1] if shifted else pos, shifted or [(0, pos)]))
+        lines.append(Line(text, shifted[0][1] if shifted else pos, end, shifted or [(0, pos)], indented, form_feed))
         pos = next_pos
     return lines
 
@@ -124,35 +133,49 @@ class _Joiner:
                 self.wrap = w
 
     def structural(self, s: str) -> bool:
-        """A line that always starts a new paragraph: a heading, a field label, an annex, a date line."""
+        """A line that always starts a new paragraph: a heading, a field label, an annex, a box, a date line."""
         g = self.g
-        if g.heading_start.match(s):
+        if g.heading_start.match(s) or g.label.match(s.lstrip("（(〔【[")):
             return True
-        if g.label.match(s.lstrip("（(〔【[")):
+        if s.startswith(tuple(g.headings.structure.paragraph_starts)):
             return True
-        if s.startswith(("附件", "附表")) or g.meta["signoff_date"].match(s) or g.meta["doc_number"].fullmatch(s):
-            return True
-        return False
+        return bool(g.meta["signoff_date"].match(s) or g.meta["doc_number"].fullmatch(s.strip("（()）")))
 
     def full(self, s: str, first: bool = False) -> bool:
         """A line that reaches the right margin; a paragraph's first line may be indented 2 cells."""
         return self.wrap is not None and _width(s) >= self.wrap - (4.5 if first else 2.5)
 
-    def join(self, prev: str, first: str, para_len: int, balance: int, nxt: str) -> bool:
-        """Does ``nxt`` continue the paragraph whose first line is ``first`` and last line ``prev``?"""
-        if not nxt or self.structural(nxt):
+    def _title_line(self, s: str) -> bool:
+        return len(s) <= 60 and not regex.search("[。，；,;：:]", s) and self.g.meta["title_suffix"].search(s) is not None
+
+    def _closes_block(self, prev: str) -> bool:
+        """The line ends with the closing bracket of an assignment block: the item ends there."""
+        if prev[-1] not in _CLOSE:
             return False
-        if balance > 0 and (_closes(nxt) > 0 or self.full(prev) or self.wrap is None):
+        tail = prev[-_BLOCK_TAIL:]
+        return self.g.label.search(tail) is not None or any(v in tail for v in self.g.fields.block.verb_hints)
+
+    def join(self, prev: str, first: str, para_len: int, balance: int, nxt: Line) -> bool:
+        """Does ``nxt`` continue the paragraph whose first line is ``first`` and last line ``prev``?"""
+        s = nxt.text
+        if not s:
+            return False
+        if balance > 0 and _closes(s) > 0 and self.g.label.match(s):
+            return True  # the next field of a bracket block wrapped onto its own line
+        if self.structural(s):
+            return False
+        if balance > 0 and (_closes(s) > 0 or self.full(prev) or self.wrap is None):
             return True  # an open bracket continues on the next line
         last = prev[-1]
-        if last in "。！？!?":
+        if last in "。！？!?" or self._closes_block(prev) or _ENDS_WITH_DATE.search(prev):
             return False
-        if para_len == len(prev) and not regex.search("[。，；,;]", prev) and self.g.meta["title_suffix"].search(prev):
+        if para_len == len(prev) and self._title_line(prev) or self._title_line(s) and not self.full(prev):
             return False  # a title line (…实施方案, …的通知) stands alone
-        is_label = self.g.label.match(first.lstrip("（(〔【[")) is not None
-        if is_label and last not in _TERMINAL and len(nxt) <= 12 and nxt[0] not in _OPEN:
-            return True  # a unit name cut at the end of a label line
-        if nxt[0] in _OPEN and not self.full(prev):
+        if self.g.label.match(first.lstrip("（(〔【[")) and last not in _TERMINAL and "。" not in s and s[0] not in _OPEN:
+            # a unit list cut at the end of a label line continues: a short tail or more units
+            if len(s) <= 12 or regex.search("[、，,]", s):
+                return True
+        if s[0] in _OPEN and not self.full(prev):
             return False
         heading = self.g.heading_start.match(first) is not None
         if self.wrap is not None:
@@ -160,10 +183,10 @@ class _Joiner:
                 return False
             if heading and para_len == len(prev) and not regex.search("[。，；,;]", prev):
                 # a heading line alone at full width: join only a short tail of the same heading
-                return _width(nxt) <= self.wrap * 0.6 and not regex.search("[。，；]", nxt[:-1])
+                return _width(s) <= self.wrap * 0.6 and not regex.search("[。，；]", s[:-1])
             return True
         # unwrapped text (one paragraph a line): only a page break cuts a long paragraph
-        if last in _TERMINAL or last in "：:":
+        if nxt.indented or last in _TERMINAL or last in "：:":
             return False
         if last in "，、,":
             return True
@@ -187,19 +210,56 @@ def _closes(s: str) -> int:
     return closes
 
 
+def _drop_noise(lines: list[Line], g: Grammars) -> tuple[list[Line], list[str]]:
+    """Drop noise lines; a bare page number only next to a page break (blank line or form feed)."""
+    kept: list[Line] = []
+    dropped: list[str] = []
+    breaks: list[bool] = []  # per kept line: a page break or dropped footer just before it
+    pending_break = False
+    for i, line in enumerate(lines):
+        if not line.text:
+            pending_break = pending_break or line.form_feed
+            continue
+        if g.noise_any.fullmatch(line.text):
+            rule = next(r for r in g.noise_lines if r.pattern.fullmatch(line.text))
+            near_break = (i > 0 and (not lines[i - 1].text or lines[i - 1].form_feed)) or (
+                i + 1 < len(lines) and (not lines[i + 1].text or lines[i + 1].form_feed)
+            )
+            if not rule.attrs["needs_break"] or near_break:
+                dropped.append(rule.id)
+                pending_break = True
+                continue
+        kept.append(line)
+        breaks.append(pending_break or line.form_feed)
+        pending_break = False
+    return _drop_running_headers(kept, breaks, g, dropped), dropped
+
+
+def _drop_running_headers(lines: list[Line], breaks: list[bool], g: Grammars, dropped: list[str]) -> list[Line]:
+    """A short line repeated at page breaks (a running header such as the plan's title) is dropped."""
+    counts: dict[str, int] = {}
+    at_break: dict[str, int] = {}
+    for line, brk in zip(lines, breaks, strict=True):
+        if len(line.text) <= 60 and not regex.search("[。；;]$", line.text):
+            counts[line.text] = counts.get(line.text, 0) + 1
+            if brk:
+                at_break[line.text] = at_break.get(line.text, 0) + 1
+    running = {t for t, n in at_break.items() if n >= 2 and counts[t] >= 3 and not g.heading_start.match(t)}
+    if not running:
+        return lines
+    out: list[Line] = []
+    for line, brk in zip(lines, breaks, strict=True):
+        if line.text in running and brk:
+            dropped.append("running-header")
+            continue
+        out.append(line)
+    return out
+
+
 def normalize(raw: str, grammars: Grammars | None = None) -> Normalized:
     """Run the named steps over a loader's text."""
     g = grammars or load_grammars()
-    kept: list[Line] = []
-    dropped: list[str] = []
-    for line in _split_lines(raw):
-        if not line.text:
-            continue
-        if g.noise_any.fullmatch(line.text):
-            rule = next((r.id for r in g.noise_lines if r.pattern.fullmatch(line.text)), "noise")
-            dropped.append(rule)
-            continue
-        kept.append(line)
+    kept, dropped = _drop_noise(_split_lines(raw), g)
     joiner = _Joiner([ln.text for ln in kept], g)
     out: list[str] = []
     norm_starts: list[int] = []
@@ -208,11 +268,13 @@ def normalize(raw: str, grammars: Grammars | None = None) -> Normalized:
     first = prev = ""
     para_len = balance = 0
     for i, line in enumerate(kept):
-        if i > 0 and joiner.join(prev, first, para_len, balance, line.text):
+        if i > 0 and joiner.join(prev, first, para_len, balance, line):
             para_len += len(line.text)
             balance = _bracket_balance_from(balance, line.text)
         else:
             if i > 0:
+                norm_starts.append(length)
+                raw_starts.append(kept[i - 1].raw_end)
                 out.append("\n")
                 length += 1
             first = line.text

@@ -19,7 +19,7 @@ def parse(source: str | Path | bytes, *, format: str | None = None, grammars: Gr
 
     >>> plan = parse("samples/003_e7c703fe6ca54374.txt")
     >>> plan.metadata.region, len(plan.tasks)
-    ('城中区', 21)
+    ('城中区', 23)
     """
     loaded = load_bytes(source, None, format) if isinstance(source, bytes) else load(source, format)
     return parse_loaded(loaded, grammars)

@@ -17,6 +17,7 @@ from planparse.models import Issue, Section, Span
 from planparse.numerals import marker_number
 
 _TITLE_END = regex.compile(r"[。！？!?]")
+_CAPTION = {"【": "】", "[": "]", "〔": "〕"}
 _INLINE_WINDOW = 30
 _PUNCT = regex.compile(r"[，。；：,;:、]")
 
@@ -61,6 +62,10 @@ def _inline_heading(text: str, start: int, end: int, fam: Heading, g: Grammars) 
 
 def _title_end(text: str, start: int, end: int, fam: Heading, g: Grammars) -> int:
     """Title: a standard title run into body text, else up to the first 。, else the line."""
+    if start < end and text[start] in _CAPTION:
+        close = text.find(_CAPTION[text[start]], start, end)
+        if close > start + 1:
+            return close + 1  # 第一条 【目的】为…: the caption is the title
     std = g.standard_title.match(text, start, end)
     if std and std.end() < end and not _PUNCT.match(text, std.end()) and text[std.end()] not in "（(":
         return std.end()
@@ -91,6 +96,14 @@ def find_headings(text: str, g: Grammars) -> list[Node]:
                 t_end = inline if inline is not None else _title_end(text, t_start, line_end, fam, g)
                 while t_end > t_start and text[t_end - 1] in " \t\u3000：:":
                     t_end -= 1
+                if t_start < t_end and text[t_start] in _CAPTION and text[t_end - 1] == _CAPTION[text[t_start]]:
+                    t_start, t_end = t_start + 1, t_end - 1
+                if t_end == t_start and line_end < n:
+                    # a marker alone on its line: the next short line is its title
+                    nxt_end = text.find("\n", line_end + 1)
+                    nxt_end = n if nxt_end == -1 else nxt_end
+                    if 0 < nxt_end - line_end - 1 <= 30 and not _PUNCT.search(text, line_end + 1, nxt_end):
+                        t_start, t_end = line_end + 1, nxt_end
                 nodes.append(Node(fam, marker, num, cursor, t_start, t_end))
                 if inline is None:
                     break

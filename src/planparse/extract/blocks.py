@@ -19,6 +19,7 @@ from planparse.grammar import Grammars
 from planparse.textindex import LineIndex
 
 _SENTENCE_END = regex.compile("[。]")
+_UNIT_FIELDS = ("lead_units", "responsible_units", "cooperating_units")
 _MAX_BRACKET = 400  # a bracket longer than this is prose, not an annotation
 _MAX_VERB_BRACKET = 240  # verb-style annotations are unit lists, shorter still
 
@@ -124,6 +125,9 @@ def find_blocks(text: str, g: Grammars) -> list[Block]:
                 by_bracket[o] = block
                 blocks.append(block)
             v_end = min(nxt, close)
+            sent = _SENTENCE_END.search(text, m.end(), v_end)
+            if sent:
+                v_end = sent.start()
         else:
             # a label at a line start, after a heading marker, or mid-sentence: the value runs
             # to the next label, the end of the line or the end of the sentence
@@ -139,7 +143,12 @@ def find_blocks(text: str, g: Grammars) -> list[Block]:
                 blocks.append(block)
             block.end = max(block.end, v_end)
         v_start, v_stop = _trim(text, m.end(), v_end)
-        block.fields.append(Field(fld, m.group("label"), v_start, v_stop, "label-" + fld))
+        verb = _verb_fields(text, _split_clauses(text, v_start, v_stop), g, []) if fld in _UNIT_FIELDS else []
+        if any(f.field != fld for f in verb):
+            # "责任部门：监测处牵头，财审处配合": the verbs inside the value give the roles
+            block.fields.extend(verb)
+        else:
+            block.fields.append(Field(fld, m.group("label"), v_start, v_stop, "label-" + fld))
     notes = [(c.start, c.end) for c in find_conventions(text, g)]
     blocks.extend(_verb_blocks(text, g, pairs, set(by_bracket), notes))
     # a block of "other" labels only (备注：, 办理时限：) assigns nothing

@@ -69,6 +69,11 @@ def _build(m: regex.Match[str], rule: Compiled, ref_year: int | None) -> tuple[D
                 date = dt.date(year, month, calendar.monthrange(year, month)[1]).isoformat()
             elif how == "day":
                 date = dt.date(year, int(gd["month"]), int(gd["day"])).isoformat()
+            elif how == "quarter-end":
+                q = "一二三四".find(gd["quarter"]) + 1 or int(gd["quarter"])
+                date = dt.date(year, 3 * q, calendar.monthrange(year, 3 * q)[1]).isoformat()
+            elif how == "half-end":
+                date = dt.date(year, 6, 30).isoformat() if gd["half"] == "上" else dt.date(year, 12, 31).isoformat()
         except ValueError:
             warnings.append(Issue(code="bad-date", message=f"impossible date in {raw!r}", span=span))
             date = None
@@ -96,7 +101,9 @@ def _matches(text: str, start: int, end: int, g: Grammars) -> list[tuple[regex.M
 
 
 def parse_field(text: str, start: int, end: int, g: Grammars, ref_year: int | None) -> tuple[Deadline | None, list[Issue]]:
-    """The deadline a 完成时限 field gives: the latest end when it names several; ongoing wins."""
+    """The deadline a 完成时限 field gives, read from its head: ``5月底取得阶段性成效并持续推进``
+    is by the end of May. A field that lists several dates (``2024年底前…；2025年底前…``) gives
+    the latest of them."""
     cands: list[Deadline] = []
     warnings: list[Issue] = []
     for m, rule, _ in _matches(text, start, end, g):
@@ -105,7 +112,12 @@ def parse_field(text: str, start: int, end: int, g: Grammars, ref_year: int | No
         warnings.extend(w)
     if not cands:
         return None, warnings
-    return latest(cands), warnings
+    dated = [d for d in cands if d.date]
+    if len(dated) >= 2:
+        return max(dated, key=lambda d: d.date or ""), warnings
+    head = cands[0]
+    rest = text[head.span.end : end].strip(" \t，,；;。")
+    return head.model_copy(update={"commitment": rest or None}), warnings
 
 
 def latest(deadlines: list[Deadline]) -> Deadline:

@@ -21,6 +21,8 @@ from planparse.numerals import cn_to_int
 
 _HEAD_LINES = 25
 _TAIL_LINES = 15
+_DATE_LINE = regex.compile(r"[0-9〇零一二三四五六七八九十○]{1,4}[ \t]*年[ \t]*[0-9〇零一二三四五六七八九十○]{1,2}[ \t]*月[ \t]*[0-9〇零一二三四五六七八九十○]{1,3}[ \t]*日")
+_NOT_A_NAME = regex.compile(r"^(?:为|根据|按照|依据|经|现将|各)")
 _CJK_GAP = regex.compile(r"(?<=[\p{Han}）)”])[ \t\u3000]+|[ \t\u3000]+(?=[\p{Han}（(“])")
 
 
@@ -81,18 +83,30 @@ def _find_title(head: list[_Line], g: Grammars) -> tuple[str | None, Span | None
         return want, Span((notice_title[1], notice_title[2]))
     # runs of short lines without sentence punctuation, joined, ending in a document-type word;
     # annex markers, document numbers and draft marks are not part of a title
-    head = [
-        ln
-        for ln in head
-        if not regex.match(r"^(?:附件|附表)[ \t]*[0-9一二三四五六七八九十]*[：:]?$", ln.text.strip())
-        and not meta["doc_number"].fullmatch(ln.text.strip())
-        and not meta["draft"].fullmatch(ln.text.strip())
-    ]
+    # date and issuer lines end a run; annex marks, document numbers and draft marks are skipped
+    runs: list[list[_Line]] = [[]]
+    for ln in head:
+        t = ln.text.strip()
+        if regex.match(r"^(?:附件|附表)[ \t]*[0-9一二三四五六七八九十]*[：:]?$", t) or meta["doc_number"].fullmatch(t.strip("（()）")) or meta["draft"].fullmatch(t):
+            continue
+        if len(t) > 60 or regex.search(r"[。；，,：:]", t) or _DATE_LINE.search(t) or meta["issuer_line"].match(t):
+            runs.append([])
+        else:
+            runs[-1].append(ln)
+    for run in runs:
+        found = _title_in_run(run, head, g)
+        if found[0]:
+            return found
+    return None, None
+
+
+def _title_in_run(head: list[_Line], all_lines: list[_Line], g: Grammars) -> tuple[str | None, Span | None]:
+    meta = g.meta
     i = 0
     while i < len(head):
         j = i
         parts: list[_Line] = []
-        while j < len(head) and len(head[j].text) <= 60 and not regex.search(r"[。；，,：:]", head[j].text) and len(parts) < 3:
+        while j < len(head) and len(parts) < 3:
             parts.append(head[j])
             j += 1
             joined = _clean_title("".join(p.text for p in parts))
@@ -100,23 +114,45 @@ def _find_title(head: list[_Line], g: Grammars) -> tuple[str | None, Span | None
                 notice = meta["notice"].search(joined)
                 if notice:  # a notice title over two lines: the plan is the document it issues
                     want = _clean_title(notice.group("title"))
-                    for ln in head:
+                    for ln in all_lines:
                         if _clean_title(ln.text) == want:
                             return want, Span((ln.start, ln.end))
                 return joined, Span((parts[0].start, parts[-1].end))
-        i = max(i + 1, j if not parts else i + 1)
+        i += 1
     return None, None
+
+
+def _period(title: str | None, g: Grammars) -> tuple[int, int] | None:
+    """From the plan's own title only: (2022-2025年), “十四五”, or one year (2022年行动计划)."""
+    if not title:
+        return None
+    meta = g.meta
+    m = meta["period"].search(title)
+    if m and int(m.group("start")) <= int(m.group("end")):
+        return int(m.group("start")), int(m.group("end"))
+    f = meta["fyp_period"].search(title)
+    if f:
+        n = cn_to_int(f.group("fyp")[:-1]) or 0
+        if n:
+            return 1951 + 5 * n, 1955 + 5 * n
+    y = meta["single_year"].search(title)
+    if y:
+        return int(y.group("year")), int(y.group("year"))
+    return None
 
 
 def _region(s: str | None, g: Grammars) -> str | None:
     if not s:
         return None
+    s = g.meta["region_lead"].sub("", s)
     m = g.meta["region"].match(s)
     if not m:
         return None
     region = m.group("region")
     if g.meta["region_stop"].search(region):
-        return None
+        region = m.group("top")  # 北京市数据专区 → 北京市
+        if g.meta["region_stop"].search(region):
+            return None
     return region
 
 
@@ -140,7 +176,7 @@ def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metad
 
     doc_number = None
     for ln in head:
-        stripped = ln.text.strip()
+        stripped = ln.text.strip().strip("（()）")
         lab = meta["doc_number_label"].search(stripped)
         m = meta["doc_number"].fullmatch(stripped) or (lab and meta["doc_number"].match(stripped, lab.end()))
         if m:
@@ -149,6 +185,8 @@ def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metad
 
     issuer = None
     for ln in head:
+        if len(ln.text) > 100 or "。" in ln.text or _NOT_A_NAME.match(ln.text):
+            continue  # a sentence of the body, not a title or a labelled field
         m = meta["issuer_notice"].search(ln.text) or meta["issuer_label"].search(ln.text)
         if m:
             issuer = m.group("issuer").strip()
@@ -161,10 +199,12 @@ def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metad
             m = meta["signoff_date"].match(lines[k].text)
             if m:
                 date = _iso(m.group("year"), m.group("month"), m.group("day"))
-                if issuer is None and k > 0:
-                    im = meta["issuer_line"].match(lines[k - 1].text)
-                    if im:
-                        issuer = _clean_title(im.group("issuer"))
+                # stacked co-issuers above the date: the first one leads
+                top = k
+                while top > 0 and meta["issuer_line"].match(lines[top - 1].text):
+                    top -= 1
+                if issuer is None and top < k:
+                    issuer = _clean_title(meta["issuer_line"].match(lines[top].text).group("issuer"))
                 break
         if date:
             break
@@ -176,20 +216,7 @@ def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metad
                 break
 
     region = _region(title, g) or _region(issuer, g)
-    period = None
-    for source in (title, "\n".join(ln.text for ln in head[:8])):
-        if not source:
-            continue
-        m = meta["period"].search(source)
-        if m and int(m.group("start")) <= int(m.group("end")):
-            period = (int(m.group("start")), int(m.group("end")))
-            break
-        f = meta["fyp_period"].search(source)
-        if f and source is title:
-            n = cn_to_int(f.group("fyp")[:-1]) or 0
-            if n:
-                period = (1951 + 5 * n, 1955 + 5 * n)
-                break
+    period = _period(title, g)
     draft = any(meta["draft"].search(ln.text) for ln in head if len(ln.text) <= 40) or bool(title and meta["draft"].search(title))
     return Metadata(
         title=title,

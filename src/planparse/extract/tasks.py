@@ -25,7 +25,6 @@ from planparse.textindex import LineIndex
 
 ROLES = ("lead_units", "responsible_units", "cooperating_units")
 _SENT_END = regex.compile(r"[。！？!?]")
-_DATE_PREFIX = regex.compile(r"^(?P<date>.+?)(?:前)?(?:完成|办结|到位|取得明显成效)")
 
 
 @dataclass
@@ -64,8 +63,14 @@ def _assign(nodes: list[Node], blocks: list[Block], text: str) -> dict[int, list
     for b in blocks:
         node = innermost(nodes, starts, b.start)
         by_node.setdefault(id(node), []).append(b)
-    # habit: the block closing an item's last sub-point, when no other sub-point has one
+    # a block that is itself a numbered item ("（三） 责任单位：…") belongs to the item's parent
     for node in nodes:
+        own = by_node.get(id(node), [])
+        if own and node.parent is not None and own[0].start <= node.title_start:
+            by_node.setdefault(id(node.parent), []).extend(by_node.pop(id(node)))
+    # habit: the block closing an item's last sub-point, when no other sub-point has one;
+    # deepest first, so a block can climb several levels (1. → （二） → 一、)
+    for node in reversed(nodes):
         parent = node.parent
         if parent is None or len(parent.children) < 2 or parent.children[-1] is not node:
             continue
@@ -78,6 +83,8 @@ def _assign(nodes: list[Node], blocks: list[Block], text: str) -> dict[int, list
         if tail:
             continue
         by_node[id(parent)] = by_node.pop(id(node))
+    for bl in by_node.values():
+        bl.sort(key=lambda b: b.start)
     return by_node
 
 
@@ -89,36 +96,56 @@ def _subtree(node: Node) -> list[Node]:
 
 
 def _paragraph_groups(node: Node, blocks: list[Block], text: str, lines: LineIndex) -> list[_Group]:
-    """One group per run of paragraphs that ends with a block; label-line blocks join the run before."""
+    """Blocks of one section: one task, or one per un-numbered item when the blocks close items.
+
+    A section whose blocks stand in different paragraphs (items without markers, each closed by
+    its block) gives one task per item; there, text that runs on after a block on the same line
+    (pdftotext) starts the next item too. Blocks within the heading's own paragraph are one task.
+    """
+    whole = [_Group(node, node.start, blocks, (node.title_start, node.title_end))]
     if node.children or len(blocks) < 2:
-        return [_Group(node, node.start, blocks, (node.title_start, node.title_end))]
+        return whole
+
+    def split(run_on: bool) -> list[list[Block]]:
+        out: list[list[Block]] = [[blocks[0]]]
+        for prev, b in zip(blocks, blocks[1:], strict=False):
+            gap_raw = text[prev.end : b.start]
+            gap = gap_raw.strip()
+            real = bool(_SENT_END.search(gap)) or len(gap) >= 40
+            if b.kind == "line" and not gap.strip("。；;，,"):
+                new = False  # the next label line of the same block
+            elif "\n" in gap_raw:
+                new = real
+            else:
+                new = run_on and real
+            if new:
+                out.append([b])
+            else:
+                out[-1].append(b)
+        return out
+
+    if len(split(run_on=False)) < 2:
+        return whole
     groups: list[_Group] = []
-    current = _Group(node, node.start, [], (node.title_start, node.title_end))
-    for b in blocks:
-        para_start = lines.start(b.start)
-        starts_paragraph = para_start == b.start or text[para_start : b.start].strip() == ""
-        if current.blocks and not (b.kind == "line" and starts_paragraph and _adjacent(text, current.blocks[-1].end, b.start)):
-            # a new block after the previous one closed a paragraph: new group if a new paragraph began
-            prev_end = current.blocks[-1].end
-            gap = text[prev_end : b.start].strip()
-            # a new paragraph of real text (not a one-line note) between the blocks
-            if "\n" in text[prev_end : b.start] and (_SENT_END.search(gap) or len(gap) >= 40):
-                groups.append(current)
-                g_start = prev_end
-                while g_start < len(text) and text[g_start] in "\n \t":
-                    g_start += 1
-                current = _Group(node, g_start, [], None)
-        current.blocks.append(b)
-    groups.append(current)
-    if len(groups) < 2:
-        return [_Group(node, node.start, blocks, (node.title_start, node.title_end))]
-    for grp in groups[1:]:
-        first = grp.blocks[0].start
-        m = _SENT_END.search(text, grp.start, first)
-        end = m.start() if m else first
-        while end > grp.start and text[end - 1] in " \t（(〔【[":
-            end -= 1
-        grp.title = (grp.start, min(end, grp.start + 80))
+    for k, bl in enumerate(split(run_on=True)):
+        if k == 0:
+            start = node.start
+            first_line = lines.bounds(bl[0].start)
+            item = first_line[0] if first_line[0] < bl[0].start else lines.start(max(first_line[0] - 1, 0))
+        else:
+            start = groups[-1].blocks[-1].end
+            while start < len(text) and text[start] in "\n \t。；;":
+                start += 1
+            item = start
+        if item <= node.title_end:
+            title = (node.title_start, node.title_end)
+        else:
+            m = _SENT_END.search(text, item, bl[0].start)
+            end = m.start() if m else bl[0].start
+            while end > item and text[end - 1] in " \t（(〔【[":
+                end -= 1
+            title = (item, min(end, item + 80))
+        groups.append(_Group(node, start, bl, title))
     return groups
 
 
@@ -183,12 +210,11 @@ def build_tasks(
         block_ranges = [(b.start, b.end) for b in grp.blocks]
         for b in grp.blocks:
             if b.prefix:
-                pm = _DATE_PREFIX.match(text[b.prefix[0] : b.prefix[1]])
-                if pm:
-                    d, w = parse_field(text, b.prefix[0], b.prefix[0] + pm.end("date"), g, ref_year)
+                # "（6月底完成，牵头考核单位：…）": a deadline at the head of the block's unlabelled part
+                d, w = parse_field(text, b.prefix[0], b.prefix[1], g, ref_year)
+                if d and d.span.start - b.prefix[0] <= 2:
                     warnings.extend(w)
-                    if d:
-                        deadlines.append(d.model_copy(update={"rule": "block-prefix:" + d.rule}))
+                    deadlines.append(d.model_copy(update={"rule": "block-prefix:" + d.rule}))
             for f in b.fields:
                 if f.field == "deadline":
                     d, w = parse_field(text, f.start, f.end, g, ref_year)

@@ -49,6 +49,18 @@ def _pieces(text: str, start: int, end: int, seps: str) -> list[tuple[int, int]]
     return out
 
 
+def _unbalanced_close(text: str, start: int, end: int) -> bool:
+    depth = 0
+    for i in range(start, end):
+        if text[i] in _OPEN:
+            depth += 1
+        elif text[i] in _CLOSE:
+            if depth == 0:
+                return True
+            depth -= 1
+    return False
+
+
 def canonical_name(name: str, g: Grammars) -> str | None:
     """Full name for a known short form, the prefix kept: 区发改委 → 区发展和改革委员会."""
     m = g.unit_patterns["alias"].search(name)
@@ -101,7 +113,11 @@ def split_units(text: str, start: int, end: int, g: Grammars) -> list[RawUnit]:
         if pe <= ps:
             continue
         scope = scope_prefix
-        if text[pe - 1] in _CLOSE:
+        if text[pe - 1] in _CLOSE and _unbalanced_close(text, ps, pe):
+            pe -= 1  # a closing bracket of the block that wrapped into the value
+            while pe > ps and text[pe - 1] in _STRIP:
+                pe -= 1
+        if pe > ps and text[pe - 1] in _CLOSE:
             depth = 0
             o = pe - 1
             while o >= ps:

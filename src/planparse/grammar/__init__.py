@@ -162,6 +162,7 @@ def load_grammars(directory: Path | str | None = None) -> Grammars:
     topics: TopicsFile = models["topics.toml"]  # type: ignore[assignment]
 
     check_unique_ids([f.id for f in headings.family], "grammars/headings.toml", "family")
+    check_unique_ids([t.id for t in topics.topic], "grammars/topics.toml", "topic")
     families = []
     for i, f in enumerate(headings.family):
         loc = f"family -> {i} -> pattern"
@@ -194,7 +195,7 @@ def load_grammars(directory: Path | str | None = None) -> Grammars:
     )
     target_patterns["unit"] = regex.compile(f"(?:{literal_alternation(tv.units)})")
     target_patterns["count_unit"] = regex.compile(f"(?:{literal_alternation(tv.count_units)})")
-    noise_lines = _compile_rules("grammars/noise.toml", "line", noise.line, noise.fragments, ())
+    noise_lines = _compile_rules("grammars/noise.toml", "line", noise.line, noise.fragments, ("needs_break",))
     meta_keys = [k for k in type(metadata.metadata).model_fields if isinstance(getattr(metadata.metadata, k), str)]
     return Grammars(
         directory=d,

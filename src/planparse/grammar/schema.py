@@ -36,11 +36,16 @@ class Toc(_Strict):
     counter_examples: list[str] = Field(default_factory=list)
 
 
+class Structure(_Strict):
+    paragraph_starts: list[str]
+
+
 class HeadingsFile(_Strict):
     fragments: dict[str, str] = Field(default_factory=dict)
     family: list[HeadingFamily]
     standard_titles: StandardTitles
     toc: Toc
+    structure: Structure
 
 
 class FieldLabel(_Strict):
@@ -97,7 +102,7 @@ class UnitAliasesFile(_Strict):
 
 class DeadlineRule(_Rule):
     kind: Literal["by", "ongoing", "recurring", "period", "relative", "deferred"]
-    date: Literal["year-end", "month-end", "day", "fyp-end", "none"]
+    date: Literal["year-end", "month-end", "day", "quarter-end", "half-end", "fyp-end", "none"]
 
 
 class DeadlinesFile(_Strict):
@@ -142,6 +147,8 @@ class MetadataSettings(_Strict):
     region_stop: str
     period: str
     fyp_period: str
+    single_year: str
+    region_lead: str
     draft: str
     province_level: list[str]
     admin_suffix: list[tuple[str, Literal["province", "city", "county", "district"]]]
@@ -152,9 +159,13 @@ class MetadataFile(_Strict):
     metadata: MetadataSettings
 
 
+class NoiseLine(_Rule):
+    needs_break: bool = False  # drop only next to a page break (a blank line or a form feed)
+
+
 class NoiseFile(_Strict):
     fragments: dict[str, str] = Field(default_factory=dict)
-    line: list[_Rule]
+    line: list[NoiseLine]
 
 
 class Topic(_Strict):
