@@ -163,11 +163,6 @@ def test_docx_named_txt_is_read_as_docx(tmp_path: Path, original: Plan) -> None:
     assert [t.title for t in plan.tasks] == [t.title for t in original.tasks]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="txt._looks_utf16 wants >20% zero bytes on one side, i.e. >20% ASCII characters; a real Chinese plan "
-    "in BOM-less UTF-16 has far fewer, so decode() returns None and the file is refused as decode-failed",
-)
 @pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
 def test_utf16_without_bom(tmp_path: Path, original: Plan, codec: str) -> None:
     path = tmp_path / "plan.txt"

@@ -90,16 +90,10 @@ def test_to_raw_maps_every_character(path: Path) -> None:
     assert offsets == sorted(offsets) and len(set(offsets)) == len(offsets), "to_raw must be strictly increasing"
 
 
-_BREAK_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="a paragraph separator after a line whose trailing characters were dropped (**, spaces, U+00A0) maps onto "
-    "those dropped characters, not onto the raw line break",
-)
-_BREAK_BAD = {"000_58eff289fd67a2be.txt", "002_f9cc23a53aad9a5a.txt", "004_438900912e87cf9d.txt"}
 
 
 @pytest.mark.parametrize(
-    "path", [pytest.param(p, id=p.name, marks=[_BREAK_BUG] if p.name in _BREAK_BAD else []) for p in SAMPLE_PATHS + REALPLAN_PATHS]
+    "path", [pytest.param(p, id=p.name) for p in SAMPLE_PATHS + REALPLAN_PATHS]
 )
 def test_to_raw_maps_paragraph_breaks_to_line_breaks(path: Path) -> None:
     raw = path.read_text(encoding="utf-8")

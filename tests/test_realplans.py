@@ -80,13 +80,7 @@ def _balanced(s: str) -> bool:
     return s.count("（") == s.count("）") and s.count("(") == s.count(")") and s.count("〔") == s.count("〕")
 
 
-_UNIT_BUGS = {
-    "113": "a bracket block wrapped over lines '（牵头单位：…；\\n配合单位：市生态环境局）' keeps '）' in the last unit "
-    "('市生态环境局）'), and '各县（市、区）政府（管委会）负责落实。以下均需…落实' becomes one unit",
-    "119": "'（牵头单位：省水利厅、省发展改革委，\\n配合单位：省财政厅、省农业农村厅）' gives the unit '省农业农村厅）'",
-    "124": "verb style inside a label value '（责任部门：监测处、省监测中心牵头，财审处、气候处配合；…）' gives responsible units "
-    "'省监测中心牵头' and '气候处配合' instead of lead 监测处/省监测中心 and cooperating 财审处/气候处",
-}
+_UNIT_BUGS: dict[str, str] = {}
 
 
 @pytest.mark.parametrize(

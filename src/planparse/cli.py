@@ -45,7 +45,7 @@ def convert(
             sys.stdout.write(data + "\n")
         else:
             write_atomic(output, data + "\n")
-    except Exception as err:  # noqa: BLE001 - every failure becomes one line and exit 1
+    except Exception as err:
         _fail(str(file), err, debug)
         raise typer.Exit(1) from None
 
@@ -73,7 +73,7 @@ def summary(
     for f in files:
         try:
             plan = parse(f)
-        except Exception as err:  # noqa: BLE001
+        except Exception as err:
             _fail(str(f), err, debug)
             failed += 1
             continue

@@ -169,7 +169,7 @@ class _Joiner:
         last = prev[-1]
         if last in "。！？!?" or self._closes_block(prev) or _ENDS_WITH_DATE.search(prev):
             return False
-        if para_len == len(prev) and self._title_line(prev) or self._title_line(s) and not self.full(prev):
+        if (para_len == len(prev) and self._title_line(prev)) or (self._title_line(s) and not self.full(prev)):
             return False  # a title line (…实施方案, …的通知) stands alone
         if self.g.label.match(first.lstrip("（(〔【[")) and last not in _TERMINAL and "。" not in s and s[0] not in _OPEN:
             # a unit list cut at the end of a label line continues: a short tail or more units

@@ -23,19 +23,36 @@ class Extracted:
     warnings: list[Issue]
 
 
+def _ancestors(node: Node | None) -> list[Node]:
+    out = []
+    while node is not None:
+        out.append(node)
+        node = node.parent
+    return out
+
+
 def extract_all(text: str, nodes: list[Node], g: Grammars, page_of: Callable[[int], int | None]) -> Extracted:
     metadata = extract_metadata(text, nodes[0].start if nodes else None, g)
     ref_year = int(metadata.date[:4]) if metadata.date else (metadata.period[0] if metadata.period else None)
     blocks = find_blocks(text, g)
     conventions = find_conventions(text, g)
     dates = DateIndex(text, g)
-    tasks, warnings = build_tasks(text, nodes, blocks, conventions, g, ref_year, page_of, dates)
+    min_year = metadata.period[0] if metadata.period else None
+    tasks, warnings = build_tasks(text, nodes, blocks, conventions, g, ref_year, page_of, dates, min_year)
     targets, t_warn = find_targets(text, g)
     starts = [n.start for n in nodes]
-    targets = [
-        t.model_copy(update={"section_id": getattr(innermost(nodes, starts, t.span.start), "id", None), "page": page_of(t.span.start)})
-        for t in targets
-    ]
+    single_year = metadata.period[0] if metadata.period and metadata.period[0] == metadata.period[1] else None
+    retro = g.target_patterns["retrospective_section"]
+    kept = []
+    for t in targets:
+        node = innermost(nodes, starts, t.span.start)
+        if any(retro.search(text, a.title_start, a.title_end) for a in _ancestors(node)):
+            continue  # results already achieved (取得的成效, 发展基础) are not targets
+        update = {"section_id": node.id if node else None, "page": page_of(t.span.start)}
+        if t.year is None and single_year:
+            update["year"] = single_year  # an annual plan's targets are for its year
+        kept.append(t.model_copy(update=update))
+    targets = kept
     warnings.extend(t_warn)
     # impossible years anywhere in the plan, not only in tasks (22020年底前)
     warnings.extend(w for w in find_dates(text, 0, len(text), g, ref_year, index=dates)[1] if w.code == "bad-year")

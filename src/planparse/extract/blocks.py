@@ -68,7 +68,7 @@ def bracket_pairs(text: str, g: Grammars) -> dict[int, int]:
                 stack.pop(0)
         elif ch in closes and stack:
             o = stack[-1]
-            if opens[text[o]] == ch or ch in "）)" and text[o] in "（(":
+            if opens[text[o]] == ch or (ch in "）)" and text[o] in "（("):
                 stack.pop()
                 pairs[o] = i
     return pairs

@@ -27,6 +27,8 @@ from planparse.numerals import cn_to_int
 
 MIN_YEAR, MAX_YEAR = 1949, 2100
 _COMMITMENT_END = regex.compile(r"[。；;\n]")
+_RANGE_NEXT = regex.compile(r"[ \t]*(?:至|到|[-—–~～])[ \t]*[0-9]")
+_NOT_COMMITMENT = regex.compile(r"(?:较|比|自|从|由|截至|以来)[ \t]*$")
 
 
 def _fyp_years(name: str) -> tuple[int, int] | None:
@@ -154,16 +156,27 @@ def find_dates(
     ref_year: int | None,
     kinds: tuple[str, ...] = ("by", "period"),
     index: DateIndex | None = None,
+    min_year: int | None = None,
 ) -> tuple[list[Deadline], list[Issue]]:
     """Dated commitments in prose: each date phrase with the clause it governs."""
     out: list[Deadline] = []
     warnings: list[Issue] = []
     found = index.within(start, end) if index is not None and index.text is text else _matches(text, start, end, g)
+    in_range = False
     for m, rule, _ in found:
-        if rule.attrs["kind"] not in kinds or rule.id == "month-only" and ref_year is None:
+        # "2022年4月25日至2022年12月31日": a validity window, not a commitment; skip both ends
+        was_range, in_range = in_range, _RANGE_NEXT.match(text, m.end()) is not None
+        if was_range or in_range or _NOT_COMMITMENT.search(text, max(0, m.start() - 2), m.start()):
+            continue
+        before = text[max(0, m.start() - 60) : m.start()]
+        if before.count("《") > before.count("》"):
+            continue  # inside a cited title: 《…2030年前碳达峰行动方案》
+        if rule.attrs["kind"] not in kinds or (rule.id == "month-only" and ref_year is None):
             continue
         d, w = _build(m, rule, ref_year)
         warnings.extend(w)
+        if min_year is not None and d.date and int(d.date[:4]) < min_year:
+            continue  # a year before the plan starts is history, not a milestone
         c_start = m.end()
         while c_start < end and text[c_start] in "，, \t前":
             c_start += 1

@@ -24,11 +24,12 @@ from planparse.models import Issue, Span, Target
 from planparse.numerals import cn_decimal, cn_to_int, parse_number
 
 _CLAUSE_BOUND = "。；;，,：:\n！？!?"
-_YEAR = regex.compile(r"(?<![0-9较比])(?:到|至|在|于)?[ \t]*(?P<y>(?:19|20)[0-9]{2})[ \t]*年(?![ \t]*[0-9]+[ \t]*年)")
+_YEAR = regex.compile(r"(?<![0-9])(?<![较比由从][ \t]{0,2})(?:到|至|在|于)?[ \t]*(?P<y>(?:19|20)[0-9]{2})[ \t]*年(?![ \t]*[0-9]+[ \t]*年)(?![ \t]*的)")
 _FYP = regex.compile(r"[“\"]?(?P<fyp>十[一二三四五六七八九]?五)[”\"]?(?:末|期末|期间|时期)")
 _BASE_YEAR = regex.compile(r"(?:较|比|相比|与)[ \t]*(?:19|20)[0-9]{2}[ \t]*年?(?:相比|基础上|水平)?$|同比$|(?:累计|年均)$")
 _NUMBER = r"(?P<num>(?<![0-9A-Za-z_.．{])(?:[0-9]+(?:[.．][0-9]+)?|[XxＸ×]{1,3}))"
 _PLACEHOLDER = regex.compile(r"^[XxＸ×]+$")
+_PAIRED = regex.compile(r"[ \t]*[和、及与][ \t]*")
 _TRAILING_ACTION = regex.compile(r"(?:整治|改造|建设|治理|任务|工作|项目建设|的?目标)$")
 
 
@@ -71,7 +72,8 @@ def _values(text: str, g: Grammars) -> list[_Value]:
     for m in pat.finditer(text):
         num = m.group("num")
         ph = bool(_PLACEHOLDER.match(num))
-        out.append(_Value(m.start(), m.end(), None if ph else parse_number(num), m.group("unit"), ph, m.start()))
+        unit = "%" if m.group("unit") == "％" else m.group("unit")
+        out.append(_Value(m.start(), m.end(), None if ph else parse_number(num), unit, ph, m.start()))
     for key in ("cn_percent", "cn_tenths"):
         for m in tp[key].finditer(text):
             v = cn_decimal(m.group("cn")) if key == "cn_percent" else (cn_to_int(m.group("cn")) or 0) * 10.0
@@ -93,14 +95,15 @@ def _year(text: str, pos: int) -> int | None:
 
 def _indicator(text: str, start: int, end: int, g: Grammars) -> tuple[int, int]:
     """Trim the indicator range: prefixes (places, years, hedges), base years, brackets left open."""
-    m = g.target_patterns["indicator_prefix"].match(text, start, end)
-    if m:
-        start = m.end()
+    for lead in ("indicator_prefix", "region_prefix", "indicator_prefix"):
+        m = g.target_patterns[lead].match(text, start, end)
+        if m and m.end() < end:
+            start = m.end()
     while start < end and text[start] in " \t\u3000“”\"":
         start += 1
     while end > start and text[end - 1] in " \t\u3000":
         end -= 1
-    for strip in (_BASE_YEAR, g.target_patterns["indicator_suffix"]):
+    for strip in (g.target_patterns["baseline_tail"], _BASE_YEAR, g.target_patterns["indicator_suffix"]):
         b = strip.search(text, start, end)
         if b and b.start() > start:
             end = b.start()
@@ -118,18 +121,28 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
     after = [c for c in g.comparators if c.attrs["position"] == "after"]
     reduce = [c for c in g.comparators if c.attrs["position"] == "reduction"]
     count_units = set(g.targets.values.count_units)
+    prev: Target | None = None
+    prev_end = -1
     for v in _values(text, g):
         clause_start = _bound_left(text, v.start, _CLAUSE_BOUND)
         clause_end = _bound_right(text, v.end, _CLAUSE_BOUND)
         if tp["exclude_context"].search(text, clause_start, clause_end):
             continue
+        if tp["baseline"].search(text, max(clause_start, v.start - 16), v.start):
+            continue  # "由2020年的30%提高到35%": 30% is where it starts, not the target
         comparator = None
         rule = ""
         ind_end = v.start
         raw_end = v.end
         attributive = False
+        if _PAIRED.fullmatch(text, v.end, min(clause_end, v.end + 3)) is None:
+            after_from = v.end
+        else:
+            after_from = v.end  # "15%和18%以上": the comparator after the pair applies to both
+            nxt = regex.compile(_NUMBER + r"[^，。；;]{0,12}?").match(text, v.end + 1)
+            after_from = nxt.end() if nxt else v.end
         for c in after:
-            m = c.pattern.match(text, v.end, clause_end)
+            m = c.pattern.match(text, v.end, clause_end) or (c.pattern.match(text, after_from, clause_end) if after_from != v.end else None)
             if m:
                 comparator, rule, raw_end = c.attrs["comparator"], c.id, m.end()
                 # "1万吨及以上项目": a threshold qualifying a noun, not a target by itself
@@ -153,7 +166,8 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
             if verb and not regex.search("[、等]", text[verb.end() : v.start]):
                 count = True
                 comparator, rule = "=", "count"
-        if comparator is None:
+        paired = prev is not None and _PAIRED.fullmatch(text, prev_end, v.start) is not None
+        if comparator is None and not paired:
             continue
         if count:
             noun_end = v.end
@@ -164,16 +178,23 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
             if i_end - i_start < 2:
                 continue
             raw_start, raw_end = v.start, i_end
+        elif paired:
+            i_start = i_end = raw_start = v.start
         else:
             i_start, i_end = _indicator(text, clause_start, ind_end, g)
             if i_end - i_start < 2:
                 continue
             raw_start = i_start
-        if v.unit in count_units and not count:
-            continue  # "不少于10人" is a rule of conduct, not a target, unless a work verb counts it
+        if v.unit in count_units and not count and rule in ("at-least-after", "at-most-after", "about-after") and ind_end == v.start:
+            continue  # "10个以上": a count with no verb or comparator before it is a condition
+        indicator = text[i_start:i_end]
+        if paired and prev is not None and ind_end == v.start:
+            # "分别降低15%和18%": the second value shares the first one's indicator and comparator
+            indicator, comparator, rule = prev.indicator, comparator or prev.comparator, rule or prev.rule
+            raw_start = v.start
         span = Span((raw_start, raw_end))
         target = Target(
-            indicator=text[i_start:i_end],
+            indicator=indicator,
             comparator=comparator,
             value=v.value,
             unit=v.unit,
@@ -184,6 +205,7 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
             rule=rule,
         )
         out.append(target)
+        prev, prev_end = target, raw_end
         if v.placeholder:
             warnings.append(Issue(code="placeholder-value", message=f"placeholder value in target {target.raw!r}", span=span))
     return out, warnings

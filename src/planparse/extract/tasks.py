@@ -8,10 +8,10 @@ paragraphs (items without markers, 114-style) gives one task per paragraph group
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
-import bisect
 
 import regex
 
@@ -108,7 +108,7 @@ def _paragraph_groups(node: Node, blocks: list[Block], text: str, lines: LineInd
 
     def split(run_on: bool) -> list[list[Block]]:
         out: list[list[Block]] = [[blocks[0]]]
-        for prev, b in zip(blocks, blocks[1:], strict=False):
+        for prev, b in itertools.pairwise(blocks):
             gap_raw = text[prev.end : b.start]
             gap = gap_raw.strip()
             real = bool(_SENT_END.search(gap)) or len(gap) >= 40
@@ -182,6 +182,7 @@ def build_tasks(
     ref_year: int | None,
     page_of: Callable[[int], int | None],
     dates: DateIndex,
+    min_year: int | None = None,
 ) -> tuple[list[Task], list[Issue]]:
     warnings: list[Issue] = []
     by_node = _assign(nodes, blocks, text)
@@ -239,7 +240,8 @@ def build_tasks(
             elif conv.units:
                 implicit.append((conv, split_units(text, conv.units[0], conv.units[1], g)))
         if first_is_lead and not roles["lead_units"] and roles["responsible_units"]:
-            roles["lead_units"].append(roles["responsible_units"][0].model_copy(update={"rule": first_is_lead}))
+            # "（排在第一为牵头单位，下同）": the first listed unit leads, the others carry the task
+            roles["lead_units"].append(roles["responsible_units"].pop(0).model_copy(update={"rule": first_is_lead}))
         for conv, units in implicit:
             if conv.start < grp.start:
                 names = {u.name for u in roles["responsible_units"]}
@@ -248,13 +250,15 @@ def build_tasks(
         pos = grp.start
         for bs, be in [*block_ranges, (end, end)]:
             if bs > pos:
-                found, w = find_dates(text, pos, bs, g, ref_year, index=dates)
+                found, w = find_dates(text, pos, bs, g, ref_year, index=dates, min_year=min_year)
                 milestones.extend(found)
                 warnings.extend(w)
             pos = max(pos, be)
         deadline = latest(deadlines) if deadlines else None
         if len(deadlines) > 1:
             milestones.extend(deadlines)
+        seen: set[tuple[int, int]] = set()
+        milestones = [m for m in milestones if not (m.span.root in seen or seen.add(m.span.root))]
         title = text[grp.title[0] : grp.title[1]] if grp.title else ""
         task_text = text[grp.start : end]
         topics = [t.id for t in g.topics.topic if any(k in task_text for k in t.keywords)]

@@ -19,6 +19,7 @@ from planparse.grammar import Grammars
 _OPEN = "（([〔【〈<"
 _CLOSE = "）)]〕】〉>"
 _STRIP = " \t\u3000\n。.：:*"
+_MAX_NAME = 40  # longer "units" are sentences swept into a list
 
 
 @dataclass
@@ -140,7 +141,7 @@ def split_units(text: str, start: int, end: int, g: Grammars) -> list[RawUnit]:
         if pe <= ps:
             continue
         name = text[ps:pe].replace("\n", "")
-        if not any(ch.isalnum() for ch in name):
+        if not any(ch.isalnum() for ch in name) or up["not_a_unit"].search(name) or len(name) > _MAX_NAME:
             continue
         out.append(
             RawUnit(
@@ -153,4 +154,24 @@ def split_units(text: str, start: int, end: int, g: Grammars) -> list[RawUnit]:
                 canonical=canonical_name(name, g),
             )
         )
+    _share_prefixes(out, g)
     return out
+
+
+def _share_prefixes(units: list[RawUnit], g: Grammars) -> None:
+    """Canonical names from the list itself: 市林业局、住建局 → 市住房和城乡建设局;
+    马尾区、闽侯县人民政府 → 马尾区人民政府. Names stay as written."""
+    up = g.unit_patterns
+    prefix = ""
+    for i, u in enumerate(units):
+        m = up["admin_prefix"].match(u.name)
+        if m:
+            prefix = m.group(0)
+            continue
+        if prefix and up["inherit_prefix"].search(u.name) and not up["no_inherit"].search(u.name):
+            u.canonical = canonical_name(prefix + u.name, g) or prefix + u.name
+        nxt = units[i + 1] if i + 1 < len(units) else None
+        if nxt is not None and up["bare_place"].fullmatch(u.name):
+            head = up["shared_head_noun"].search(nxt.name)
+            if head:
+                u.canonical = u.name + head.group(0)

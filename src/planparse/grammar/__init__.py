@@ -30,7 +30,7 @@ from planparse.grammar.schema import (
     UnitAliasesFile,
 )
 
-__all__ = ["Grammars", "default_grammar_dir", "load_grammars", "load_file"]
+__all__ = ["Grammars", "default_grammar_dir", "load_file", "load_grammars"]
 
 
 def default_grammar_dir() -> Path:
@@ -147,6 +147,17 @@ def _compile_settings(file: str, section: str, settings: BaseModel, keys: list[s
     return {k: compile_pattern(getattr(settings, k), fragments, file, f"{section} -> {k}", regex.MULTILINE) for k in keys}
 
 
+_PROBE = "页一、（一）1.① 第一章 2025年12月底前，牵头单位：县局。XX%\n"
+
+
+def _check_no_empty_matches(g: Grammars) -> None:
+    """A rule must never match the empty string anywhere: probe it on its examples and plan-like text."""
+    for file, rule_id, examples, counter, pattern in g.rules():
+        for s in [_PROBE, *examples, *counter]:
+            if any(m.end() == m.start() for m in pattern.finditer(s)):
+                raise GrammarError(f"grammars/{file}", rule_id, f"pattern matches the empty string (in {s!r})")
+
+
 @lru_cache(maxsize=4)
 def load_grammars(directory: Path | str | None = None) -> Grammars:
     """Load, validate and compile every grammar file in ``directory`` (default: the shipped one)."""
@@ -184,20 +195,23 @@ def load_grammars(directory: Path | str | None = None) -> Grammars:
         "trailing_noise": regex.compile("|".join(f"(?:{p})" for p in us.trailing_noise)),
         "scope_prefix": compile_pattern(us.scope_prefix, units.fragments, "grammars/unit_aliases.toml", "units -> scope_prefix"),
         "name_part_bracket": compile_pattern(us.name_part_bracket, units.fragments, "grammars/unit_aliases.toml", "units -> name_part_bracket"),
-        "shared_head": compile_pattern(us.shared_head, units.fragments, "grammars/unit_aliases.toml", "units -> shared_head"),
+        **{
+            k: compile_pattern(getattr(us, k), units.fragments, "grammars/unit_aliases.toml", f"units -> {k}")
+            for k in ("shared_head", "inherit_prefix", "admin_prefix", "no_inherit", "bare_place", "shared_head_noun", "not_a_unit")
+        },
         "placeholder": compile_pattern(us.placeholder, units.fragments, "grammars/unit_aliases.toml", "units -> placeholder"),
         "suffix": regex.compile(f"(?:{literal_alternation(us.suffixes)})$"),
         "alias": regex.compile(f"(?:{literal_alternation([a.short for a in units.alias])})$"),
     }
     tv = targets.values
     target_patterns = _compile_settings(
-        "grammars/targets.toml", "values", tv, ["count_verbs", "cn_percent", "cn_tenths", "exclude_context", "indicator_prefix", "indicator_suffix"], targets.fragments
+        "grammars/targets.toml", "values", tv, ["count_verbs", "cn_percent", "cn_tenths", "exclude_context", "indicator_prefix", "indicator_suffix", "baseline", "baseline_tail", "region_prefix", "retrospective_section"], targets.fragments
     )
     target_patterns["unit"] = regex.compile(f"(?:{literal_alternation(tv.units)})")
     target_patterns["count_unit"] = regex.compile(f"(?:{literal_alternation(tv.count_units)})")
     noise_lines = _compile_rules("grammars/noise.toml", "line", noise.line, noise.fragments, ("needs_break",))
     meta_keys = [k for k in type(metadata.metadata).model_fields if isinstance(getattr(metadata.metadata, k), str)]
-    return Grammars(
+    grammars = Grammars(
         directory=d,
         headings=headings,
         fields=fields,
@@ -224,3 +238,5 @@ def load_grammars(directory: Path | str | None = None) -> Grammars:
         unit_patterns=unit_patterns,
         target_patterns=target_patterns,
     )
+    _check_no_empty_matches(grammars)
+    return grammars

@@ -83,6 +83,12 @@ class UnitSettings(_Strict):
     scope_prefix: str
     name_part_bracket: str
     shared_head: str
+    inherit_prefix: str
+    admin_prefix: str
+    no_inherit: str
+    bare_place: str
+    shared_head_noun: str
+    not_a_unit: str
     placeholder: str
     suffixes: list[str]
     examples: list[str] = Field(default_factory=list)
@@ -124,6 +130,10 @@ class TargetValues(_Strict):
     exclude_context: str
     indicator_prefix: str
     indicator_suffix: str
+    baseline: str
+    retrospective_section: str
+    baseline_tail: str
+    region_prefix: str
     examples: list[str] = Field(default_factory=list)
 
 

@@ -47,7 +47,7 @@ def load_docx(data: bytes, name: str, sha: str) -> Loaded:
         raise InputError(name, "unsupported-format", "DOCX support needs python-docx: pip install 'planparse[docx]'") from None
     try:
         document = docx.Document(io.BytesIO(data))
-    except Exception as err:  # noqa: BLE001
+    except Exception as err:
         raise InputError(name, "corrupt", f"not a readable .docx ({type(err).__name__})") from None
     lines: list[str] = []
     tables: list[list[list[str]]] = []

@@ -36,10 +36,10 @@ def _strip_running(pages: list[list[str]]) -> list[list[str]]:
     out = []
     for lines in pages:
         keep = list(lines)
-        for idx in (0, 1):
+        for _idx in (0, 1):
             if keep and _band_key(keep[0]) in running:
                 keep.pop(0)
-        for idx in (0, 1):
+        for _idx in (0, 1):
             if keep and _band_key(keep[-1]) in running:
                 keep.pop()
         out.append(keep)
@@ -56,7 +56,7 @@ def load_pdf(data: bytes, name: str, sha: str) -> Loaded:
         pdf = pdfplumber.open(io.BytesIO(data))
     except PDFPasswordIncorrect:
         raise InputError(name, "encrypted", "the PDF is encrypted; save an unencrypted copy first") from None
-    except Exception as err:  # noqa: BLE001 - pdfminer raises many types on broken files
+    except Exception as err:
         raise InputError(name, "corrupt", f"not a readable PDF ({type(err).__name__})") from None
     with pdf:
         n = len(pdf.pages)
@@ -67,7 +67,7 @@ def load_pdf(data: bytes, name: str, sha: str) -> Loaded:
             for page in pdf.pages:
                 pages.append((page.extract_text() or "").split("\n"))
                 page.flush_cache()
-        except Exception as err:  # noqa: BLE001
+        except Exception as err:
             raise InputError(name, "corrupt", f"cannot read the PDF's pages ({type(err).__name__})") from None
     if not any(x.strip() for lines in pages for x in lines):
         raise InputError(name, "no-text-layer", f"no text layer in {n} page(s): a scan; run OCR first (e.g. ocrmypdf --language chi_sim)")

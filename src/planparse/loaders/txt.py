@@ -17,19 +17,32 @@ _BOMS = (
 )
 
 
+def _plausible(text: str) -> float:
+    """Share of characters that Chinese plan text is made of: CJK, CJK punctuation, ASCII, full-width forms."""
+    sample = text[:4000]
+    if not sample:
+        return 0.0
+    good = sum(
+        1
+        for ch in sample
+        if "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef" or " " <= ch <= "~" or ch in "\n\r\t“”‘’、…—"
+    )
+    return good / len(sample)
+
+
 def _looks_utf16(data: bytes) -> str | None:
-    """UTF-16 without a BOM: Chinese text has many zero bytes in ASCII positions, on one side."""
-    sample = data[:4000]
-    if len(sample) < 4:
+    """UTF-16 without a BOM: decodes to text that is almost all CJK, punctuation and ASCII."""
+    if len(data) < 4 or len(data) % 2:
         return None
-    even_zeros = sample[0::2].count(0)
-    odd_zeros = sample[1::2].count(0)
-    half = len(sample) // 2
-    if odd_zeros > half * 0.2 and even_zeros < half * 0.02:
-        return "utf-16-le"
-    if even_zeros > half * 0.2 and odd_zeros < half * 0.02:
-        return "utf-16-be"
-    return None
+    best, best_score = None, 0.0
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            score = _plausible(data[:8000].decode(codec))
+        except UnicodeDecodeError:
+            continue
+        if score > best_score:
+            best, best_score = codec, score
+    return best if best_score >= 0.95 else None
 
 
 def decode(data: bytes) -> tuple[str, str] | None:
@@ -40,16 +53,16 @@ def decode(data: bytes) -> tuple[str, str] | None:
                 return data.decode(name), name
             except UnicodeDecodeError:
                 return None
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
     utf16 = _looks_utf16(data)
     if utf16:
         try:
             return data.decode(utf16), "utf-16"
         except UnicodeDecodeError:
             pass
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
