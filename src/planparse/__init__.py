@@ -8,6 +8,7 @@
 
 from planparse.errors import GrammarError, InputError, PlanparseError
 from planparse.models import Deadline, Issue, Metadata, Plan, Section, Source, Span, Target, Task, Unit
+from planparse.options import Options
 from planparse.pipeline import parse, parse_text
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "InputError",
     "Issue",
     "Metadata",
+    "Options",
     "Plan",
     "PlanparseError",
     "Section",

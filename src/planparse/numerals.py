@@ -6,6 +6,8 @@
 (5, 12)
 >>> cn_decimal("九十点五")
 90.5
+>>> [cn_numeral(n) for n in (1, 10, 12, 20, 21, 105, 110)]
+['一', '十', '十二', '二十', '二十一', '一百零五', '一百一十']
 """
 
 from __future__ import annotations
@@ -40,6 +42,24 @@ def cn_to_int(s: str) -> int | None:
         else:
             return None
     return total + current
+
+
+def cn_numeral(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 105 → 一百零五 (as Word's chineseCounting writes them)."""
+    digits = "零一二三四五六七八九"
+    if n <= 0:
+        return str(n)
+    if n < 10:
+        return digits[n]
+    if n < 20:
+        return "十" + (digits[n % 10] if n % 10 else "")
+    if n < 100:
+        return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
+    if n < 1000:
+        rest = n % 100
+        tail = "" if rest == 0 else ("零" + digits[rest] if rest < 10 else cn_numeral(rest) if rest >= 20 else "一" + cn_numeral(rest))
+        return digits[n // 100] + "百" + tail
+    return str(n)
 
 
 def cn_decimal(s: str) -> float | None:

@@ -11,17 +11,25 @@ from planparse.grammar import Grammars, load_grammars
 from planparse.loaders import Loaded, load, load_bytes, text_source
 from planparse.models import Issue, Plan, Span
 from planparse.normalize import normalize
+from planparse.options import Options
 from planparse.segment import build_tree, find_headings, to_sections
 
 
-def parse(source: str | Path | bytes, *, format: str | None = None, grammars: Grammars | None = None) -> Plan:
+def parse(
+    source: str | Path | bytes,
+    *,
+    format: str | None = None,
+    options: Options | dict[str, int] | None = None,
+    grammars: Grammars | None = None,
+) -> Plan:
     """Parse a plan file (path) or its bytes. Bad input raises ``InputError`` naming the file.
 
     >>> plan = parse("samples/003_e7c703fe6ca54374.txt")
     >>> plan.metadata.region, len(plan.tasks)
     ('城中区', 23)
     """
-    loaded = load_bytes(source, None, format) if isinstance(source, bytes) else load(source, format)
+    opts = Options.resolve(options)
+    loaded = load_bytes(source, None, format, opts) if isinstance(source, bytes) else load(source, format, opts)
     return parse_loaded(loaded, grammars)
 
 

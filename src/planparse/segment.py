@@ -17,6 +17,7 @@ from planparse.models import Issue, Section, Span
 from planparse.numerals import marker_number
 
 _TITLE_END = regex.compile(r"[。！？!?]")
+_SENTENCE = regex.compile(r"[。，；,;]")
 _CAPTION = {"【": "】", "[": "]", "〔": "〕"}
 _INLINE_WINDOW = 30
 _PUNCT = regex.compile(r"[，。；：,;:、]")
@@ -67,8 +68,8 @@ def _title_end(text: str, start: int, end: int, fam: Heading, g: Grammars) -> in
         if close > start + 1:
             return close + 1  # 第一条 【目的】为…: the caption is the title
     std = g.standard_title.match(text, start, end)
-    if std and std.end() < end and not _PUNCT.match(text, std.end()) and text[std.end()] not in "（(":
-        return std.end()
+    if std and std.end() < end and not _PUNCT.match(text, std.end()) and text[std.end()] not in "（(" and _SENTENCE.search(text, std.end(), end):
+        return std.end()  # 一、指导思想以习近平…: body text runs on; "二、工作目标及基本原则" stays whole
     m = _TITLE_END.search(text, start, end)
     return m.start() if m else end
 

@@ -144,7 +144,7 @@ def find_blocks(text: str, g: Grammars) -> list[Block]:
             block.end = max(block.end, v_end)
         v_start, v_stop = _trim(text, m.end(), v_end)
         verb = _verb_fields(text, _split_clauses(text, v_start, v_stop), g, []) if fld in _UNIT_FIELDS else []
-        if any(f.field != fld for f in verb):
+        if any(f.field != fld and f.field in ("lead_units", "cooperating_units") for f in verb):
             # "责任部门：监测处牵头，财审处配合": the verbs inside the value give the roles
             block.fields.extend(verb)
         else:

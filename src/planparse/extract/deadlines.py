@@ -28,7 +28,7 @@ from planparse.numerals import cn_to_int
 MIN_YEAR, MAX_YEAR = 1949, 2100
 _COMMITMENT_END = regex.compile(r"[。；;\n]")
 _RANGE_NEXT = regex.compile(r"[ \t]*(?:至|到|[-—–~～])[ \t]*[0-9]")
-_NOT_COMMITMENT = regex.compile(r"(?:较|比|自|从|由|截至|以来)[ \t]*$")
+_NOT_COMMITMENT = regex.compile(r"(?:较|比|自|从|由|截至|以来|按照|根据|按)[ \t]*$")
 
 
 def _fyp_years(name: str) -> tuple[int, int] | None:
@@ -166,7 +166,7 @@ def find_dates(
     for m, rule, _ in found:
         # "2022年4月25日至2022年12月31日": a validity window, not a commitment; skip both ends
         was_range, in_range = in_range, _RANGE_NEXT.match(text, m.end()) is not None
-        if was_range or in_range or _NOT_COMMITMENT.search(text, max(0, m.start() - 2), m.start()):
+        if was_range or in_range or _NOT_COMMITMENT.search(text, max(0, m.start() - 3), m.start()):
             continue
         before = text[max(0, m.start() - 60) : m.start()]
         if before.count("《") > before.count("》"):

@@ -90,7 +90,12 @@ def _year(text: str, pos: int) -> int | None:
         n = cn_to_int(m.group("fyp")[:-1]) or 0
         if n:
             found.append((m.start(), 1951 + 5 * n + 4))
-    return max(found)[1] if found else None
+    if found:
+        return max(found)[1]
+    # no year before it: the paragraph may give one after ("…达到X%。2020年底，…")
+    para_end = text.find("\n", pos, pos + _MAX_PARAGRAPH)
+    m = _YEAR.search(text, pos, para_end if para_end != -1 else min(len(text), pos + _MAX_PARAGRAPH))
+    return int(m.group("y")) if m else None
 
 
 def _indicator(text: str, start: int, end: int, g: Grammars) -> tuple[int, int]:
@@ -159,6 +164,8 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
             if ind_end != v.start:
                 break
         if attributive and ind_end == v.start:
+            if v.placeholder:
+                warnings.append(Issue(code="placeholder-value", message=f"placeholder value {text[v.start : v.end]!r}", span=Span((v.start, v.end))))
             continue
         count = False
         if comparator is None and v.unit in count_units:
@@ -168,6 +175,8 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
                 comparator, rule = "=", "count"
         paired = prev is not None and _PAIRED.fullmatch(text, prev_end, v.start) is not None
         if comparator is None and not paired:
+            if v.placeholder:  # "X蒸吨/小时以下": not a target, but a placeholder all the same
+                warnings.append(Issue(code="placeholder-value", message=f"placeholder value {text[v.start : v.end]!r}", span=Span((v.start, v.end))))
             continue
         if count:
             noun_end = v.end

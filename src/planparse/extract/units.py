@@ -19,7 +19,7 @@ from planparse.grammar import Grammars
 _OPEN = "（([〔【〈<"
 _CLOSE = "）)]〕】〉>"
 _STRIP = " \t\u3000\n。.：:*"
-_MAX_NAME = 40  # longer "units" are sentences swept into a list
+_MAX_NAME = 64  # longer "units" are sentences swept into a list
 
 
 @dataclass

@@ -13,11 +13,9 @@ from planparse.errors import InputError
 from planparse.loaders.base import Loaded
 from planparse.loaders.txt import decode, is_probably_text
 from planparse.models import Source
+from planparse.options import Options
 
 __all__ = ["Loaded", "load", "load_bytes", "sniff_format", "text_source"]
-
-MAX_INPUT_BYTES = 200 * 1024 * 1024
-
 
 def sniff_format(data: bytes) -> str:
     """txt / pdf / docx / doc / html / zip, from magic bytes and text sniffing, not the extension."""
@@ -29,7 +27,7 @@ def sniff_format(data: bytes) -> str:
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "doc"
     lowered = head.lower()
-    if b"<html" in lowered or b"<!doctype html" in lowered:
+    if b"<html" in lowered or b"<!doctype html" in lowered or (b"<body" in lowered and b"<p" in lowered):
         return "html"
     return "txt"
 
@@ -38,11 +36,12 @@ def text_source(text: str, path: str | None = None) -> Source:
     return Source(path=path, format="txt", sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
 
 
-def load_bytes(data: bytes, path: str | None = None, format: str | None = None) -> Loaded:
+def load_bytes(data: bytes, path: str | None = None, format: str | None = None, options: Options | None = None) -> Loaded:
     """Load bytes of any supported format; ``path`` names the input in errors."""
     name = path or "<bytes>"
-    if len(data) > MAX_INPUT_BYTES:
-        raise InputError(name, "too-large", f"input is {len(data)} bytes, over the {MAX_INPUT_BYTES} byte limit")
+    opts = Options.resolve(options)
+    if len(data) > opts.max_bytes:
+        raise InputError(name, "too-large", f"input is {len(data)} bytes, over the {opts.max_bytes} byte limit")
     if not data.strip():
         raise InputError(name, "empty", "the file is empty")
     fmt = format or sniff_format(data)
@@ -50,25 +49,31 @@ def load_bytes(data: bytes, path: str | None = None, format: str | None = None) 
     if fmt == "pdf":
         from planparse.loaders.pdf import load_pdf
 
-        return load_pdf(data, name, sha)
+        return load_pdf(data, name, sha, opts)
     if fmt == "docx":
         from planparse.loaders.docx import load_docx
 
-        return load_docx(data, name, sha)
+        return load_docx(data, name, sha, opts)
     if fmt == "doc":
-        raise InputError(name, "unsupported-format", "legacy Word .doc; convert it first: soffice --headless --convert-to docx FILE")
+        from planparse.loaders.doc import load_doc
+
+        return load_doc(data, name, opts)
     if fmt == "zip":
         raise InputError(name, "unsupported-format", "a zip archive that is not a Word document")
     if fmt == "html":
-        raise InputError(name, "unsupported-format", "an HTML page; save it as text (or PDF) first")
+        from planparse.loaders.html import load_html
+
+        return load_html(data, name, sha)
     decoded = decode(data)
     if decoded is None or not is_probably_text(decoded[0]):
         raise InputError(name, "decode-failed", "not UTF-8, GB18030 or UTF-16 text (binary or corrupt)")
     text, encoding = decoded
+    if len(text) > opts.max_text_chars:
+        raise InputError(name, "too-large", f"{len(text)} characters of text, over the {opts.max_text_chars} limit")
     return Loaded(text=text, source=Source(path=path, format="txt", sha256=sha, encoding=encoding))
 
 
-def load(path: str | Path, format: str | None = None) -> Loaded:
+def load(path: str | Path, format: str | None = None, options: Options | None = None) -> Loaded:
     """Read a file and load it; a missing or unreadable file is an InputError naming it."""
     p = Path(path)
     name = str(path)
@@ -76,8 +81,9 @@ def load(path: str | Path, format: str | None = None) -> Loaded:
         if p.is_dir():
             raise InputError(name, "not-a-file", "is a directory, not a plan file")
         size = p.stat().st_size
-        if size > MAX_INPUT_BYTES:
-            raise InputError(name, "too-large", f"file is {size} bytes, over the {MAX_INPUT_BYTES} byte limit")
+        limit = Options.resolve(options).max_bytes
+        if size > limit:
+            raise InputError(name, "too-large", f"file is {size} bytes, over the {limit} byte limit")
         data = p.read_bytes()
     except FileNotFoundError:
         raise InputError(name, "not-found", "no such file") from None
@@ -85,4 +91,4 @@ def load(path: str | Path, format: str | None = None) -> Loaded:
         raise InputError(name, "unreadable", "permission denied") from None
     except OSError as err:
         raise InputError(name, "unreadable", err.strerror or str(err)) from None
-    return load_bytes(data, name, format)
+    return load_bytes(data, name, format, options)

@@ -1,7 +1,15 @@
-"""DOCX: body paragraphs and tables in document order (python-docx, imported lazily).
+"""DOCX: body paragraphs and tables in document order, Word numbering rendered as written.
 
-Headers, footers and comments live in other parts of the package and are not read. Table
-rows become lines with cells joined by a tab. The page count comes from docProps/app.xml.
+python-docx opens the package (its XML parser resolves no entities and loads no DTD, so
+billion-laughs and XXE payloads stay inert); the body is walked here because python-docx has
+no view of automatic numbering or revisions:
+- Word automatic numbering (``w:numPr`` on the paragraph or its style) becomes the marker the
+  reader sees (``一、`` ``（一）`` ``1.`` ``①``), with counters per list and level;
+- deleted revisions (``w:del``) are left out, inserted ones (``w:ins``) kept; headers, footers
+  and comments live in other parts and are never read;
+- table rows become one line each, cells separated by a tab; horizontally merged cells once,
+  vertically merged cells repeated, as the task-table extractor expects.
+A zip bomb is refused from the zip directory, before anything is inflated.
 """
 
 from __future__ import annotations
@@ -9,61 +17,205 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from typing import Any
 
 from planparse.errors import InputError
 from planparse.loaders.base import Loaded
 from planparse.models import Source
+from planparse.numerals import cn_numeral
+from planparse.options import Options
 
-MAX_UNCOMPRESSED = 300 * 1024 * 1024
-MAX_MEMBERS = 5000
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_TIANGAN = "甲乙丙丁戊己庚辛壬癸"
 
 
-def _check_zip(data: bytes, name: str) -> int | None:
+def _check_zip(data: bytes, name: str, opts: Options) -> int | None:
     """Refuse zip bombs before inflating; return the page count from app.xml when present."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
         raise InputError(name, "corrupt", "not a valid .docx (the zip container is broken)") from None
-    infos = zf.infolist()
-    if len(infos) > MAX_MEMBERS or sum(i.file_size for i in infos) > MAX_UNCOMPRESSED:
-        raise InputError(name, "too-large", "the .docx would inflate beyond the size limit")
+    if len(infos) > opts.max_docx_members:
+        raise InputError(name, "too-large", f"the .docx holds {len(infos)} files, over the {opts.max_docx_members} limit")
+    if sum(i.file_size for i in infos) > opts.max_docx_uncompressed:
+        raise InputError(name, "too-large", "the .docx would inflate beyond the size limit (a zip bomb?)")
     if "word/document.xml" not in zf.namelist():
         raise InputError(name, "corrupt", "a zip file without word/document.xml")
     try:
         app = zf.read("docProps/app.xml").decode("utf-8", "replace")
-    except KeyError:
+    except (KeyError, zipfile.BadZipFile, OSError):
         return None
     m = re.search(r"<Pages>(\d+)</Pages>", app)
     return int(m.group(1)) if m else None
 
 
-def load_docx(data: bytes, name: str, sha: str) -> Loaded:
-    pages = _check_zip(data, name)
+def _format(fmt: str, n: int) -> str:
+    if fmt in ("chineseCounting", "chineseCountingThousand", "chineseLegalSimplified", "ideographLegalTraditional", "taiwaneseCounting"):
+        return cn_numeral(n)
+    if fmt in ("decimalEnclosedCircle", "decimalEnclosedCircleChinese") and 1 <= n <= len(_CIRCLED):
+        return _CIRCLED[n - 1]
+    if fmt in ("ideographTraditional",) and 1 <= n <= len(_TIANGAN):
+        return _TIANGAN[n - 1]
+    if fmt == "lowerLetter":
+        return chr(ord("a") + (n - 1) % 26)
+    if fmt == "upperLetter":
+        return chr(ord("A") + (n - 1) % 26)
+    if fmt in ("decimalFullWidth", "decimalFullWidth2"):
+        return str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    if fmt in ("none", "bullet"):
+        return ""
+    return str(n)
+
+
+class _Numbering:
+    """Counters for Word lists: numId → abstract levels (format, text, start) and current values."""
+
+    def __init__(self, document: Any) -> None:
+        self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}
+        self.counters: dict[str, dict[int, int]] = {}
+        self.style_num: dict[str, tuple[str, int]] = {}
+        try:
+            numbering = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            numbering = None
+        if numbering is not None:
+            abstract: dict[str, dict[int, tuple[str, str, int]]] = {}
+            for an in numbering.iter(f"{W}abstractNum"):
+                lv: dict[int, tuple[str, str, int]] = {}
+                for lvl in an.iter(f"{W}lvl"):
+                    ilvl = int(lvl.get(f"{W}ilvl", "0"))
+                    fmt = _val(lvl.find(f"{W}numFmt"), "decimal")
+                    text = _val(lvl.find(f"{W}lvlText"), "")
+                    start = int(_val(lvl.find(f"{W}start"), "1"))
+                    lv[ilvl] = (fmt, text, start)
+                abstract[an.get(f"{W}abstractNumId", "")] = lv
+            for num in numbering.iter(f"{W}num"):
+                aid = _val(num.find(f"{W}abstractNumId"), "")
+                lv = dict(abstract.get(aid, {}))
+                for ov in num.iter(f"{W}lvlOverride"):
+                    ilvl = int(ov.get(f"{W}ilvl", "0"))
+                    so = ov.find(f"{W}startOverride")
+                    if so is not None and ilvl in lv:
+                        fmt, text, _ = lv[ilvl]
+                        lv[ilvl] = (fmt, text, int(_val(so, "1")))
+                self.levels[num.get(f"{W}numId", "")] = lv
+        try:
+            styles = document.styles.element
+        except (KeyError, AttributeError):
+            styles = None
+        if styles is not None:
+            for st in styles.iter(f"{W}style"):
+                np = st.find(f"{W}pPr/{W}numPr")
+                if np is not None:
+                    num_id = _val(np.find(f"{W}numId"), "")
+                    self.style_num[st.get(f"{W}styleId", "")] = (num_id, int(_val(np.find(f"{W}ilvl"), "0")))
+
+    def marker(self, p: Any) -> str:
+        """The number text of paragraph ``p``, advancing the counters; '' when it is not numbered."""
+        ppr = p.find(f"{W}pPr")
+        num_id, ilvl = "", 0
+        if ppr is not None:
+            np = ppr.find(f"{W}numPr")
+            if np is not None:
+                num_id = _val(np.find(f"{W}numId"), "")
+                ilvl = int(_val(np.find(f"{W}ilvl"), "0"))
+            elif (style := ppr.find(f"{W}pStyle")) is not None:
+                num_id, ilvl = self.style_num.get(_val(style, ""), ("", 0))
+        if not num_id or num_id == "0" or num_id not in self.levels:
+            return ""
+        levels = self.levels[num_id]
+        counters = self.counters.setdefault(num_id, {})
+        fmt, text, start = levels.get(ilvl, ("decimal", f"%{ilvl + 1}.", 1))
+        counters[ilvl] = counters.get(ilvl, start - 1) + 1
+        for deeper in [k for k in counters if k > ilvl]:
+            del counters[deeper]  # a new item restarts its sub-lists
+
+        def sub(m: re.Match[str]) -> str:
+            k = int(m.group(1)) - 1
+            f, _, s = levels.get(k, ("decimal", "", 1))
+            return _format(f if k != ilvl else fmt, counters.get(k, s))
+
+        return re.sub(r"%([1-9])", sub, text)
+
+
+def _val(el: Any, default: str) -> str:
+    return default if el is None else el.get(f"{W}val", default)
+
+
+def _text(el: Any) -> str:
+    """Visible text of an element: deleted revisions and field codes skipped, inserted text kept."""
+    out: list[str] = []
+
+    def walk(node: Any) -> None:
+        for child in node:
+            tag = child.tag
+            if tag in (f"{W}del", f"{W}instrText", f"{W}delText", f"{W}moveFrom"):
+                continue
+            if tag == f"{W}t":
+                out.append(child.text or "")
+            elif tag == f"{W}tab":
+                out.append("\t")
+            elif tag in (f"{W}br", f"{W}cr"):
+                out.append("\n")
+            else:
+                walk(child)
+
+    walk(el)
+    return "".join(out)
+
+
+def _table_rows(tbl: Any) -> list[list[str]]:
+    rows: list[list[str]] = []
+    above: dict[int, str] = {}
+    for tr in tbl.findall(f"{W}tr"):
+        cells: list[str] = []
+        col = 0
+        for tc in tr.findall(f"{W}tc"):
+            tcpr = tc.find(f"{W}tcPr")
+            span = int(_val(tcpr.find(f"{W}gridSpan"), "1")) if tcpr is not None and tcpr.find(f"{W}gridSpan") is not None else 1
+            vmerge = tcpr.find(f"{W}vMerge") if tcpr is not None else None
+            text = "".join(_text(p) for p in tc.iter(f"{W}p")).replace("\n", "").strip()
+            if vmerge is not None and vmerge.get(f"{W}val", "continue") == "continue":
+                text = above.get(col, "")  # a vertically merged cell repeats the one above
+            above[col] = text
+            cells.extend([text] * span)  # a merged cell stands under each header it spans
+            col += span
+        if any(cells):
+            rows.append(cells)
+    return rows
+
+
+def load_docx(data: bytes, name: str, sha: str, options: Options | None = None) -> Loaded:
+    opts = Options.resolve(options)
+    pages = _check_zip(data, name, opts)
     try:
         import docx
-        from docx.table import Table
-        from docx.text.paragraph import Paragraph
-    except ImportError:  # pragma: no cover
-        raise InputError(name, "unsupported-format", "DOCX support needs python-docx: pip install 'planparse[docx]'") from None
+    except ImportError:  # pragma: no cover - python-docx is a dependency
+        raise InputError(name, "unsupported-format", "DOCX support needs python-docx") from None
     try:
         document = docx.Document(io.BytesIO(data))
+        body = document.element.body
     except Exception as err:
         raise InputError(name, "corrupt", f"not a readable .docx ({type(err).__name__})") from None
+    numbering = _Numbering(document)
     lines: list[str] = []
     tables: list[list[list[str]]] = []
-    body = document.element.body
-    for child in body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            lines.append(Paragraph(child, document).text)
-        elif tag == "tbl":
-            rows = []
-            for row in Table(child, document).rows:
-                cells = [c.text.replace("\n", "") for c in row.cells]
-                dedup = [c for i, c in enumerate(cells) if i == 0 or c != cells[i - 1]]
-                rows.append(dedup)
-                lines.append("\t".join(dedup))
-            tables.append(rows)
+
+    def visit(container: Any) -> None:
+        for child in container:
+            tag = child.tag
+            if tag == f"{W}p":
+                lines.append(numbering.marker(child) + _text(child))
+            elif tag == f"{W}tbl":
+                rows = _table_rows(child)
+                tables.append(rows)
+                lines.extend("\t".join(r) for r in rows)
+            elif tag in (f"{W}sdt", f"{W}sdtContent", f"{W}ins", f"{W}customXml"):
+                visit(child)
+
+    visit(body)
     text = "\n".join(lines)
     if not text.strip():
         raise InputError(name, "empty", "the document has no text")
