@@ -27,6 +27,7 @@ _OPEN = "（([〔【［〈<《"
 _CLOSE = "）)]〕】］〉>》"
 _DROP_CHARS = regex.compile("[\ufeff\u200b\u200c\u200d\u2060\u00ad]|\\*\\*")
 _SPACE = " \t\u3000\xa0\f\v"
+_SPACE_NO_TAB = " \u3000\xa0\f\v"
 _NARROW = regex.compile(r"[\x00-\u1fff]")
 _ENDS_WITH_DATE = regex.compile(r"[0-9〇零一二三四五六七八九十○]{1,3}[ \t]*日$")
 _BLOCK_TAIL = 120  # how far back a closing bracket's block is looked for
@@ -102,11 +103,13 @@ def _split_lines(raw: str) -> list[Line]:
             pieces.append((length, last))
             parts.append(raw[last:end])
         text = "".join(parts)
-        lead = len(text) - len(text.lstrip(_SPACE))
+        # a table row (cells separated by tabs) keeps its empty edge cells: only spaces are trimmed
+        space = _SPACE_NO_TAB if "\t" in text.strip(_SPACE) else _SPACE
+        lead = len(text) - len(text.lstrip(space))
         head = text[:lead]
         indented = "\u3000" in head or head.count(" ") >= 2
         form_feed = "\f" in text
-        text = text.strip(_SPACE)
+        text = text.strip(space)
         # shift the pieces by the trimmed lead: keep the last piece that starts at or before it
         shifted: list[tuple[int, int]] = []
         for o, r in pieces:
@@ -135,7 +138,7 @@ class _Joiner:
     def structural(self, s: str) -> bool:
         """A line that always starts a new paragraph: a heading, a field label, an annex, a box, a date line."""
         g = self.g
-        if g.heading_start.match(s) or g.label.match(s.lstrip("（(〔【[")):
+        if "\t" in s or g.heading_start.match(s) or g.label.match(s.lstrip("（(〔【[")):
             return True
         if s.startswith(tuple(g.headings.structure.paragraph_starts)):
             return True
@@ -167,7 +170,7 @@ class _Joiner:
         if balance > 0 and (_closes(s) > 0 or self.full(prev) or self.wrap is None):
             return True  # an open bracket continues on the next line
         last = prev[-1]
-        if last in "。！？!?" or self._closes_block(prev) or _ENDS_WITH_DATE.search(prev):
+        if "\t" in prev or last in "。！？!?" or self._closes_block(prev) or _ENDS_WITH_DATE.search(prev):
             return False
         if (para_len == len(prev) and self._title_line(prev)) or (self._title_line(s) and not self.full(prev)):
             return False  # a title line (…实施方案, …的通知) stands alone

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from planparse.extract.blocks import find_blocks, find_conventions
 from planparse.extract.deadlines import DateIndex, find_dates
 from planparse.extract.metadata import extract_metadata
+from planparse.extract.tables import table_tasks
 from planparse.extract.targets import find_targets
 from planparse.extract.tasks import build_tasks, innermost
 from planparse.grammar import Grammars
@@ -54,6 +55,11 @@ def extract_all(text: str, nodes: list[Node], g: Grammars, page_of: Callable[[in
         kept.append(t.model_copy(update=update))
     targets = kept
     warnings.extend(t_warn)
+    rows, r_warn = table_tasks(text, nodes, g, ref_year, page_of)
+    warnings.extend(r_warn)
+    if rows:  # table rows and annotated sections, in document order, numbered again
+        merged = sorted([*tasks, *rows], key=lambda t: t.span.start)
+        tasks = [t.model_copy(update={"id": f"t{i}"}) for i, t in enumerate(merged, 1)]
     # impossible years anywhere in the plan, not only in tasks (22020年底前)
     warnings.extend(w for w in find_dates(text, 0, len(text), g, ref_year, index=dates)[1] if w.code == "bad-year")
     if metadata.period:

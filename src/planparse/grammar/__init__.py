@@ -25,6 +25,7 @@ from planparse.grammar.schema import (
     HeadingsFile,
     MetadataFile,
     NoiseFile,
+    TablesFile,
     TargetsFile,
     TopicsFile,
     UnitAliasesFile,
@@ -96,6 +97,7 @@ class Grammars:
     metadata: MetadataFile
     noise: NoiseFile
     topics: TopicsFile
+    tables: TablesFile
     heading_families: list[Heading]
     standard_title: regex.Pattern[str]
     toc: regex.Pattern[str]
@@ -171,6 +173,7 @@ def load_grammars(directory: Path | str | None = None) -> Grammars:
     metadata: MetadataFile = models["metadata.toml"]  # type: ignore[assignment]
     noise: NoiseFile = models["noise.toml"]  # type: ignore[assignment]
     topics: TopicsFile = models["topics.toml"]  # type: ignore[assignment]
+    tables: TablesFile = models["tables.toml"]  # type: ignore[assignment]
 
     check_unique_ids([f.id for f in headings.family], "grammars/headings.toml", "family")
     check_unique_ids([t.id for t in topics.topic], "grammars/topics.toml", "topic")
@@ -221,6 +224,7 @@ def load_grammars(directory: Path | str | None = None) -> Grammars:
         metadata=metadata,
         noise=noise,
         topics=topics,
+        tables=tables,
         heading_families=families,
         heading_start=regex.compile("|".join(f"(?:{h.at.pattern})" for h in families)),
         noise_any=regex.compile("|".join(f"(?:{c.pattern.pattern})" for c in noise_lines)),

@@ -178,6 +178,15 @@ class NoiseFile(_Strict):
     line: list[NoiseLine]
 
 
+class TableColumn(_Strict):
+    role: Literal["number", "task", "section", "other"]
+    headers: list[str] = Field(min_length=1)
+
+
+class TablesFile(_Strict):
+    column: list[TableColumn]
+
+
 class Topic(_Strict):
     id: str
     keywords: list[str] = Field(min_length=1)
@@ -196,4 +205,5 @@ FILES: dict[str, type[BaseModel]] = {
     "metadata.toml": MetadataFile,
     "noise.toml": NoiseFile,
     "topics.toml": TopicsFile,
+    "tables.toml": TablesFile,
 }
