@@ -28,6 +28,7 @@ from planparse.numerals import cn_to_int
 MIN_YEAR, MAX_YEAR = 1949, 2100
 _COMMITMENT_END = regex.compile(r"[。；;\n]")
 _RANGE_NEXT = regex.compile(r"[ \t]*(?:至|到|[-—–~～])[ \t]*[0-9]")
+_START_NEXT = regex.compile(r"[ \t]*(?:起|开始|以来|以后|之后)")
 _NOT_COMMITMENT = regex.compile(r"(?:较|比|自|从|由|截至|以来|按照|根据|按)[ \t]*$")
 
 
@@ -165,7 +166,7 @@ def find_dates(
     in_range = False
     for m, rule, _ in found:
         # "2022年4月25日至2022年12月31日": a validity window, not a commitment; skip both ends
-        was_range, in_range = in_range, _RANGE_NEXT.match(text, m.end()) is not None
+        was_range, in_range = in_range, _RANGE_NEXT.match(text, m.end()) is not None or _START_NEXT.match(text, m.end()) is not None
         if was_range or in_range or _NOT_COMMITMENT.search(text, max(0, m.start() - 3), m.start()):
             continue
         before = text[max(0, m.start() - 60) : m.start()]

@@ -101,24 +101,26 @@ def _find_title(head: list[_Line], g: Grammars) -> tuple[str | None, Span | None
 
 
 def _title_in_run(head: list[_Line], all_lines: list[_Line], g: Grammars) -> tuple[str | None, Span | None]:
+    """The first title in a run of short lines: up to 3 lines joined, the longest that ends in a
+    document-type word (…实施方案 / …实施方案 + 的通知); inside a notice, the plan it issues."""
     meta = g.meta
-    i = 0
-    while i < len(head):
-        j = i
-        parts: list[_Line] = []
-        while j < len(head) and len(parts) < 3:
-            parts.append(head[j])
-            j += 1
-            joined = _clean_title("".join(p.text for p in parts))
+    for i in range(len(head)):
+        found: tuple[str, list[_Line]] | None = None
+        for j in range(i, min(i + 3, len(head))):
+            joined = _clean_title("".join(p.text for p in head[i : j + 1]))
             if meta["title_suffix"].search(joined) and not meta["draft"].fullmatch(joined):
-                notice = meta["notice"].search(joined)
-                if notice:  # a notice title over two lines: the plan is the document it issues
-                    want = _clean_title(notice.group("title"))
-                    for ln in all_lines:
-                        if _clean_title(ln.text) == want:
-                            return want, Span((ln.start, ln.end))
-                return joined, Span((parts[0].start, parts[-1].end))
-        i += 1
+                found = (joined, head[i : j + 1])
+        if found is None:
+            continue
+        joined, parts = found
+        notice = meta["notice"].search(joined)
+        if notice:  # a notice title over several lines: the plan is the document it issues
+            want = _clean_title(notice.group("title"))
+            for ln in all_lines:
+                if _clean_title(ln.text) == want:
+                    return want, Span((ln.start, ln.end))
+            return want, Span((parts[0].start, parts[-1].end))
+        return joined, Span((parts[0].start, parts[-1].end))
     return None, None
 
 
@@ -199,6 +201,8 @@ def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metad
             m = meta["signoff_date"].match(lines[k].text)
             if m:
                 date = _iso(m.group("year"), m.group("month"), m.group("day"))
+                if issuer is None and m.group("issuer"):
+                    issuer = m.group("issuer")  # "巴中市恩阳区人民政府    2022年7月25日" on one line
                 # stacked co-issuers above the date: the first one leads
                 top = k
                 while top > 0 and meta["issuer_line"].match(lines[top - 1].text):
