@@ -29,6 +29,11 @@ _DROP_CHARS = regex.compile("[\ufeff\u200b\u200c\u200d\u2060\u00ad]|\\*\\*")
 _SPACE = " \t\u3000\xa0\f\v\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
 _SPACE_NO_TAB = _SPACE.replace("\t", "")
 _NARROW = regex.compile(r"[\x00-\u1fff]")
+_TITLE_PUNCT = regex.compile("[。，；,;：:]")
+_LIST_PUNCT = regex.compile("[、，,]")
+_CLAUSE_PUNCT = regex.compile("[。，；,;]")
+_ENDS_SENTENCE = regex.compile("[。；;]$")
+_BRACKETS = regex.compile("[（(\\[〔【［〈<《）)\\]〕】］〉>》]")
 _ENDS_WITH_DATE = regex.compile(r"[0-9〇零一二三四五六七八九十○]{1,3}[ \t]*日$")
 _BLOCK_TAIL = 120  # how far back a closing bracket's block is looked for
 
@@ -66,6 +71,8 @@ def _width(s: str) -> float:
 
 
 def _bracket_balance(s: str) -> int:
+    if not _BRACKETS.search(s):
+        return 0
     bal = 0
     for ch in s:
         if ch in _OPEN:
@@ -149,7 +156,7 @@ class _Joiner:
         return self.wrap is not None and _width(s) >= self.wrap - (4.5 if first else 2.5)
 
     def _title_line(self, s: str) -> bool:
-        return len(s) <= 60 and not regex.search("[。，；,;：:]", s) and self.g.meta["title_suffix"].search(s) is not None
+        return len(s) <= 60 and not _TITLE_PUNCT.search(s) and self.g.meta["title_suffix"].search(s) is not None
 
     def _closes_block(self, prev: str) -> bool:
         """The line ends with the closing bracket of an assignment block: the item ends there."""
@@ -176,7 +183,7 @@ class _Joiner:
             return False  # a title line (…实施方案, …的通知) stands alone
         if self.g.label.match(first.lstrip("（(〔【[")) and last not in _TERMINAL and "。" not in s and s[0] not in _OPEN:
             # a unit list cut at the end of a label line continues: a short tail or more units
-            if len(s) <= 12 or regex.search("[、，,]", s):
+            if len(s) <= 12 or _LIST_PUNCT.search(s):
                 return True
         if s[0] in _OPEN and not self.full(prev):
             return False
@@ -184,9 +191,9 @@ class _Joiner:
         if self.wrap is not None:
             if not self.full(prev, first=para_len == len(prev)):
                 return False
-            if heading and para_len == len(prev) and not regex.search("[。，；,;]", prev):
+            if heading and para_len == len(prev) and not _CLAUSE_PUNCT.search(prev):
                 # a heading line alone at full width: join only a short tail of the same heading
-                return _width(s) <= self.wrap * 0.6 and not regex.search("[。，；]", s[:-1])
+                return _width(s) <= self.wrap * 0.6 and not _CLAUSE_PUNCT.search(s, 0, len(s) - 1)
             return True
         # unwrapped text (one paragraph a line): only a page break cuts a long paragraph
         if nxt.indented or last in _TERMINAL or last in "：:":
@@ -194,7 +201,7 @@ class _Joiner:
         if last in "，、,":
             return True
         if heading:
-            return regex.search("[。，；,;]", first) is not None
+            return _CLAUSE_PUNCT.search(first) is not None
         return para_len >= 40
 
 
@@ -243,7 +250,7 @@ def _drop_running_headers(lines: list[Line], breaks: list[bool], g: Grammars, dr
     counts: dict[str, int] = {}
     at_break: dict[str, int] = {}
     for line, brk in zip(lines, breaks, strict=True):
-        if len(line.text) <= 60 and not regex.search("[。；;]$", line.text):
+        if len(line.text) <= 60 and not _ENDS_SENTENCE.search(line.text):
             counts[line.text] = counts.get(line.text, 0) + 1
             if brk:
                 at_break[line.text] = at_break.get(line.text, 0) + 1

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import bisect
+from itertools import accumulate
 
 
 class LineIndex:
@@ -17,7 +18,8 @@ class LineIndex:
 
     def __init__(self, text: str) -> None:
         self.n = len(text)
-        self.newlines = [i for i, ch in enumerate(text) if ch == "\n"]
+        self.newlines = list(accumulate(len(line) + 1 for line in text.split("\n")[:-1]))
+        self.newlines = [i - 1 for i in self.newlines]
 
     def bounds(self, pos: int) -> tuple[int, int]:
         i = bisect.bisect_left(self.newlines, pos)

@@ -59,7 +59,9 @@ def bracket_pairs(text: str, g: Grammars) -> dict[int, int]:
     closes = {c for _, c in g.fields.block.brackets}
     pairs: dict[int, int] = {}
     stack: list[int] = []
-    for i, ch in enumerate(text):
+    relevant = regex.compile("[\n" + regex.escape("".join(opens) + "".join(closes)) + "]")
+    for m in relevant.finditer(text):
+        i, ch = m.start(), m.group()
         if ch == "\n":
             stack.clear()
         elif ch in opens:

@@ -21,6 +21,8 @@ from planparse.numerals import cn_to_int
 
 _HEAD_LINES = 25
 _TAIL_LINES = 15
+_ANNEX = regex.compile(r"^(?:附件|附表)[ \t]*[0-9一二三四五六七八九十]*[：:]?$")
+_TITLE_PUNCT = regex.compile(r"[。；，,：:]")
 _DATE_LINE = regex.compile(r"[0-9〇零一二三四五六七八九十○]{1,4}[ \t]*年[ \t]*[0-9〇零一二三四五六七八九十○]{1,2}[ \t]*月[ \t]*[0-9〇零一二三四五六七八九十○]{1,3}[ \t]*日")
 _NOT_A_NAME = regex.compile(r"^(?:为|根据|按照|依据|经|现将|各)")
 _CJK_GAP = regex.compile(r"(?<=[\p{Han}）)”])[ \t\u3000]+|[ \t\u3000]+(?=[\p{Han}（(“])")
@@ -87,9 +89,9 @@ def _find_title(head: list[_Line], g: Grammars) -> tuple[str | None, Span | None
     runs: list[list[_Line]] = [[]]
     for ln in head:
         t = ln.text.strip()
-        if regex.match(r"^(?:附件|附表)[ \t]*[0-9一二三四五六七八九十]*[：:]?$", t) or meta["doc_number"].fullmatch(t.strip("（()）")) or meta["draft"].fullmatch(t):
+        if _ANNEX.match(t) or meta["doc_number"].fullmatch(t.strip("（()）")) or meta["draft"].fullmatch(t):
             continue
-        if len(t) > 60 or regex.search(r"[。；，,：:]", t) or _DATE_LINE.search(t) or meta["issuer_line"].match(t):
+        if len(t) > 60 or _TITLE_PUNCT.search(t) or _DATE_LINE.search(t) or meta["issuer_line"].match(t):
             runs.append([])
         else:
             runs[-1].append(ln)

@@ -29,6 +29,9 @@ _FYP = regex.compile(r"[“\"]?(?P<fyp>十[一二三四五六七八九]?五)[”
 _BASE_YEAR = regex.compile(r"(?:较|比|相比|与)[ \t]*(?:19|20)[0-9]{2}[ \t]*年?(?:相比|基础上|水平)?$|同比$|(?:累计|年均)$")
 _NUMBER = r"(?P<num>(?<![0-9A-Za-z_.．{])(?:[0-9]+(?:[.．][0-9]+)?|[XxＸ×]{1,3}))"
 _PLACEHOLDER = regex.compile(r"^[XxＸ×]+$")
+_HAN_OR_DE = regex.compile(r"[\p{Han}的]")
+_LIST_MARK = regex.compile("[、等]")
+_WORD_CHAR = regex.compile(r"[\p{Han}A-Za-z0-9]")
 _PAIRED = regex.compile(r"[ \t]*[和、及与][ \t]*")
 _TRAILING_ACTION = regex.compile(r"(?:整治|改造|建设|治理|任务|工作|项目建设|的?目标)$")
 
@@ -151,7 +154,7 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
             if m:
                 comparator, rule, raw_end = c.attrs["comparator"], c.id, m.end()
                 # "1万吨及以上项目": a threshold qualifying a noun, not a target by itself
-                attributive = m.end() < clause_end and regex.match(r"[\p{Han}的]", text[m.end()]) is not None
+                attributive = m.end() < clause_end and _HAN_OR_DE.match(text, m.end()) is not None
                 break
         for c in before + reduce:
             # the comparator right before the number (spaces allowed), leftmost-longest
@@ -170,7 +173,7 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
         count = False
         if comparator is None and v.unit in count_units:
             verb = tp["count_verbs"].search(text, clause_start, v.start)
-            if verb and not regex.search("[、等]", text[verb.end() : v.start]):
+            if verb and not _LIST_MARK.search(text, verb.end(), v.start):
                 count = True
                 comparator, rule = "=", "count"
         paired = prev is not None and _PAIRED.fullmatch(text, prev_end, v.start) is not None
@@ -180,7 +183,7 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
             continue
         if count:
             noun_end = v.end
-            while noun_end < clause_end and regex.match(r"[\p{Han}A-Za-z0-9]", text[noun_end]):
+            while noun_end < clause_end and _WORD_CHAR.match(text, noun_end):
                 noun_end += 1
             act = _TRAILING_ACTION.search(text, v.end, noun_end)
             i_start, i_end = v.end, act.start() if act and act.start() > v.end else noun_end
