@@ -19,6 +19,7 @@ from planparse.grammar import Grammars
 from planparse.textindex import LineIndex
 
 _SENTENCE_END = regex.compile("[。]")
+_BY_SENTENCE = regex.compile(r"(?:(?<=[。；;\n])|^)由[^。；;\n]{2,120}?(?=[。；;]|$)", regex.MULTILINE)
 _UNIT_FIELDS = ("lead_units", "responsible_units", "cooperating_units")
 _MAX_BRACKET = 400  # a bracket longer than this is prose, not an annotation
 _MAX_VERB_BRACKET = 240  # verb-style annotations are unit lists, shorter still
@@ -153,6 +154,7 @@ def find_blocks(text: str, g: Grammars) -> list[Block]:
             block.fields.append(Field(fld, m.group("label"), v_start, v_stop, "label-" + fld))
     notes = [(c.start, c.end) for c in find_conventions(text, g)]
     blocks.extend(_verb_blocks(text, g, pairs, set(by_bracket), notes))
+    blocks.extend(_verb_sentences(text, g, notes))
     # a block of "other" labels only (备注：, 办理时限：) assigns nothing
     blocks = [b for b in blocks if any(f.field != "other" for f in b.fields)]
     blocks.sort(key=lambda b: b.start)
@@ -174,6 +176,19 @@ def _verb_blocks(text: str, g: Grammars, pairs: dict[int, int], taken: set[int],
         fields = _verb_fields(text, _split_clauses(text, o + 1, c), g, notes)
         if fields:
             out.append(Block(o, c + 1, "verb", fields))
+    return out
+
+
+def _verb_sentences(text: str, g: Grammars, notes: list[tuple[int, int]]) -> list[Block]:
+    """An unbracketed sentence made only of assignments: "由市发改委牵头，各县（市、区）政府负责。"
+
+    Every clause must be units + a role verb (and every unit an organisation), so prose such as
+    "由市发改委牵头筹备联席会议" is never read as an assignment."""
+    out: list[Block] = []
+    for m in _BY_SENTENCE.finditer(text):
+        fields = _verb_fields(text, _split_clauses(text, m.start(), m.end()), g, notes)
+        if fields:
+            out.append(Block(m.start(), m.end(), "verb", fields))
     return out
 
 
