@@ -98,3 +98,95 @@ def schema() -> None:
 
 def main() -> None:  # pragma: no cover - console entry point
     app()
+
+
+@app.command()
+def check(
+    paths: Annotated[list[Path], typer.Argument(help="Plan files (or folders of plans) to check.")],
+    format: Annotated[str, typer.Option("--format", "-f", help="text (a table on a terminal, plain text otherwise) or json.")] = "text",
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the run too, not only errors.")] = False,
+    ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Drop a rule by its code; repeat for several.")] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on failure.")] = False,
+) -> None:
+    """Check plans before issue: lead units, deadlines, placeholders, dates, numbering, unit names, targets.
+
+    Prints each plan's findings (code, severity, place, quote, fix hint) and a verdict.
+    Exit codes: 0 clean, 1 a finding at or above the failing severity (error; warning with
+    --strict) or an input that could not be read, 2 usage.
+    """
+    from rich.console import Console
+
+    from planparse.check import lint, rules
+    from planparse.check.report import PlanReport, render_json, render_rich, render_text
+    from planparse.pipeline import parse
+
+    if format not in ("text", "json"):
+        raise typer.BadParameter(f"{format!r} is not one of 'text', 'json'", param_hint="--format")
+    known = {r.code for r in rules()}
+    unknown = sorted(set(ignore or []) - known)
+    if unknown:
+        raise typer.BadParameter(f"unknown rule code {', '.join(unknown)}; known codes: {', '.join(sorted(known))}", param_hint="--ignore")
+    fail_on = "warning" if strict else "error"
+    files: list[Path] = []
+    for p in paths:
+        files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in _SUFFIXES) if p.is_dir() else [p])
+    console = Console()
+    reports: list[PlanReport] = []
+    failed_inputs: list[dict[str, str]] = []
+    for f in files:
+        try:
+            plan = parse(f)
+            report = PlanReport(str(f), plan.metadata.title, lint(plan, ignore=set(ignore or [])), fail_on)
+        except Exception as err:
+            _fail(str(f), err, debug)
+            failed_inputs.append({"path": str(f), "error": str(err)})
+            continue
+        reports.append(report)
+        if format == "text":
+            if console.is_terminal:
+                render_rich(report, console)
+            else:
+                typer.echo(render_text(report) + "\n")
+    if format == "json":
+        typer.echo(render_json(reports, failed_inputs, fail_on))
+    if failed_inputs or any(r.failed for r in reports):
+        raise typer.Exit(1)
+
+
+@app.command()
+def batch(
+    folders: Annotated[list[Path], typer.Argument(help="Folders of plans (walked recursively), or plan files.", exists=True)],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Output folder: database, tables, JSON, error report.")],
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Local worker processes [default: the machine's cores].")] = None,
+    timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds per file before its worker is stopped and replaced.")] = 120.0,
+    force: Annotated[bool, typer.Option("--force", help="Re-ingest files already in the database.")] = False,
+    dask_scheduler: Annotated[
+        str | None, typer.Option("--dask-scheduler", help="Send the work to this Dask cluster (tcp://HOST:8786); needs planparse[dask].")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar or log lines; only the summary.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback if the batch cannot run.")] = False,
+) -> None:
+    """Every plan in a folder into one database, one task table (xlsx/csv), JSON files and an error report.
+
+    Exit 0 when every file was ingested (or already was), 1 when any failed, 2 when the batch cannot run.
+    """
+    from planparse.batch import ingest
+    from planparse.outputs import progress_for
+
+    try:
+        summary = ingest(
+            folders,
+            output,
+            workers=workers,
+            scheduler=dask_scheduler,
+            timeout=timeout,
+            force=force,
+            progress=None if quiet else progress_for(sys.stderr),
+        )
+    except PlanparseError as err:
+        if debug:
+            raise
+        typer.echo(f"planparse: {err}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(summary.describe())
+    raise typer.Exit(0 if summary.ok else 1)

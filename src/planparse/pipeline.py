@@ -64,7 +64,7 @@ def parse_loaded(loaded: Loaded, grammars: Grammars | None = None) -> Plan:
     warnings.extend(extracted.warnings)
     unique = {(w.code, w.span.root if w.span else None): w for w in warnings}
     warnings = sorted(unique.values(), key=lambda w: (w.span.start if w.span else -1, w.code))
-    return Plan(
+    plan = Plan(
         source=loaded.source,
         metadata=extracted.metadata,
         text=text,
@@ -73,3 +73,8 @@ def parse_loaded(loaded: Loaded, grammars: Grammars | None = None) -> Plan:
         targets=extracted.targets,
         warnings=warnings,
     )
+    # the reviewer's rules (planparse check) are part of every plan's warnings
+    from planparse.check import lint, merge_warnings
+
+    plan.warnings = merge_warnings(plan.warnings, lint(plan, grammars=g), g)
+    return plan

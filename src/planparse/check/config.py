@@ -44,6 +44,7 @@ class Settings(_Strict):
     lead_convention_share: float = Field(ge=0, le=1)
     deadline_convention_share: float = Field(ge=0, le=1)
     typo_min_length: int = Field(ge=2)
+    typo_min_length_substitution: int = Field(ge=2)
 
 
 class Placeholders(_Strict):
@@ -58,10 +59,17 @@ class Placeholders(_Strict):
     value_before_counter_examples: list[str] = Field(default_factory=list)
 
 
+class DateVocabulary(_Strict):
+    date: str
+    date_examples: list[str] = Field(min_length=1)
+    date_counter_examples: list[str] = Field(default_factory=list)
+
+
 class UnitVocabulary(_Strict):
     same_unit: list[list[str]]
     known: list[str]
     variant_endings: list[tuple[str, str]]
+    optional_chars: list[str] = Field(default_factory=list)
 
 
 class TargetVocabulary(_Strict):
@@ -95,6 +103,7 @@ class ChecksFile(_Strict):
     fragments: dict[str, str] = Field(default_factory=dict)
     settings: Settings
     placeholders: Placeholders
+    dates: DateVocabulary
     units: UnitVocabulary
     targets: TargetVocabulary
     rule: list[Rule] = Field(min_length=1)
@@ -119,6 +128,7 @@ class Checks:
     token: regex.Pattern[str]
     value_after: regex.Pattern[str]
     value_before: regex.Pattern[str]
+    date: regex.Pattern[str]
     unitless: regex.Pattern[str]
     goal: regex.Pattern[str]
     goal_section: regex.Pattern[str]
@@ -166,12 +176,13 @@ def compile_checks(src: ChecksFile) -> Checks:
         "token": comp("placeholders", "token"),
         "value_after": comp("placeholders", "value_after"),
         "value_before": comp("placeholders", "value_before"),
+        "date": comp("dates", "date"),
         "unitless": comp("targets", "unitless"),
         "goal": comp("targets", "goal"),
         "goal_section": comp("targets", "goal_section"),
         "not_goal": comp("targets", "not_goal"),
     }
-    owners = {"token": "placeholders", "value_after": "placeholders", "value_before": "placeholders"}
+    owners = {"token": "placeholders", "value_after": "placeholders", "value_before": "placeholders", "date": "dates"}
     patterns = [
         Pattern(
             name,

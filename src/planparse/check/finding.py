@@ -34,7 +34,9 @@ class Finding(BaseModel):
     severity: Severity = Field(description="error / warning / info.")
     message: str = Field(description="What is wrong, in Chinese, naming the task, unit or text concerned.")
     span: Span | None = Field(None, description="Where in Plan.text; null for a plan-level finding.")
-    section_path: list[str] = Field(default_factory=list, description="Heading markers from the root to the innermost section, e.g. ['二、', '（一）'].")
+    section_path: list[str] = Field(
+        default_factory=list, description="Heading markers from the root to the innermost section, e.g. ['二、', '（一）']."
+    )
     section_title: str | None = Field(None, description="Title of the innermost section, for the report.")
     page: int | None = Field(None, description="1-based page when the input had pages (PDF/DOCX), else null.")
     quote: str | None = Field(None, description="A short, single-line quote of the text at span.")
