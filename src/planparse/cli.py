@@ -17,7 +17,7 @@ from planparse.outputs import plan_counts, write_atomic
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Chinese government action plans → structured JSON.")
 
-_SUFFIXES = {".txt", ".pdf", ".docx"}
+_SUFFIXES = {".txt", ".pdf", ".docx", ".html", ".htm", ".doc"}
 
 
 def _fail(path: str, err: Exception, debug: bool) -> None:
@@ -65,7 +65,8 @@ def summary(
     files: list[Path] = []
     for p in paths:
         if p.is_dir():
-            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in _SUFFIXES))
+            # the folder's own files; `planparse batch` is the recursive, resumable job
+            files.extend(sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in _SUFFIXES))
         else:
             files.append(p)
     table = Table("plan", "sections", "tasks", "units", "deadlines", "targets", "warnings")
