@@ -111,7 +111,8 @@ def _split_lines(raw: str) -> list[Line]:
             parts.append(raw[last:end])
         text = "".join(parts)
         # a table row (cells separated by tabs) keeps its empty edge cells: only spaces are trimmed
-        space = _SPACE_NO_TAB if "\t" in text.strip(_SPACE) else _SPACE
+        core = text.strip(_SPACE)
+        space = _SPACE_NO_TAB if core and ("\t" in core or "\t" in text.rstrip(_SPACE_NO_TAB)[-1:]) else _SPACE
         lead = len(text) - len(text.lstrip(space))
         head = text[:lead]
         indented = "\u3000" in head or head.count(" ") >= 2
@@ -192,7 +193,12 @@ class _Joiner:
             if not self.full(prev, first=para_len == len(prev)):
                 return False
             if heading and para_len == len(prev) and not _CLAUSE_PUNCT.search(prev):
-                # a heading line alone at full width: join only a short tail of the same heading
+                # a heading line at full width with no punctuation: its title may end there and a new
+                # (indented, so slightly shorter) paragraph begin, or body text may run on
+                if s[0] in "，,。；;、：:）)" or _width(s) >= self.wrap - 1.0:
+                    return True
+                if self.g.standard_title.match(prev, self.g.heading_start.match(prev).end()):
+                    return True  # 一、指导思想以习近平…: a standard title with body run in
                 return _width(s) <= self.wrap * 0.6 and not _CLAUSE_PUNCT.search(s, 0, len(s) - 1)
             return True
         # unwrapped text (one paragraph a line): only a page break cuts a long paragraph
@@ -254,7 +260,7 @@ def _drop_running_headers(lines: list[Line], breaks: list[bool], g: Grammars, dr
             counts[line.text] = counts.get(line.text, 0) + 1
             if brk:
                 at_break[line.text] = at_break.get(line.text, 0) + 1
-    running = {t for t, n in at_break.items() if n >= 2 and counts[t] >= 3 and not g.heading_start.match(t)}
+    running = {t for t, n in at_break.items() if n >= 2 and counts[t] >= 3 and not g.heading_start.match(t) and not g.label.match(t)}
     if not running:
         return lines
     out: list[Line] = []

@@ -83,7 +83,7 @@ def find_headings(text: str, g: Grammars) -> list[Node]:
         line_end = text.find("\n", pos)
         if line_end == -1:
             line_end = n
-        if not g.toc.search(text, pos, line_end):
+        if not g.toc.search(text, pos, line_end) and text.find("\t", pos, line_end) == -1:  # table rows are not headings
             cursor = pos
             while cursor < line_end:
                 hit = _match_heading(text, cursor, line_end, g)

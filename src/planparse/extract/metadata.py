@@ -197,8 +197,13 @@ def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metad
             break
 
     date = None
-    # the sign-off at the end, else the notice's sign-off before the plan
-    for lines in (_lines(text, max(0, len(text) - 2000), len(text))[-_TAIL_LINES:], head):
+    # the sign-off at the end (before any annex or table), else the notice's sign-off before the plan
+    last_signoff = None
+    for last_signoff in meta["signoff_date"].finditer(text, head_end):  # noqa: B007 - the last one is wanted
+        pass
+    tail_start = max(0, len(text) - 2000) if last_signoff is None else text.rfind("\n", 0, max(0, last_signoff.start() - 600)) + 1
+    tail_end = len(text) if last_signoff is None else last_signoff.end()
+    for lines in (_lines(text, tail_start, tail_end)[-_TAIL_LINES:], head):
         for k in range(len(lines) - 1, -1, -1):
             m = meta["signoff_date"].match(lines[k].text)
             if m:

@@ -87,9 +87,8 @@ def _header(text: str, row: _Row, g: Grammars) -> list[str | None] | None:
     return None
 
 
-def _section_for(text: str, task_cell: tuple[int, int], nodes: list[Node]) -> Node | None:
+def _section_for(cell: str, nodes: list[Node], text: str) -> Node | None:
     """The section a row cites: a heading title it starts with or contains."""
-    cell = text[task_cell[0] : task_cell[1]]
     best: Node | None = None
     for node in nodes:
         title = text[node.title_start : node.title_end]
@@ -105,15 +104,31 @@ def table_tasks(
     tasks: list[Task] = []
     warnings: list[Issue] = []
     header: list[str | None] | None = None
+    # rows stay pending across page breaks (a table continues under the same header) and are
+    # turned into tasks when a new table header starts or the text ends
+    pending: list[_Pending] = []
+
+    def flush() -> None:
+        for p in pending:
+            task, w = _task(text, p, nodes, g, ref_year, page_of, len(tasks) + 1)
+            warnings.extend(w)
+            if task is not None:
+                tasks.append(task)
+        pending.clear()
+
     for rows in _rows(text):
-        pending: list[_Pending] = []
         for row in rows:
             found = _header(text, row, g)
             if found is not None:
+                if found != header:
+                    flush()  # a new table; the same header again is a repeat on a new page
                 header = found
                 continue
             if header is None or len(header) != len(row.cells):
                 continue
+            values = {text[s:e].strip() for s, e in row.cells} - {""}
+            if len(values) == 1 and len(row.cells) > 2:
+                continue  # one merged cell across the row: a category line, not a task
             cells: dict[str, list[tuple[int, int]]] = {}
             for role, span in zip(header, row.cells, strict=True):
                 if role and text[span[0] : span[1]].strip():
@@ -129,11 +144,7 @@ def table_tasks(
                     if role not in cells and role in pending[-1].cells and role in header:
                         cells[role] = pending[-1].cells[role][-1:]
             pending.append(_Pending(row, cells))
-        for p in pending:
-            task, w = _task(text, p, nodes, g, ref_year, page_of, len(tasks) + 1)
-            warnings.extend(w)
-            if task is not None:
-                tasks.append(task)
+    flush()
     return tasks, warnings
 
 
@@ -156,8 +167,9 @@ def _task(
     warnings: list[Issue] = []
     for s, e in p.cells.get("deadline", [])[:1]:
         deadline, warnings = parse_field(text, s, e, g, ref_year)
-    task_cell = (p.cells.get("task") or p.cells.get("section") or [(p.row.start, p.row.start)])[0]
-    node = _section_for(text, task_cell, nodes)
+    task_cells = p.cells.get("task") or p.cells.get("section") or [(p.row.start, p.row.start)]
+    title = "".join(text[s:e].strip() for s, e in task_cells)  # a row cut by a page break reads whole
+    node = _section_for(title, nodes, text)
     path: list[str] = []
     walk = node
     while walk is not None:
@@ -168,7 +180,7 @@ def _task(
             id=f"table{k}",
             section_id=node.id if node else None,
             path=path,
-            title=text[task_cell[0] : task_cell[1]].strip()[:120],
+            title=title[:120],
             lead_units=roles["lead_units"],
             responsible_units=roles["responsible_units"],
             cooperating_units=roles["cooperating_units"],

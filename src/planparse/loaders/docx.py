@@ -26,6 +26,7 @@ from planparse.numerals import cn_numeral
 from planparse.options import Options
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_PAGE = "\x0c"  # a page-break mark in the walked text, removed again once pages are counted
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _TIANGAN = "甲乙丙丁戊己庚辛壬癸"
 
@@ -157,6 +158,8 @@ def _text(el: Any) -> str:
                 out.append(child.text or "")
             elif tag == f"{W}tab":
                 out.append("\t")
+            elif tag == f"{W}lastRenderedPageBreak" or (tag == f"{W}br" and child.get(f"{W}type") == "page"):
+                out.append(_PAGE)  # where Word last laid out a new page: the page map
             elif tag in (f"{W}br", f"{W}cr"):
                 out.append("\n")
             else:
@@ -207,7 +210,9 @@ def load_docx(data: bytes, name: str, sha: str, options: Options | None = None) 
         for child in container:
             tag = child.tag
             if tag == f"{W}p":
-                lines.append(numbering.marker(child) + _text(child))
+                text = _text(child)
+                lead = len(text) - len(text.lstrip(_PAGE))  # a page that begins here begins before the number
+                lines.append(text[:lead] + numbering.marker(child) + text[lead:])
             elif tag == f"{W}tbl":
                 rows = _table_rows(child)
                 tables.append(rows)
@@ -216,7 +221,23 @@ def load_docx(data: bytes, name: str, sha: str, options: Options | None = None) 
                 visit(child)
 
     visit(body)
-    text = "\n".join(lines)
+    text, page_starts = _page_map("\n".join(lines))
     if not text.strip():
         raise InputError(name, "empty", "the document has no text")
-    return Loaded(text=text, source=Source(path=name, format="docx", sha256=sha, pages=pages), tables=tables)
+    if page_starts and pages is None:
+        pages = len(page_starts)
+    return Loaded(text=text, source=Source(path=name, format="docx", sha256=sha, pages=pages), page_starts=page_starts, tables=tables)
+
+
+def _page_map(marked: str) -> tuple[str, list[int]]:
+    """Remove the page-break marks; return the text and where each page starts (none: no map)."""
+    parts = marked.split(_PAGE)
+    if len(parts) == 1:
+        return marked, []
+    starts = [0]
+    pos = 0
+    for part in parts[:-1]:
+        pos += len(part)
+        if pos > starts[-1]:
+            starts.append(pos)
+    return "".join(parts), starts

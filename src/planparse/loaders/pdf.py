@@ -54,6 +54,17 @@ def strip_running(pages: list[list[str]]) -> list[list[str]]:
     return out
 
 
+_SCRAMBLED = re.compile(r"[“‘][ \t]*[”’]|(?:^|\n)[ \t]*[“”‘’]+[ \t]*(?:\r?\n|$)")
+
+
+def _plumber_lines(data: bytes, index: int) -> list[str] | None:
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data), pages=[index + 1]) as pdf:
+        text = pdf.pages[0].extract_text() or ""
+    return text.split("\n") if text.strip() else None
+
+
 def _table_page_lines(data: bytes, index: int) -> list[str] | None:
     """pdfplumber's view of a page with ruled tables: text outside tables, then one line per row."""
     import pdfplumber
@@ -78,8 +89,14 @@ def _table_page_lines(data: bytes, index: int) -> list[str] | None:
         after = page.filter(part(False)).extract_text() or ""
         lines: list[str] = before.split("\n") if before.strip() else []
         for t in tables:
+            above: list[str] = []
             for row in t.extract():
-                cells = [(c or "").replace("\n", "") for c in row]
+                # pdfplumber gives None for a cell covered by a merged cell. A row whose cells after the
+                # first are all covered is one cell across the table (a category line): they stay empty;
+                # otherwise a covered cell repeats the one above (merged down).
+                across = row[0] is not None and all(c is None for c in row[1:])
+                cells = [(c if c is not None else ("" if across or i >= len(above) else above[i])).replace("\n", "") for i, c in enumerate(row)]
+                above = cells
                 if any(cells):
                     lines.append("\t".join(cells))
         lines.extend(after.split("\n") if after.strip() else [])
@@ -128,6 +145,9 @@ def load_pdf(data: bytes, name: str, sha: str, options: Options | None = None) -
             finally:
                 page.close()
             lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+            if _SCRAMBLED.search(text):
+                # glyphs drawn out of reading order (quotes in a Western font): read by position
+                lines = _plumber_lines(data, i) or lines
             if ruled and text.strip():
                 try:
                     table_lines = _table_page_lines(data, i)
