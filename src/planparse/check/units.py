@@ -235,9 +235,11 @@ def typo_findings(ctx: Context) -> None:
     min_len = ctx.cfg.settings.typo_min_length
     min_sub = ctx.cfg.settings.typo_min_length_substitution
     reported: set[str] = set()
+    seen: set[str] = set()  # a name is judged once, however often the plan repeats it
     for u, name, _, task in _comparable(ctx):
-        if name in reported or canonical_name(name, ctx.g):
+        if name in seen or canonical_name(name, ctx.g):
             continue
+        seen.add(name)
         n = _normalise(name, ctx)
         if any(n.endswith(k) for k in known):
             continue
