@@ -15,13 +15,15 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/planparse summary samples -o out
+	$(BIN)/planparse summary samples
+	$(BIN)/planparse batch samples -o out
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/bench_batch.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

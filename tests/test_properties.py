@@ -190,7 +190,7 @@ def test_parse_bytes_raises_only_planparse_errors(data: bytes) -> None:
     except planparse.PlanparseError:
         return
     assert isinstance(plan, Plan)
-    assert plan.source.sha256 and plan.source.format in ("txt", "pdf", "docx")
+    assert plan.source.sha256 and plan.source.format in ("txt", "pdf", "docx", "html")
 
 
 @SETTINGS

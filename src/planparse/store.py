@@ -1,0 +1,397 @@
+"""The embedded database of a batch (one SQLite file, one transaction per plan), and the per-file work that feeds it.
+
+Why SQLite: no server to run, one file to hand over, readable from any language and from Excel's
+ODBC, and safe for a process killed at any moment (a transaction is there whole or not at all).
+WAL mode and a busy timeout let two batches write into the same file at once: one waits for the
+other's (short) transaction instead of failing.
+
+Rows are built by ``plan_rows`` in the worker process, beside the parse (``Parser``), so the one
+process that writes only inserts. Child tables key on ``(plan_id, <the contract's own id>)``, so a
+task's units, a section's parent and a target's section are plain foreign keys, deleting a plan
+cascades, and (WITHOUT ROWID) each row is stored once, in its key's order.
+
+>>> from planparse import parse_text
+>>> rows = plan_rows(parse_text("一、总体要求\\n（一）加强领导。（牵头单位：县生态环境局；完成时限：2025年底前）"))
+>>> rows.tasks[0][:4], rows.units[0][:4]
+(('t1', 1, 's1.1', '一、（一）'), ('t1', 'lead', 1, '县生态环境局'))
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from planparse.errors import InputError
+from planparse.models import Plan
+from planparse.options import Options
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_S = 120.0
+
+Row = tuple[Any, ...]
+
+# The schema, as documented in README.md ("Batch"). Spans are [span_start, span_end) offsets
+# into the plan's text, which is in the plan's JSON file (plans.json names it).
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS plans (
+  id INTEGER PRIMARY KEY,
+  sha256 TEXT NOT NULL UNIQUE,            -- of the input bytes: a file already ingested is skipped
+  path TEXT NOT NULL,                     -- absolute path when ingested; new content there replaces the plan
+  file TEXT NOT NULL,                     -- path relative to the batch folder, as shown in the tables
+  json TEXT NOT NULL,                     -- plans/<name>.json, relative to the output folder
+  format TEXT NOT NULL, pages INTEGER, encoding TEXT,
+  title TEXT, doc_number TEXT, issuer TEXT, date TEXT, region TEXT, admin_level TEXT,
+  period_start INTEGER, period_end INTEGER, draft INTEGER NOT NULL,
+  n_sections INTEGER NOT NULL, n_tasks INTEGER NOT NULL, n_targets INTEGER NOT NULL, n_warnings INTEGER NOT NULL,
+  planparse_version TEXT NOT NULL, ingested_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS plans_path ON plans(path);
+CREATE INDEX IF NOT EXISTS plans_file ON plans(file);
+CREATE INDEX IF NOT EXISTS plans_region ON plans(region);
+CREATE TABLE IF NOT EXISTS sections (
+  plan_id INTEGER NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+  id TEXT NOT NULL, parent_id TEXT, position INTEGER NOT NULL, level INTEGER NOT NULL,
+  family TEXT NOT NULL, marker TEXT NOT NULL, number INTEGER NOT NULL, title TEXT NOT NULL,
+  span_start INTEGER NOT NULL, span_end INTEGER NOT NULL, page INTEGER,
+  PRIMARY KEY (plan_id, id),
+  FOREIGN KEY (plan_id, parent_id) REFERENCES sections(plan_id, id) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS tasks (
+  plan_id INTEGER NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+  id TEXT NOT NULL, position INTEGER NOT NULL, section_id TEXT,
+  path TEXT NOT NULL,                     -- the markers from the root, joined: 二、（一）1.
+  title TEXT NOT NULL,
+  deadline_raw TEXT, deadline_kind TEXT, deadline_date TEXT, deadline_start_year INTEGER, deadline_end_year INTEGER,
+  span_start INTEGER NOT NULL, span_end INTEGER NOT NULL, page INTEGER,
+  topics TEXT NOT NULL,                   -- comma-separated domain tags
+  PRIMARY KEY (plan_id, id),
+  FOREIGN KEY (plan_id, section_id) REFERENCES sections(plan_id, id) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS tasks_order ON tasks(plan_id, position);  -- the task table's order, without a sort
+CREATE INDEX IF NOT EXISTS tasks_deadline ON tasks(deadline_date);
+CREATE TABLE IF NOT EXISTS task_units (
+  plan_id INTEGER NOT NULL, task_id TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('lead', 'responsible', 'cooperating')),
+  position INTEGER NOT NULL, name TEXT NOT NULL, canonical TEXT, scope TEXT,
+  unit TEXT GENERATED ALWAYS AS (coalesce(canonical, name)) VIRTUAL,   -- the name to group by
+  placeholder INTEGER NOT NULL, collective INTEGER NOT NULL, span_start INTEGER NOT NULL, span_end INTEGER NOT NULL,
+  PRIMARY KEY (plan_id, task_id, role, position),
+  FOREIGN KEY (plan_id, task_id) REFERENCES tasks(plan_id, id) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS task_units_unit ON task_units(unit, role);
+CREATE TABLE IF NOT EXISTS milestones (
+  plan_id INTEGER NOT NULL, task_id TEXT NOT NULL, position INTEGER NOT NULL,
+  raw TEXT NOT NULL, kind TEXT NOT NULL, date TEXT, commitment TEXT, span_start INTEGER NOT NULL, span_end INTEGER NOT NULL,
+  PRIMARY KEY (plan_id, task_id, position),
+  FOREIGN KEY (plan_id, task_id) REFERENCES tasks(plan_id, id) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS targets (
+  plan_id INTEGER NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL, indicator TEXT NOT NULL, comparator TEXT NOT NULL, value REAL, unit TEXT, year INTEGER,
+  raw TEXT NOT NULL, section_id TEXT, placeholder INTEGER NOT NULL,
+  span_start INTEGER NOT NULL, span_end INTEGER NOT NULL, page INTEGER, rule TEXT NOT NULL,
+  PRIMARY KEY (plan_id, position),
+  FOREIGN KEY (plan_id, section_id) REFERENCES sections(plan_id, id) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS targets_indicator ON targets(indicator, year);
+CREATE TABLE IF NOT EXISTS warnings (
+  plan_id INTEGER NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL, code TEXT NOT NULL, message TEXT NOT NULL, span_start INTEGER, span_end INTEGER,
+  PRIMARY KEY (plan_id, position)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS warnings_code ON warnings(code);
+CREATE TABLE IF NOT EXISTS failures (     -- files (and folders) that currently fail; cleared when they ingest
+  path TEXT PRIMARY KEY, file TEXT NOT NULL, sha256 TEXT,
+  stage TEXT NOT NULL,                    -- walk / read / input / parse / timeout / worker / write
+  code TEXT NOT NULL, reason TEXT NOT NULL, failed_at TEXT NOT NULL
+);
+-- The flat 任务分工表: one row per task. Units in order of mention, joined with 、, scope in （）.
+CREATE VIEW IF NOT EXISTS task_table AS
+SELECT p.id AS plan_id, p.title AS plan, p.doc_number, p.region, p.file, t.id AS task_id, t.position,
+       t.path, t.title AS task,
+       (SELECT group_concat(label, '、') FROM (SELECT u.name || coalesce('（' || u.scope || '）', '') AS label FROM task_units u
+         WHERE u.plan_id = t.plan_id AND u.task_id = t.id AND u.role = 'lead' ORDER BY u.position)) AS lead,
+       (SELECT group_concat(label, '、') FROM (SELECT u.name || coalesce('（' || u.scope || '）', '') AS label FROM task_units u
+         WHERE u.plan_id = t.plan_id AND u.task_id = t.id AND u.role = 'responsible' ORDER BY u.position)) AS responsible,
+       (SELECT group_concat(label, '、') FROM (SELECT u.name || coalesce('（' || u.scope || '）', '') AS label FROM task_units u
+         WHERE u.plan_id = t.plan_id AND u.task_id = t.id AND u.role = 'cooperating' ORDER BY u.position)) AS cooperating,
+       t.deadline_raw, t.deadline_kind, t.deadline_date
+FROM tasks t JOIN plans p ON p.id = t.plan_id;
+"""
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "sections": ("id", "parent_id", "position", "level", "family", "marker", "number", "title", "span_start", "span_end", "page"),
+    "tasks": ("id", "position", "section_id", "path", "title", "deadline_raw", "deadline_kind", "deadline_date", "deadline_start_year", "deadline_end_year", "span_start", "span_end", "page", "topics"),
+    "task_units": ("task_id", "role", "position", "name", "canonical", "scope", "placeholder", "collective", "span_start", "span_end"),
+    "milestones": ("task_id", "position", "raw", "kind", "date", "commitment", "span_start", "span_end"),
+    "targets": ("position", "indicator", "comparator", "value", "unit", "year", "raw", "section_id", "placeholder", "span_start", "span_end", "page", "rule"),
+    "warnings": ("position", "code", "message", "span_start", "span_end"),
+}
+PLAN_COLUMNS = (
+    *("format", "pages", "encoding", "title", "doc_number", "issuer", "date", "region", "admin_level"),
+    *("period_start", "period_end", "draft", "n_sections", "n_tasks", "n_targets", "n_warnings"),
+)
+ROLES = (("lead_units", "lead"), ("responsible_units", "responsible"), ("cooperating_units", "cooperating"))
+
+
+@dataclass(frozen=True)
+class PlanRows:
+    """One plan as table rows, without the plan id (the writer adds it). Plain tuples pickle fast."""
+
+    plan: Row
+    sections: list[Row]
+    tasks: list[Row]
+    units: list[Row]
+    milestones: list[Row]
+    targets: list[Row]
+    warnings: list[Row]
+
+    def children(self) -> dict[str, list[Row]]:
+        return {
+            "sections": self.sections,
+            "tasks": self.tasks,
+            "task_units": self.units,
+            "milestones": self.milestones,
+            "targets": self.targets,
+            "warnings": self.warnings,
+        }
+
+
+def plan_rows(plan: Plan) -> PlanRows:
+    """Flatten a Plan into the tables' rows (runs in the worker, next to the parse)."""
+    m, src = plan.metadata, plan.source
+    sections: list[Row] = []
+    stack = [(s, None) for s in reversed(plan.sections)]
+    while stack:  # depth-first, parents before children (the parent foreign key)
+        sec, parent = stack.pop()
+        sections.append((sec.id, parent, len(sections) + 1, sec.level, sec.family, sec.marker, sec.number, sec.title, *sec.span.root, sec.page))
+        stack.extend((c, sec.id) for c in reversed(sec.children))
+    tasks, units, milestones = [], [], []
+    for i, t in enumerate(plan.tasks, 1):
+        d = t.deadline
+        due = (d.raw, d.kind, d.date, d.start_year, d.end_year) if d else (None,) * 5
+        tasks.append((t.id, i, t.section_id, "".join(t.path), t.title, *due, *t.span.root, t.page, ",".join(t.topics)))
+        for field, role in ROLES:
+            for j, u in enumerate(getattr(t, field), 1):
+                units.append((t.id, role, j, u.name, u.canonical, u.scope, u.placeholder, u.collective, *u.span.root))
+        for j, ms in enumerate(t.milestones, 1):
+            milestones.append((t.id, j, ms.raw, ms.kind, ms.date, ms.commitment, *ms.span.root))
+    targets = [
+        (i, g.indicator, g.comparator, g.value, g.unit, g.year, g.raw, g.section_id, g.placeholder, *g.span.root, g.page, g.rule)
+        for i, g in enumerate(plan.targets, 1)
+    ]
+    warnings = [(i, w.code, w.message, *(w.span.root if w.span else (None, None))) for i, w in enumerate(plan.warnings, 1)]
+    period = m.period or (None, None)
+    head = (src.format, src.pages, src.encoding, m.title, m.doc_number, m.issuer, m.date, m.region, m.admin_level, *period, m.draft)
+    counts = (len(sections), len(tasks), len(targets), len(warnings))
+    return PlanRows(head + counts, sections, tasks, units, milestones, targets, warnings)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One file for a worker: its bytes travel with it, so no worker needs our disk."""
+
+    path: str  # as walked: the plan's Source.path
+    file: str  # relative to the batch folder
+    sha256: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A plan ready for the writer: its contract JSON and its rows."""
+
+    json: str
+    rows: PlanRows
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a file gave no plan. Stages: walk, read, input (bad file), parse (a planparse bug), timeout, worker, write."""
+
+    stage: str
+    code: str
+    reason: str
+
+
+Result = Parsed | Problem
+ParseFn = Callable[[bytes, str], Plan]
+
+
+@dataclass(frozen=True)
+class Parser:
+    """The per-file work as a picklable value: it runs in local worker processes and on Dask workers alike."""
+
+    parse_fn: ParseFn | None = None  # default: planparse's own parse of the bytes
+    options: Options | None = None
+
+    def __call__(self, name: str, data: bytes) -> Result:
+        """One file's bytes → what the writer needs. Never raises: a failure is a value naming its stage."""
+        from planparse.loaders import load_bytes
+        from planparse.pipeline import parse_loaded
+
+        try:
+            plan = self.parse_fn(data, name) if self.parse_fn else parse_loaded(load_bytes(data, name, None, self.options))
+            return Parsed(plan.model_dump_json(), plan_rows(plan))
+        except InputError as err:
+            return Problem("input", err.code, err.reason)
+        except Exception as err:  # a planparse bug on this file: reported, and the batch goes on
+            return Problem("parse", "internal-error", f"{type(err).__name__}: {err}")
+
+
+def now() -> str:
+    """UTC timestamps with microseconds: they sort as text, and tell this run's failures from older ones."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+@dataclass(frozen=True)
+class FailureRow:
+    """A file (or folder) that could not be ingested: where, at which stage, and why."""
+
+    path: str
+    file: str
+    sha256: str | None
+    stage: str
+    code: str
+    reason: str
+
+
+def _statements(script: str) -> Iterator[str]:
+    """One statement at a time (executescript would commit the open transaction first)."""
+    buf = ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            yield buf
+            buf = ""
+
+
+def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+
+
+_PLAN_INSERT = _insert_sql("plans", ("sha256", "path", "file", "json", *PLAN_COLUMNS, "planparse_version", "ingested_at"))
+_CHILD_INSERTS = {t: _insert_sql(t, ("plan_id", *cols)) for t, cols in COLUMNS.items()}
+
+
+class Store:
+    """The database of one output folder. Only the batch's parent process writes; readers may come and go."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        self._wal()
+        self.conn.execute("PRAGMA synchronous=NORMAL")  # safe against a killed process; an OS crash may lose the last commits
+        self.conn.execute("PRAGMA cache_size=-16384")  # 16 MB, and checkpoints (with their fsync) every 16 MB of WAL:
+        self.conn.execute("PRAGMA wal_autocheckpoint=4000")  # both measured to cut the writer's time per plan
+        self.conn.execute("PRAGMA foreign_keys=ON")
+        with self.write():
+            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+            if version not in (0, SCHEMA_VERSION):
+                raise sqlite3.DatabaseError(f"{self.path}: schema version {version}, this planparse writes {SCHEMA_VERSION}")
+            for statement in _statements(SCHEMA):
+                self.conn.execute(statement)
+            self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def _wal(self) -> None:
+        """WAL: readers never block the writer, a crash leaves committed plans only. Switching a new file to WAL
+        takes an exclusive lock that SQLite does not wait for, so two batches creating it at once retry."""
+        give_up = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            try:
+                mode = self.conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+                if mode == "wal":
+                    return
+                why = f"the journal mode stays {mode}"
+            except sqlite3.OperationalError as err:
+                if "locked" not in str(err):
+                    raise
+                why = str(err)
+            if time.monotonic() > give_up:
+                raise sqlite3.OperationalError(f"cannot switch {self.path} to WAL: {why}")
+            time.sleep(0.02)
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken at once (BEGIN IMMEDIATE), so check-then-insert is atomic across processes."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    @contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """One read transaction: every query inside sees the same committed state, whoever writes meanwhile."""
+        self.conn.execute("BEGIN")
+        try:
+            yield self.conn
+        finally:
+            self.conn.execute("COMMIT")
+
+    def known(self, sha256: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM plans WHERE sha256 = ?", (sha256,)).fetchone() is not None
+
+    def add(self, sha256: str, path: str, file: str, json_name: str, rows: PlanRows, meta: tuple[str, str], replace: bool) -> list[str] | None:
+        """Insert one plan in one transaction; None when it is already there (another batch won the race).
+
+        A plan ingested earlier from the same ``path`` with other content is replaced (deleted,
+        cascading); ``replace`` also re-ingests the same content. Returns the JSON names of the plans
+        replaced, for the caller to delete once this has committed. ``meta`` is (version, timestamp).
+        """
+        with self.write() as db:
+            old = db.execute("SELECT id, sha256, json FROM plans WHERE sha256 = ? OR path = ?", (sha256, path)).fetchall()
+            if not replace and any(s == sha256 for _, s, _ in old):
+                return None
+            db.executemany("DELETE FROM plans WHERE id = ?", [(i,) for i, _, _ in old])
+            plan_id = db.execute(_PLAN_INSERT, (sha256, path, file, json_name, *rows.plan, *meta)).lastrowid
+            for table, table_rows in rows.children().items():
+                if table_rows:
+                    db.executemany(_CHILD_INSERTS[table], [(plan_id, *r) for r in table_rows])
+            db.execute("DELETE FROM failures WHERE path = ?", (path,))
+        return [j for _, _, j in old if j != json_name]
+
+    def fail(self, f: FailureRow, when: str) -> None:
+        """Record (or update) the failure of one path."""
+        with self.write() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO failures (path, file, sha256, stage, code, reason, failed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (f.path, f.file, f.sha256, f.stage, f.code, f.reason, when),
+            )
+
+    def clear_failure(self, path: str) -> None:
+        """A path that is now in the database (or no longer fails) leaves the failure report."""
+        if self.conn.execute("SELECT 1 FROM failures WHERE path = ?", (path,)).fetchone():
+            with self.write() as db:
+                db.execute("DELETE FROM failures WHERE path = ?", (path,))
+
+    def forget_failures(self, root: str, before: str) -> None:
+        """Failures under ``root`` not recorded again since ``before`` are resolved: fixed, removed, or readable now."""
+        prefix = root.rstrip(os.sep) + os.sep
+        with self.write() as db:
+            db.execute("DELETE FROM failures WHERE failed_at < ? AND (path = ? OR substr(path, 1, ?) = ?)", (before, root, len(prefix), prefix))
+
+    def rows(self, sql: str, params: tuple[Any, ...] = ()) -> Iterator[Row]:
+        """Stream a query's rows: the cursor is iterated, never fetched whole."""
+        yield from self.conn.execute(sql, params)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+TASK_TABLE_SQL = """SELECT plan, region, file, path, task, lead, responsible, cooperating, deadline_raw, deadline_kind, deadline_date
+FROM task_table ORDER BY file, plan_id, position"""
+TARGET_TABLE_SQL = """SELECT p.title, p.region, p.file, s.title, g.indicator, g.comparator, g.value, g.unit, g.year, g.raw
+FROM targets g JOIN plans p ON p.id = g.plan_id LEFT JOIN sections s ON s.plan_id = g.plan_id AND s.id = g.section_id
+ORDER BY p.file, p.id, g.position"""
+PLAN_JSON_SQL = "SELECT json FROM plans ORDER BY file, id"
+FAILURES_SQL = "SELECT file, stage, code, reason, path, sha256, failed_at FROM failures ORDER BY file, path"

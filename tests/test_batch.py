@@ -1,0 +1,368 @@
+"""``planparse batch`` / ``planparse.batch.ingest`` on real files: a folder of sample plans (TXT, and a DOCX
+made from a sample) plus broken files, through every output, re-runs, a kill -9 and resume, two
+batches at once, hung and crashing workers, and a real Dask LocalCluster.
+
+Where the inputs come from: ``samples/*.txt`` (see samples/README.md), copied, renamed, and given a
+distinct last line where two copies must differ; the broken files are made here (empty, a truncated
+PDF, random bytes named .pdf, a .docx that is not a zip, undecodable text, a symlink loop).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import SAMPLE_PATHS
+from typer.testing import CliRunner
+
+import planparse
+from planparse import Plan
+from planparse.batch import ingest, walk
+from planparse.cli import app
+
+CLI = Path(sys.executable).parent / "planparse"
+TABLES = ("plans", "sections", "tasks", "task_units", "milestones", "targets", "warnings")
+BAD = {  # file → (stage, code or None when any code will do)
+    "empty.txt": ("input", "empty"),
+    "truncated.pdf": ("input", None),
+    "random bytes.pdf": ("input", None),
+    "not-a-zip.docx": ("input", None),
+    "undecodable.txt": ("input", "decode-failed"),
+    "sub/loop": ("walk", "symlink-loop"),
+}
+GOOD = [
+    "000_58eff289fd67a2be.txt",
+    "001_3588264997f5548d.txt",
+    "002_f9cc23a53aad9a5a.txt",
+    "a/方案.txt",
+    "b/方案.txt",
+    "县 级/回民区 方案 (终稿).txt",
+    "sub/plan.docx",
+]
+
+
+def sample_text(i: int) -> str:
+    return SAMPLE_PATHS[i].read_text(encoding="utf-8")
+
+
+def make_docx(text: str, dest: Path) -> None:
+    import docx
+
+    doc = docx.Document()
+    for line in text.splitlines():
+        doc.add_paragraph(line)
+    doc.save(str(dest))
+
+
+def build_corpus(root: Path) -> Path:
+    """The folder of the issue: samples, duplicates by name, a spaced Chinese name, a DOCX, bad files, non-plans."""
+    root.mkdir(parents=True)
+    for i in range(3):
+        (root / SAMPLE_PATHS[i].name).write_bytes(SAMPLE_PATHS[i].read_bytes())
+    for sub, i in (("a", 3), ("b", 4)):  # same name, two folders, different plans
+        (root / sub).mkdir()
+        (root / sub / "方案.txt").write_text(sample_text(i), encoding="utf-8")
+    (root / "县 级").mkdir()
+    (root / "县 级" / "回民区 方案 (终稿).txt").write_text(sample_text(0) + "\n（终稿）\n", encoding="utf-8")
+    (root / "sub").mkdir()
+    make_docx(sample_text(1), root / "sub" / "plan.docx")
+    (root / "sub" / "loop").symlink_to("..")
+    (root / "empty.txt").write_bytes(b"")
+    (root / "truncated.pdf").write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pa")
+    (root / "random bytes.pdf").write_bytes(random.Random(7).randbytes(5000))
+    (root / "not-a-zip.docx").write_bytes(bytes(range(32)) * 64)
+    (root / "undecodable.txt").write_bytes(random.Random(1).randbytes(3000))
+    (root / "README.md").write_text("# not a plan\n", encoding="utf-8")
+    (root / "table.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
+    (root / ".hidden.txt").write_text("一、隐藏\n", encoding="utf-8")
+    (root / "~$plan.docx").write_bytes(b"\x00lock")
+    return root
+
+
+def many_plans(root: Path, n: int) -> Path:
+    """``n`` distinct plans: the samples in turn, each with its own last line (so its own sha256)."""
+    root.mkdir(parents=True)
+    texts = [sample_text(i) for i in range(len(SAMPLE_PATHS))]
+    for i in range(n):
+        (root / f"{i:03d}.txt").write_text(texts[i % len(texts)] + f"\n（编号 {i}）\n", encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_corpus(tmp_path_factory.mktemp("batch") / "in")
+
+
+@pytest.fixture(scope="module")
+def first_run(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
+    """One CLI run over the corpus, shared by the output checks below (they only read)."""
+    out = tmp_path_factory.mktemp("batch") / "out"
+    result = CliRunner().invoke(app, ["batch", str(corpus), "-o", str(out), "--workers", "2"])
+    return out, result
+
+
+def db_rows(out: Path, sql: str) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(out / "planparse.db") as con:
+        return con.execute(sql).fetchall()
+
+
+def dump(out: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """The database's content, with plan ids replaced by sha256 and timestamps left out, rows sorted."""
+    con = sqlite3.connect(out / "planparse.db")
+    sha = dict(con.execute("SELECT id, sha256 FROM plans"))
+    cols = [r[1] for r in con.execute("PRAGMA table_xinfo(plans)") if r[1] not in ("id", "ingested_at")]
+    res = {"plans": sorted(con.execute(f"SELECT {', '.join(cols)} FROM plans"), key=repr)}
+    for table in TABLES[1:]:
+        res[table] = sorted(((sha[r[0]], *r[1:]) for r in con.execute(f"SELECT * FROM {table}")), key=repr)
+    res["failures"] = sorted(con.execute("SELECT file, stage, code FROM failures"))
+    con.close()
+    return res
+
+
+def test_first_run_exit_code_and_summary(first_run: tuple[Path, Any]) -> None:
+    out, result = first_run
+    assert result.exit_code == 1, result.output
+    lines = result.stdout.strip().splitlines()
+    assert "7 ingested" in lines[0] and f"{len(BAD)} failed" in lines[0], lines[0]
+    assert [ln.split(":")[0] for ln in lines[-3:]] == ["database", "Excel table", "error report"]
+    assert lines[-3].endswith(str(out / "planparse.db")) and str(out / "errors.jsonl") in lines[-1]
+    assert "failed: empty.txt" in result.stderr  # log lines when stderr is not a terminal
+
+
+def test_plans_land_in_every_output(first_run: tuple[Path, Any], corpus: Path) -> None:
+    out, _ = first_run
+    expected = {f: planparse.parse(corpus / f) for f in GOOD}
+    assert sorted(f for (f,) in db_rows(out, "SELECT file FROM plans")) == sorted(GOOD)
+    files = sorted((out / "plans").glob("*.json"))
+    assert len(files) == len(GOOD)
+    by_sha = {p.source.sha256: p for p in (Plan.model_validate_json(f.read_text(encoding="utf-8")) for f in files)}
+    assert set(by_sha) == {p.source.sha256 for p in expected.values()}
+    assert len({f.name for f in files if f.name.startswith("方案")}) == 2  # two 方案.txt, two files
+    lines = (out / "plans.jsonl").read_text(encoding="utf-8").splitlines()
+    assert sorted(Plan.model_validate_json(ln).source.sha256 for ln in lines) == sorted(by_sha)
+    for f, plan in expected.items():  # the same plan as parse() gives, in the JSON and in the database
+        stored = by_sha[plan.source.sha256]
+        assert stored.tasks == plan.tasks and stored.targets == plan.targets and stored.source.path == str(corpus / f)
+        n_tasks, n_targets = db_rows(out, f"SELECT n_tasks, n_targets FROM plans WHERE file = '{f}'")[0]
+        assert (n_tasks, n_targets) == (len(plan.tasks), len(plan.targets))
+    n_tasks = sum(len(p.tasks) for p in expected.values())
+    assert db_rows(out, "SELECT count(*) FROM task_table") == [(n_tasks,)]
+    assert db_rows(out, "PRAGMA foreign_key_check") == [] and db_rows(out, "PRAGMA integrity_check") == [("ok",)]
+
+
+def test_task_tables(first_run: tuple[Path, Any]) -> None:
+    from openpyxl import load_workbook
+
+    out, _ = first_run
+    n_tasks = db_rows(out, "SELECT count(*) FROM tasks")[0][0]
+    raw = (out / "tasks.csv").read_bytes()
+    assert raw.startswith("\ufeff".encode())
+    rows = raw.decode("utf-8-sig").splitlines()
+    assert rows[0].split(",")[:6] == ["方案", "地区", "文件", "编号", "任务", "牵头单位"] and len(rows) == n_tasks + 1
+    wb = load_workbook(out / "tasks.xlsx", read_only=False)
+    tasks, targets = wb.worksheets
+    assert (tasks.title, tasks.freeze_panes, tasks.max_row) == ("任务分工表", "A2", n_tasks + 1)
+    assert tasks.auto_filter.ref == f"A1:K{n_tasks + 1}" and tasks.column_dimensions["E"].width > 20
+    assert [c.value for c in tasks[1]][5:8] == ["牵头单位", "责任单位", "配合单位"]
+    assert targets.title == "目标指标" and targets.max_row == db_rows(out, "SELECT count(*) FROM targets")[0][0] + 1
+    assert all(c.data_type != "f" for row in targets.iter_rows() for c in row)  # "=" comparators stay text
+
+
+def test_every_bad_file_is_reported(first_run: tuple[Path, Any]) -> None:
+    out, _ = first_run
+    report = [json.loads(ln) for ln in (out / "errors.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert sorted(r["file"] for r in report) == sorted(BAD)
+    for r in report:
+        stage, code = BAD[r["file"]]
+        assert r["stage"] == stage and r["reason"] and (code is None or r["code"] == code), r
+    assert sorted(db_rows(out, "SELECT file, stage FROM failures")) == sorted((f, s) for f, (s, _) in BAD.items())
+
+
+def test_nothing_written_outside_out(tmp_path: Path) -> None:
+    src = build_corpus(tmp_path / "in")
+    before = sorted(p for p in tmp_path.rglob("*") if "loop" not in p.parts)
+    summary = ingest([src], tmp_path / "out", workers=1)
+    after = sorted(p for p in tmp_path.rglob("*") if "loop" not in p.parts)
+    out = tmp_path / "out"
+    assert [p for p in after if p not in before and p != out and out not in p.parents] == []
+    assert summary.ingested == len(GOOD)
+
+
+def test_second_run_ingests_nothing_new_and_force_does(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = ingest([corpus], out, workers=2)
+    before, jsonl_mtime = dump(out), (out / "plans.jsonl").stat().st_mtime_ns
+    second = ingest([corpus], out, workers=2)
+    assert (second.ingested, second.known, second.failed, second.ok) == (0, len(GOOD), len(BAD), False)
+    assert dump(out) == before and (out / "plans.jsonl").stat().st_mtime_ns == jsonl_mtime
+    forced = ingest([corpus], out, workers=2, force=True)
+    assert forced.ingested == first.ingested == len(GOOD) and dump(out) == before
+
+
+def test_changed_fixed_and_removed_files(tmp_path: Path) -> None:
+    src = many_plans(tmp_path / "in", 3)
+    (src / "bad.txt").write_bytes(b"")
+    out = tmp_path / "out"
+    assert ingest([src], out, workers=1).failed == 1
+    (src / "bad.txt").write_text(sample_text(2), encoding="utf-8")  # fixed: ingests, leaves the report
+    (src / "000.txt").write_text(sample_text(4), encoding="utf-8")  # new content at the same path replaces its plan
+    summary = ingest([src], out, workers=1)
+    assert (summary.ingested, summary.failed) == (2, 0)
+    assert db_rows(out, "SELECT count(*) FROM plans") == [(4,)] and len(list((out / "plans").glob("*.json"))) == 4
+    assert db_rows(out, "SELECT region FROM plans WHERE file = '000.txt'") == [("回民区",)]
+    assert db_rows(out, "SELECT count(*) FROM failures") == [(0,)] and (out / "errors.jsonl").read_text() == ""
+    (src / "001.txt").unlink()
+    (src / "gone.txt").write_bytes(b"")
+    ingest([src], out, workers=1)
+    (src / "gone.txt").unlink()
+    assert ingest([src], out, workers=1).ok and (out / "errors.jsonl").read_text() == ""
+
+
+def test_kill_9_then_resume_equals_an_uninterrupted_run(tmp_path: Path) -> None:
+    src = many_plans(tmp_path / "in", 80)
+    whole, killed = tmp_path / "whole", tmp_path / "killed"
+    subprocess.run([str(CLI), "batch", str(src), "-o", str(whole), "--quiet"], check=True, capture_output=True)
+    proc = subprocess.Popen([str(CLI), "batch", str(src), "-o", str(killed), "--workers", "1"], stderr=subprocess.DEVNULL, start_new_session=True)
+    t0, count = time.monotonic(), 0
+    while count < 10 and time.monotonic() - t0 < 60:
+        time.sleep(0.02)
+        count = _count_plans(killed)
+    children = _descendants(proc.pid)
+    os.killpg(proc.pid, signal.SIGKILL)  # the batch and its forkserver; the workers have their own groups
+    proc.wait()
+    assert 10 <= count < 80, count
+    t0 = time.monotonic()
+    while any(Path(f"/proc/{pid}").exists() for pid in children) and time.monotonic() - t0 < 10:
+        time.sleep(0.05)
+    assert children and not any(Path(f"/proc/{pid}").exists() for pid in children), "workers must not outlive a killed batch"
+    assert db_rows(killed, "PRAGMA integrity_check") == [("ok",)] and db_rows(killed, "PRAGMA foreign_key_check") == []
+    resumed = subprocess.run([str(CLI), "batch", str(src), "-o", str(killed), "--quiet"], capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr
+    assert dump(killed) == dump(whole)
+    assert len((killed / "plans.jsonl").read_text(encoding="utf-8").splitlines()) == 80
+    assert sorted(p.name for p in killed.rglob(".planparse-*.tmp")) == []  # what the kill left was cleaned up
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process under ``pid`` (Linux /proc), found before it is killed."""
+    if not Path("/proc/self/task").is_dir():
+        pytest.skip("needs Linux /proc to find the batch's worker processes")
+    found, todo = [], [pid]
+    while todo:
+        parent = todo.pop()
+        for task in Path(f"/proc/{parent}/task").glob("*"):
+            kids = (task / "children").read_text().split() if (task / "children").exists() else []
+            found.extend(map(int, kids))
+            todo.extend(map(int, kids))
+    return found
+
+
+def _count_plans(out: Path) -> int:
+    """Plans committed so far by a batch that is still running (0 while its database is being created)."""
+    if not (out / "planparse.db").exists():
+        return 0
+    try:
+        with sqlite3.connect(out / "planparse.db", timeout=5) as con:
+            return int(con.execute("SELECT count(*) FROM plans").fetchone()[0])
+    except sqlite3.OperationalError:
+        return 0
+
+
+def test_two_batches_into_one_folder_at_once(tmp_path: Path) -> None:
+    src = many_plans(tmp_path / "in", 40)
+    alone, shared = tmp_path / "alone", tmp_path / "shared"
+    ingest([src], alone, workers=1)
+    cmd = [str(CLI), "batch", str(src), "-o", str(shared), "--workers", "1", "--quiet"]
+    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outs
+    assert dump(shared) == dump(alone)
+    assert db_rows(shared, "PRAGMA integrity_check") == [("ok",)]
+    assert len((shared / "plans.jsonl").read_text(encoding="utf-8").splitlines()) == 40
+
+
+def flaky_parse(data: bytes, name: str) -> Plan:
+    """A parse_fn for the isolation test: hangs on hang*, kills its own process on crash*, raises on bug*."""
+    stem = Path(name).name
+    if stem.startswith("hang"):
+        time.sleep(600)
+    if stem.startswith("crash"):
+        os.kill(os.getpid(), signal.SIGKILL)
+    if stem.startswith("bug"):
+        raise ZeroDivisionError("a bug in the parser")
+    return planparse.parse(data)
+
+
+def test_hang_crash_and_bug_are_isolated(tmp_path: Path) -> None:
+    src = many_plans(tmp_path / "in", 4)
+    for name in ("crash.txt", "hang.txt", "bug.txt"):
+        (src / name).write_text(sample_text(0) + name, encoding="utf-8")
+    t0 = time.monotonic()
+    summary = ingest([src], tmp_path / "out", workers=1, timeout=2, parse_fn=flaky_parse)
+    assert time.monotonic() - t0 < 30
+    stages = {f.file: (f.stage, f.code) for f in summary.failures}
+    assert stages == {"crash.txt": ("worker", "worker-died"), "hang.txt": ("timeout", "timeout"), "bug.txt": ("parse", "internal-error")}
+    assert summary.ingested == 4  # the replaced worker went on with the rest
+    assert "ZeroDivisionError" in next(f.reason for f in summary.failures if f.file == "bug.txt")
+
+
+def test_walk_reports_unreadable_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    src = many_plans(tmp_path / "in", 2)
+    (src / "locked").mkdir()
+    (src / "locked" / "x.txt").write_text(sample_text(0), encoding="utf-8")
+    real_scandir: Callable[..., Any] = os.scandir
+
+    def scandir(path: Any) -> Any:  # chmod 000 does not stop root, so the refusal is simulated
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    found = walk([src])
+    assert [c.file for c in found.candidates] == ["000.txt", "001.txt"]
+    assert [(p.file, p.stage, p.code, p.reason) for p in found.problems] == [("locked", "walk", "unreadable-folder", "Permission denied")]
+
+
+def test_quiet_and_usage_errors(tmp_path: Path) -> None:
+    src = many_plans(tmp_path / "in", 2)
+    result = CliRunner().invoke(app, ["batch", str(src), "-o", str(tmp_path / "out"), "--quiet"])
+    assert result.exit_code == 0 and result.stderr == "" and "2 ingested" in result.stdout
+    assert CliRunner().invoke(app, ["batch", str(tmp_path / "missing"), "-o", str(tmp_path / "o2")]).exit_code == 2
+    assert CliRunner().invoke(app, ["batch", str(src)]).exit_code == 2  # -o is required
+
+
+@pytest.fixture(scope="module")
+def dask_scheduler() -> Iterator[str]:
+    """A real Dask cluster on this machine: a scheduler and two worker processes under nannies."""
+    pytest.importorskip("distributed", reason="the dask extra is not installed: pip install 'planparse[dask]'")
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        yield cluster.scheduler_address
+
+
+def test_dask_local_cluster_gives_the_same_outputs(corpus: Path, tmp_path: Path, dask_scheduler: str) -> None:
+    local = ingest([corpus], tmp_path / "local", workers=2)
+    remote = ingest([corpus], tmp_path / "dask", scheduler=dask_scheduler)
+    assert (remote.ingested, remote.failed) == (local.ingested, local.failed) == (len(GOOD), len(BAD))
+    assert dump(tmp_path / "dask") == dump(tmp_path / "local")
+    for name in ("plans.jsonl", "tasks.csv"):
+        assert (tmp_path / "dask" / name).read_bytes() == (tmp_path / "local" / name).read_bytes()
+
+
+def test_dask_hung_task_is_reported_and_the_rest_goes_on(tmp_path: Path, dask_scheduler: str) -> None:
+    src = many_plans(tmp_path / "in", 4)
+    (src / "hang.txt").write_text(sample_text(0) + "hang", encoding="utf-8")
+    summary = ingest([src], tmp_path / "out", scheduler=dask_scheduler, timeout=2, parse_fn=flaky_parse)
+    assert [(f.file, f.stage) for f in summary.failures] == [("hang.txt", "timeout")]
+    assert summary.ingested == 4
