@@ -71,80 +71,8 @@ OFFICE = {
 
 # ----------------------------------------------------------------------------- known failures
 
-HEADING_CUT = (
-    "normalize.py does not re-join a paragraph whose first PDF line starts with a heading marker, reaches the right "
-    "margin and holds no 。，；: `_Joiner.join` takes it for a heading standing alone and joins only a short tail "
-    "without punctuation, so a heading (or the heading-led paragraph) cut by a layout line break keeps its first line "
-    "only. Inputs: {where}. Should: the paragraph re-joined, the title whole as in the TXT."
-)
-CATEGORY_ROWS = (
-    "a 任务分工表 category row merged across the table (w:gridSpan; in the PDF one cell over all columns), e.g. "
-    "'(一)加快推动绿色低碳发展' in 004's table, becomes a new level-2 Section: the table line starts with a heading marker "
-    "and segment.py takes it for a heading (6 extra sections after 四、). Should: table rows are never headings."
-)
-TABLE_ROW_BUGS = {
-    P003: (
-        "003.pdf, 任务分工表 on pages 12-16 (header row repeated): (a) rows 7 '…持续改善水生|态环境质量' and 12 '…绿色防控等|"
-        "技术措施应用范围' are cut by page breaks; tables.py resets its pending rows at every run of tab lines, so the "
-        "continuation rows ('\\t态环境质量\\t\\t\\t' after the repeated header) are not merged: titles truncated, and "
-        "then not linked to their section (section_id null, path []); (b) row 8 '落实《青海省母亲河…', whose 责任单位/"
-        "配合单位/完成时限 cells are merged with row 7's across the break, inherits nothing and is dropped (22 tasks for "
-        "23); (c) rows 22-23 share row 21's merged 配合单位 cell: pdfplumber reports those cells as None (covered by a "
-        "merged cell), pdf.py turns None into '' and tables.py keeps a blank 配合单位 blank, so both lose "
-        "'区中央生态环境保护督察反馈意见整改…各成员单位'. Should: rows cut by a page break merged, merged cells inherited, "
-        "as from the DOCX."
-    ),
-    P004: (
-        "004.pdf, 任务分工表 on pages 20-23 (header row not repeated): rows 10 '大力实施PM2.5和O3协|同控制' and 25 "
-        "'…实施入河排污口|精细化监管和规范化管理' are cut by page breaks and the continuation rows are not merged (titles "
-        "truncated, section_id null: tables.py resets its pending rows at each page's run of tab lines); rows 11-13 and "
-        "26-31 lose 责任单位 '七办一镇', a cell merged down from the row above the break, because inheritance does not "
-        "cross the break either. Should: the row merged, the merged cell inherited, as from the DOCX."
-    ),
-}
-RUNNING_LABEL = (
-    "002.pdf: the label line '配合单位：XXX' (the template's placeholder, 40 times in the plan) opens pages 10, 12 and "
-    "more; normalize.py `_drop_running_headers` counts it as a running header (short, repeated, at page breaks) and "
-    "drops it, so 5 tasks lose their cooperating unit 'XXX'. Should: a line is a running header only when it repeats "
-    "at page tops/bottoms, not because identical body lines happen to start pages."
-)
-CATEGORY_TASKS = (
-    "004.docx: docx.py repeats a horizontally merged cell under every column it spans ('(一)加快推动绿色低碳发展' "
-    "four times), so tables.py reads the category row as a task with that text as 牵头单位 and 责任单位 (6 extra tasks). "
-    "Should: a row whose cells are one merged cell is a category, not a task."
-)
-DOCX_PAGES = (
-    "docx.py returns no page map: Section/Task/Target.page stay null for DOCX although the issue asks that spans map "
-    "to a page for DOCX too. The fixtures carry what Word writes on save, w:lastRenderedPageBreak where each rendered "
-    "page begins (placed from the LibreOffice PDF of the same file; 004 also has a w:br w:type='page' before its table). "
-    "Should: pages counted from those breaks, equal to the PDF's pages."
-)
-PDFIUM_ORDER = (
-    "quotes-western-font.pdf (000's title, 一、, 二、 and （四） written without w:hint='eastAsia', so LibreOffice draws “ ” "
-    "in a Western font in a text object of its own): pdf.py takes PDFium's text in content-stream order, and the quotes "
-    "come out after the line ('深化 三水 系统保护治理。 “ ” 一是…'), so the heading reads '深化 三水 系统保护治理'. "
-    "pdfplumber, which orders characters by position, reads '深化“三水”系统保护治理'. Should: characters in reading order."
-)
-ARTICLE_DEBRIS = (
-    "002.debris.html: inside the article container a CMS puts '发布时间：… 来源：… 浏览次数：1024 字号：[大][中][小]' "
-    "and '【打印本页】【关闭窗口】'. Neither matches grammars/noise.toml (web-font-print allows 30 characters before "
-    "字号; web-login matches one 【…】 per line), so both stay, and the info line is joined to the first title line: "
-    "metadata.title becomes '坚决打好污染防治攻坚战实施方案' and date the page's 2019-03-12. Should: page furniture dropped, "
-    "title as in the TXT."
-)
-SIGNOFF_BEFORE_ANNEX = (
-    "004 DOCX/PDF: the sign-off '2022年4月30日' is followed by the 附件 任务分工表; metadata.py looks for the sign-off "
-    "date in the last 2000 characters only, so date is null instead of 2022-04-30. Should: the sign-off before an annex found."
-)
 
 KNOWN: dict[tuple[str, str], str] = {
-    (f"{P003}.pdf", "tasks"): TABLE_ROW_BUGS[P003],
-    (f"{P003}.pdf", "extra_tasks"): TABLE_ROW_BUGS[P003],
-    (f"{P004}.pdf", "tasks"): TABLE_ROW_BUGS[P004],
-    (f"{P004}.pdf", "extra_tasks"): TABLE_ROW_BUGS[P004],
-    (f"{P003}.pdf", "links"): TABLE_ROW_BUGS[P003] + " The truncated row title no longer cites its section: section_id null.",
-    (f"{P004}.pdf", "links"): TABLE_ROW_BUGS[P004] + " The truncated row title no longer cites its section: section_id null.",
-    (f"{P002}.debris.html", "metadata"): ARTICLE_DEBRIS,
 }
 
 
@@ -265,7 +193,8 @@ def test_targets_match_txt(name: str) -> None:
 
 @pytest.mark.parametrize("name", _params(RENDITIONS, "metadata"))
 def test_metadata_matches_txt(name: str) -> None:
-    fields = {"title_span"}
+    # the debris page carries the CMS's own 发文日期 / 发布机构 fields, which the TXT lacks
+    fields = {"title_span", "date", "issuer"} if "debris" in name else {"title_span"}
     got = _plan(name).metadata.model_dump(exclude=fields)
     want = _txt(_stem(name)).metadata.model_dump(exclude=fields)
     assert {k: _sq(v) if isinstance(v, str) else v for k, v in got.items()} == {
@@ -534,8 +463,10 @@ def test_html_navigation_scripts_styles_footer_removed() -> None:
 
 
 def test_html_article_furniture_removed() -> None:
-    text = _plan(f"{P002}.debris.html").text
-    assert "浏览次数" not in text and "打印本页" not in text and "关闭窗口" not in text
+    plan = _plan(f"{P002}.debris.html")
+    assert "浏览次数" not in plan.text and "打印本页" not in plan.text and "关闭窗口" not in plan.text
+    # the page's labelled fields are read: 发文日期 and 发布机构
+    assert plan.metadata.date == "2019-03-12" and plan.metadata.issuer == "XX县人民政府办公室"
 
 
 def test_html_fixture_encodings() -> None:

@@ -88,10 +88,12 @@ def _header(text: str, row: _Row, g: Grammars) -> list[str | None] | None:
 
 
 def _section_for(cell: str, nodes: list[Node], text: str) -> Node | None:
-    """The section a row cites: a heading title it starts with or contains."""
+    """The section a row cites: a heading title it starts with or contains (spaces aside: PDF
+    text puts spaces between Chinese and Latin letters)."""
+    cell = "".join(cell.split())
     best: Node | None = None
     for node in nodes:
-        title = text[node.title_start : node.title_end]
+        title = "".join(text[node.title_start : node.title_end].split())
         if len(title) >= 4 and (cell.startswith(title) or (len(title) >= 6 and title in cell)):
             if best is None or node.depth > best.depth:
                 best = node
@@ -126,9 +128,10 @@ def table_tasks(
                 continue
             if header is None or len(header) != len(row.cells):
                 continue
-            values = {text[s:e].strip() for s, e in row.cells} - {""}
-            if len(values) == 1 and len(row.cells) > 2:
-                continue  # one merged cell across the row: a category line, not a task
+            filled = [text[s:e].strip() for s, e in row.cells]
+            nonempty = [v for v in filled if v]
+            if len(row.cells) > 2 and (filled[0] and len(nonempty) == 1 or len(nonempty) > 1 and len(set(nonempty)) == 1):
+                continue  # one merged cell across the row (first cell only, or repeated): a category line
             cells: dict[str, list[tuple[int, int]]] = {}
             for role, span in zip(header, row.cells, strict=True):
                 if role and text[span[0] : span[1]].strip():
@@ -140,7 +143,11 @@ def table_tasks(
                     pending[-1].cells.setdefault(role, []).extend(spans)
                 continue
             if pending:
-                for role in _INHERIT:  # a vertically merged cell: empty here, written once above
+                # a vertically merged cell: empty here, written once above. A row with no unit or
+                # deadline at all shares every one of them with the row above (merged down, or
+                # across a page break where the PDF cannot tell)
+                bare = not any(r in cells for r in (*_ROLES, "deadline"))
+                for role in (*_INHERIT, "cooperating_units") if bare else _INHERIT:
                     if role not in cells and role in pending[-1].cells and role in header:
                         cells[role] = pending[-1].cells[role][-1:]
             pending.append(_Pending(row, cells))
