@@ -94,7 +94,12 @@ def admin_prefix(name: str, ctx: Context) -> str:
     """
     if not name or name[0] not in ADMIN:
         return ""
-    if any(name.startswith(w) for w in _vocabulary(ctx) if w[0] == name[0]):
+    if "vocabulary-by-first" not in ctx.cache:
+        by_first: dict[str, list[str]] = {}
+        for w in _vocabulary(ctx):
+            by_first.setdefault(w[0], []).append(w)
+        ctx.cache["vocabulary-by-first"] = by_first
+    if any(name.startswith(w) for w in ctx.cache["vocabulary-by-first"].get(name[0], ())):
         return ""
     return name[0]
 
@@ -244,7 +249,7 @@ def typo_findings(ctx: Context) -> None:
         if any(n.endswith(k) for k in known):
             continue
         for k in known:
-            if len(k) < min_len:
+            if len(k) < min_len or len(k) > len(n) + 1:
                 continue
             lengths = (len(k), len(k) - 1, len(k) + 1) if len(k) >= min_sub else (len(k) - 1, len(k) + 1)
             hit = next((L for L in lengths if 2 <= L <= len(n) and _typo(n[-L:], k, ctx) and _plausible_head(n[:-L], ctx)), None)

@@ -13,6 +13,9 @@ the name; a ``措施①`` prefix scopes the units after it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
 
 from planparse.grammar import Grammars
 
@@ -33,12 +36,18 @@ class RawUnit:
     canonical: str | None
 
 
+@lru_cache(maxsize=8)
+def _splitter(seps: str) -> regex.Pattern[str]:
+    return regex.compile("[" + regex.escape(seps + _OPEN + _CLOSE) + "]")
+
+
 def _pieces(text: str, start: int, end: int, seps: str) -> list[tuple[int, int]]:
+    """Split at separators outside brackets; only separator and bracket characters are visited."""
     out: list[tuple[int, int]] = []
     depth = 0
     s = start
-    for i in range(start, end):
-        ch = text[i]
+    for m in _splitter(seps).finditer(text, start, end):
+        i, ch = m.start(), m.group()
         if ch in _OPEN:
             depth += 1
         elif ch in _CLOSE and depth:
@@ -62,6 +71,10 @@ def _unbalanced_close(text: str, start: int, end: int) -> bool:
     return False
 
 
+def _is_collective(name: str, g: Grammars) -> bool:
+    return any(c.pattern.search(name) for c in g.collective)
+
+
 def canonical_name(name: str, g: Grammars) -> str | None:
     """Full name for a known short form, the prefix kept: 区发改委 → 区发展和改革委员会."""
     m = g.unit_patterns["alias"].search(name)
@@ -79,7 +92,7 @@ def looks_like_unit(name: str, g: Grammars) -> bool:
     """An organisation by its ending, a collective unit, or a known alias."""
     if len(name) < 2 or len(name) > 40:
         return False
-    if any(c.pattern.search(name) for c in g.collective):
+    if _is_collective(name, g):
         return True
     return bool(g.unit_patterns["suffix"].search(name) or g.unit_patterns["alias"].search(name))
 
@@ -150,7 +163,7 @@ def split_units(text: str, start: int, end: int, g: Grammars) -> list[RawUnit]:
                 end=pe,
                 scope=scope,
                 placeholder=up["placeholder"].fullmatch(name) is not None,
-                collective=any(c.pattern.search(name) for c in g.collective),
+                collective=_is_collective(name, g),
                 canonical=canonical_name(name, g),
             )
         )
