@@ -249,7 +249,8 @@ def typo_findings(ctx: Context) -> None:
         if any(n.endswith(k) for k in known):
             continue
         for k in known:
-            if len(k) < min_len or len(k) > len(n) + 1:
+            # a misspelt name keeps its ending (局, 委, 中心 …): compare only names that end alike
+            if len(k) < min_len or len(k) > len(n) + 1 or k[-1] != n[-1]:
                 continue
             lengths = (len(k), len(k) - 1, len(k) + 1) if len(k) >= min_sub else (len(k) - 1, len(k) + 1)
             hit = next((L for L in lengths if 2 <= L <= len(n) and _typo(n[-L:], k, ctx) and _plausible_head(n[:-L], ctx)), None)

@@ -11,6 +11,7 @@ Three shapes, all found in one pass over the text:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import regex
 
@@ -170,13 +171,23 @@ def _verb_blocks(text: str, g: Grammars, pairs: dict[int, int], taken: set[int],
     for o, c in pairs.items():
         if o in taken or c - o > _MAX_VERB_BRACKET or c - o < 4:
             continue
-        inner = text[o + 1 : c]
-        if not any(v in inner for v in g.fields.block.verb_hints):
-            continue
+        if not _verb_end(g).search(text, o + 1, c + 1):
+            continue  # no clause of the bracket ends with a role verb
         fields = _verb_fields(text, _split_clauses(text, o + 1, c), g, notes)
         if fields:
             out.append(Block(o, c + 1, "verb", fields))
     return out
+
+
+def _verb_end(g: Grammars) -> regex.Pattern[str]:
+    """A role verb (grammars/fields.toml verb_hints) closing a clause: before ，；。 or the bracket's end."""
+    return _verb_end_for(tuple(g.fields.block.verb_hints))
+
+
+@lru_cache(maxsize=4)
+def _verb_end_for(verb_hints: tuple[str, ...]) -> regex.Pattern[str]:
+    hints = "|".join(regex.escape(v) for v in verb_hints)
+    return regex.compile(f"(?:{hints})[ \\t]*[，,；;。）)〕】\\]〉]")
 
 
 def _verb_sentences(text: str, g: Grammars, notes: list[tuple[int, int]]) -> list[Block]:

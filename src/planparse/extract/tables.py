@@ -130,7 +130,7 @@ def table_tasks(
                 continue
             filled = [text[s:e].strip() for s, e in row.cells]
             nonempty = [v for v in filled if v]
-            if len(row.cells) > 2 and (filled[0] and len(nonempty) == 1 or len(nonempty) > 1 and len(set(nonempty)) == 1):
+            if len(row.cells) > 2 and ((filled[0] and len(nonempty) == 1) or (len(nonempty) > 1 and len(set(nonempty)) == 1)):
                 continue  # one merged cell across the row (first cell only, or repeated): a category line
             cells: dict[str, list[tuple[int, int]]] = {}
             for role, span in zip(header, row.cells, strict=True):
