@@ -23,13 +23,19 @@ import regex
 
 from planparse.grammar import Compiled, Grammars
 from planparse.models import Deadline, Issue, Span
-from planparse.numerals import cn_to_int
+from planparse.numerals import cn_to_int, to_ascii_digits
 
 MIN_YEAR, MAX_YEAR = 1949, 2100
 _COMMITMENT_END = regex.compile(r"[。；;\n]")
 _RANGE_NEXT = regex.compile(r"[ \t]*(?:至|到|[-—–~～])[ \t]*[0-9]")
 _START_NEXT = regex.compile(r"[ \t]*(?:起|开始|以来|以后|之后)")
 _NOT_COMMITMENT = regex.compile(r"(?:较|比|自|从|由|截至|以来|按照|根据|按)[ \t]*$")
+
+
+def _number(s: str) -> int:
+    """2025, ２０２５ or 二〇二五."""
+    s = to_ascii_digits(s)
+    return int(s) if s.isdigit() else cn_to_int(s) or 0
 
 
 def _fyp_years(name: str) -> tuple[int, int] | None:
@@ -50,7 +56,7 @@ def _build(m: regex.Match[str], rule: Compiled, ref_year: int | None) -> tuple[D
     warnings: list[Issue] = []
     date: str | None = None
     start_year = end_year = None
-    year = int(gd["year"]) if gd.get("year") else None
+    year = _number(gd["year"]) if gd.get("year") else None
     if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
         warnings.append(Issue(code="bad-year", message=f"impossible year {year} in {raw!r}", span=span))
         return Deadline(raw=raw, kind=kind, date=None, span=span, rule=rule.id), warnings
@@ -68,10 +74,10 @@ def _build(m: regex.Match[str], rule: Compiled, ref_year: int | None) -> tuple[D
             if how in ("year-end", "fyp-end"):
                 date = dt.date(year, 12, 31).isoformat()
             elif how == "month-end":
-                month = int(gd["month"])
+                month = _number(gd["month"])
                 date = dt.date(year, month, calendar.monthrange(year, month)[1]).isoformat()
             elif how == "day":
-                date = dt.date(year, int(gd["month"]), int(gd["day"])).isoformat()
+                date = dt.date(year, _number(gd["month"]), _number(gd["day"])).isoformat()
             elif how == "quarter-end":
                 q = "一二三四".find(gd["quarter"]) + 1 or int(gd["quarter"])
                 date = dt.date(year, 3 * q, calendar.monthrange(year, 3 * q)[1]).isoformat()
