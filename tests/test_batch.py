@@ -366,3 +366,25 @@ def test_dask_hung_task_is_reported_and_the_rest_goes_on(tmp_path: Path, dask_sc
     summary = ingest([src], tmp_path / "out", scheduler=dask_scheduler, timeout=2, parse_fn=flaky_parse)
     assert [(f.file, f.stage) for f in summary.failures] == [("hang.txt", "timeout")]
     assert summary.ingested == 4
+
+
+def test_large_files_do_not_deadlock_the_worker_pipe(tmp_path: Path) -> None:
+    """Files and results far larger than a pipe buffer, several per worker: the batch finishes.
+
+    (A second file's bytes sent to a busy worker could fill the pipe both ways and hang both
+    processes; the job guard below turns such a hang into a failure instead of a stuck CI.)
+    """
+    src = tmp_path / "big"
+    src.mkdir()
+    text = (Path(__file__).parents[1] / "samples" / "004_438900912e87cf9d.txt").read_text(encoding="utf-8")
+    for i in range(4):
+        (src / f"plan{i}.txt").write_text(text * 8 + f"\n{i}\n", encoding="utf-8")  # ~260 KB each
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "planparse"), "batch", str(src), "-o", str(tmp_path / "out"), "--workers", "1", "--quiet"],
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert done.returncode == 0, done.stderr
+    with sqlite3.connect(tmp_path / "out" / "planparse.db") as db:
+        assert db.execute("select count(*) from plans").fetchone()[0] == 4

@@ -194,9 +194,19 @@ class _Worker:
         self.deadline = 0.0
 
     def give(self, job: Job, timeout: float) -> None:
-        if not self.jobs:
-            self.deadline = time.monotonic() + timeout
+        """Queue a job; it is sent when the worker is free. Sending a second file's bytes while the
+        worker is busy could fill the pipe both ways (a large file in, a large result out) and
+        deadlock the two processes, so only the job at the head is ever in the pipe."""
         self.jobs.append(job)
+        if len(self.jobs) == 1:
+            self.start_next(timeout)
+
+    def start_next(self, timeout: float) -> None:
+        """Send the job at the head of the queue, if any; its time starts now."""
+        if not self.jobs:
+            return
+        self.deadline = time.monotonic() + timeout
+        job = self.jobs[0]
         with suppress(OSError):  # it died: its pipe reads EOF, and the job at the head is reported
             self.conn.send((job.path, job.data))
 
@@ -252,7 +262,7 @@ def run_local(jobs: Iterator[Job], workers: int, timeout: float, parser: Parser)
                         result = w.conn.recv()
                 if result is not None:
                     done.append((w.jobs.popleft(), result))
-                    w.deadline = time.monotonic() + timeout  # the queued file starts now
+                    w.start_next(timeout)  # the queued file starts now
                     continue
                 code = w.stop(kill=True)
                 why = f"killed by signal {-code}" if code and code < 0 else f"exit code {code}"
