@@ -171,7 +171,14 @@ def _serve(conn: Connection, alive: Connection, parser: Parser) -> None:
             return
         if msg is None:
             return
-        conn.send(parser(*msg))
+        path, data = msg
+        if data is None:
+            try:
+                data = Path(path).read_bytes()
+            except OSError as err:
+                conn.send(Problem("read", "unreadable", err.strerror or str(err)))
+                continue
+        conn.send(parser(path, data))
 
 
 def _exit_with_parent(alive: Connection) -> None:
@@ -194,21 +201,14 @@ class _Worker:
         self.deadline = 0.0
 
     def give(self, job: Job, timeout: float) -> None:
-        """Queue a job; it is sent when the worker is free. Sending a second file's bytes while the
-        worker is busy could fill the pipe both ways (a large file in, a large result out) and
-        deadlock the two processes, so only the job at the head is ever in the pipe."""
-        self.jobs.append(job)
-        if len(self.jobs) == 1:
-            self.start_next(timeout)
-
-    def start_next(self, timeout: float) -> None:
-        """Send the job at the head of the queue, if any; its time starts now."""
+        """Send a job. Local workers get the path only and read the file themselves: a file's bytes
+        sent to a busy worker could fill the pipe while it sends a large result back, and the two
+        processes would wait on each other for ever. A path never fills the pipe."""
         if not self.jobs:
-            return
-        self.deadline = time.monotonic() + timeout
-        job = self.jobs[0]
+            self.deadline = time.monotonic() + timeout
+        self.jobs.append(job)
         with suppress(OSError):  # it died: its pipe reads EOF, and the job at the head is reported
-            self.conn.send((job.path, job.data))
+            self.conn.send((job.path, None))
 
     def stop(self, kill: bool = False) -> int | None:
         """Ask it to finish (or kill its process group); returns its exit code (negative: the signal)."""
@@ -262,7 +262,7 @@ def run_local(jobs: Iterator[Job], workers: int, timeout: float, parser: Parser)
                         result = w.conn.recv()
                 if result is not None:
                     done.append((w.jobs.popleft(), result))
-                    w.start_next(timeout)  # the queued file starts now
+                    w.deadline = time.monotonic() + timeout  # the queued file starts now
                     continue
                 code = w.stop(kill=True)
                 why = f"killed by signal {-code}" if code and code < 0 else f"exit code {code}"
