@@ -2,16 +2,15 @@
 
 Why it is built this way:
 
-- Work crosses processes as bytes in, (contract JSON, table rows) out (``store.Parser``): the same
-  call runs in a local worker or on a Dask worker that shares no disk with us; the parent only writes.
+- Work crosses processes as a path (local workers read the file) or bytes (Dask workers share no
+  disk with us) in, (contract JSON, table rows) out (``store.Parser``); the parent only writes.
 - Local workers are plain processes holding one file each: a file that hangs past the timeout has
   its worker killed and replaced; a worker that dies takes only its own file with it.
 - Each plan's JSON file is written atomically, then the plan goes into the database in one
   transaction: a batch killed at any moment (even ``kill -9``) leaves whole plans only, and the next
   run skips what is in (by sha256). The JSONL, the tables and ``errors.jsonl`` are rebuilt from one
   snapshot at the end, under a lock (``tables.export``), so two batches never interleave them.
-- Memory stays flat: file bytes are read one job at a time, a bounded number of jobs is in flight,
-  and the exports stream from the database.
+- Memory stays flat: a bounded number of jobs is in flight and the exports stream from the database.
 
 >>> found = walk(["samples"])
 >>> found.candidates[0].file, any(c.file == "README.md" for c in found.candidates)
@@ -75,11 +74,9 @@ class Walk:
 
 
 def walk(roots: Iterable[str | Path], exclude: Path | None = None) -> Walk:
-    """Plan files under ``roots``, sorted: by content (``sniff_format``) or by a plan suffix.
-
-    Hidden entries and Word lock files (``~$…``) are passed over. Symlinks are followed; a link back
-    to a parent folder and an unreadable folder are problems, not errors. ``exclude`` (the output
-    folder) is not entered.
+    """Plan files under ``roots``, sorted: by content (``sniff_format``) or by a plan suffix. Hidden
+    entries and Word lock files (``~$…``) are passed over; symlinks are followed; a link back to a parent
+    folder and an unreadable folder are problems, not errors; ``exclude`` (the output folder) is not entered.
     """
     found = Walk()
     skip = _key(exclude) if exclude is not None and exclude.is_dir() else None
@@ -144,8 +141,7 @@ def _consider(path: Path, rel: str, found: Walk) -> None:
 
 
 def _context() -> Any:
-    """forkserver where there is one (workers fork from a clean process with planparse imported: safe beside
-    the progress bar's thread, cheap to replace), spawn elsewhere."""
+    """forkserver where there is one (clean, preloaded, safe beside the progress thread), spawn elsewhere."""
     if "forkserver" in mp.get_all_start_methods():
         ctx = mp.get_context("forkserver")
         ctx.set_forkserver_preload(["planparse.batch"])
@@ -172,13 +168,10 @@ def _serve(conn: Connection, alive: Connection, parser: Parser) -> None:
         if msg is None:
             return
         path, data = msg
-        if data is None:
-            try:
-                data = Path(path).read_bytes()
-            except OSError as err:
-                conn.send(Problem("read", "unreadable", err.strerror or str(err)))
-                continue
-        conn.send(parser(path, data))
+        try:
+            conn.send(parser(path, data if data is not None else Path(path).read_bytes()))
+        except OSError as err:  # the file vanished or became unreadable since the walk
+            conn.send(Problem("read", "unreadable", err.strerror or str(err)))
 
 
 def _exit_with_parent(alive: Connection) -> None:
@@ -189,8 +182,7 @@ def _exit_with_parent(alive: Connection) -> None:
 
 
 class _Worker:
-    """One worker process, its pipe, and its jobs: the one it is on (answer due by ``deadline``) and one queued,
-    so it never waits for the parent between two files."""
+    """A worker process, its pipe and its jobs: one in work (due by ``deadline``) and one queued."""
 
     def __init__(self, ctx: Any, alive: Connection, parser: Parser) -> None:
         self.conn, child = ctx.Pipe()
@@ -201,9 +193,8 @@ class _Worker:
         self.deadline = 0.0
 
     def give(self, job: Job, timeout: float) -> None:
-        """Send a job. Local workers get the path only and read the file themselves: a file's bytes
-        sent to a busy worker could fill the pipe while it sends a large result back, and the two
-        processes would wait on each other for ever. A path never fills the pipe."""
+        """Send a job's path: bytes sent to a busy worker could fill the pipe while it sends a large
+        result back, and both processes would wait for ever. Local workers read the file."""
         if not self.jobs:
             self.deadline = time.monotonic() + timeout
         self.jobs.append(job)
@@ -215,11 +206,11 @@ class _Worker:
         if not kill:
             with suppress(OSError):
                 self.conn.send(None)
-            self.proc.join(5)
+        self.proc.join(0 if kill else 5)
         if self.proc.is_alive():
             try:
                 os.killpg(self.proc.pid, signal.SIGKILL)  # the group is its pid once it has called setpgid
-            except (AttributeError, OSError):
+            except (AttributeError, OSError):  # not yet in its own group
                 self.proc.kill()
         self.proc.join()
         self.conn.close()
