@@ -71,15 +71,8 @@ def _width(s: str) -> float:
 
 
 def _bracket_balance(s: str) -> int:
-    if not _BRACKETS.search(s):
-        return 0
-    bal = 0
-    for ch in s:
-        if ch in _OPEN:
-            bal += 1
-        elif ch in _CLOSE and bal > 0:
-            bal -= 1
-    return bal
+    """Brackets ``s`` leaves open (a line without brackets is skipped cheaply)."""
+    return _bracket_balance_from(0, s) if _BRACKETS.search(s) else 0
 
 
 _NEWLINE = regex.compile(r"\r\n|\r|\n")

@@ -35,8 +35,8 @@ def _ancestors(node: Node | None) -> list[Node]:
 def extract_all(text: str, nodes: list[Node], g: Grammars, page_of: Callable[[int], int | None]) -> Extracted:
     metadata = extract_metadata(text, nodes[0].start if nodes else None, g)
     ref_year = int(metadata.date[:4]) if metadata.date else (metadata.period[0] if metadata.period else None)
-    blocks = find_blocks(text, g)
-    conventions = find_conventions(text, g)
+    conventions = find_conventions(text, g)  # found once: blocks skip them, tasks apply them
+    blocks = find_blocks(text, g, conventions)
     dates = DateIndex(text, g)
     min_year = metadata.period[0] if metadata.period else None
     tasks, warnings = build_tasks(text, nodes, blocks, conventions, g, ref_year, page_of, dates, min_year)

@@ -105,7 +105,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def find_blocks(text: str, g: Grammars) -> list[Block]:
+def find_blocks(text: str, g: Grammars, conventions: list[Convention]) -> list[Block]:
     """Every labelled or verb-style block, in document order."""
     pairs = bracket_pairs(text, g)
     lines = LineIndex(text)
@@ -153,7 +153,7 @@ def find_blocks(text: str, g: Grammars) -> list[Block]:
             block.fields.extend(verb)
         else:
             block.fields.append(Field(fld, m.group("label"), v_start, v_stop, "label-" + fld))
-    notes = [(c.start, c.end) for c in find_conventions(text, g)]
+    notes = [(c.start, c.end) for c in conventions]
     blocks.extend(_verb_blocks(text, g, pairs, set(by_bracket), notes))
     blocks.extend(_verb_sentences(text, g, notes))
     # a block of "other" labels only (备注：, 办理时限：) assigns nothing

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from planparse.extract.deadlines import parse_field
 from planparse.extract.units import split_units
@@ -65,11 +66,16 @@ def _rows(text: str) -> list[list[_Row]]:
     return tables
 
 
+@lru_cache(maxsize=4)
+def _aliases_longest_first(aliases: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(aliases, key=len, reverse=True))
+
+
 def _role_of(cell: str, g: Grammars) -> str | None:
     key = "".join(cell.split()).strip("：:*")
     if not key:
         return None
-    for alias in sorted(g.label_field, key=len, reverse=True):
+    for alias in _aliases_longest_first(tuple(g.label_field)):
         if key == alias or key.startswith(alias):
             role = g.label_field[alias]
             return None if role == "other" else role
