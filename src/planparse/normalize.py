@@ -18,23 +18,22 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
-import regex
-
+from planparse import rx
 from planparse.grammar import Grammars, load_grammars
 
 _TERMINAL = "。！？!?；;"
 _OPEN = "（([〔【［〈<《"
 _CLOSE = "）)]〕】］〉>》"
-_DROP_CHARS = regex.compile("[\ufeff\u200b\u200c\u200d\u2060\u00ad]|\\*\\*")
+_DROP_CHARS = rx.compile("[\ufeff\u200b\u200c\u200d\u2060\u00ad]|\\*\\*")
 _SPACE = " \t\u3000\xa0\f\v\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
 _SPACE_NO_TAB = _SPACE.replace("\t", "")
-_NARROW = regex.compile(r"[\x00-\u1fff]")
-_TITLE_PUNCT = regex.compile("[。，；,;：:]")
-_LIST_PUNCT = regex.compile("[、，,]")
-_CLAUSE_PUNCT = regex.compile("[。，；,;]")
-_ENDS_SENTENCE = regex.compile("[。；;]$")
-_BRACKETS = regex.compile("[（(\\[〔【［〈<《）)\\]〕】］〉>》]")
-_ENDS_WITH_DATE = regex.compile(r"[0-9〇零一二三四五六七八九十○]{1,3}[ \t]*日$")
+_NARROW = rx.compile(r"[\x00-\u1fff]")
+_TITLE_PUNCT = rx.compile("[。，；,;：:]")
+_LIST_PUNCT = rx.compile("[、，,]")
+_CLAUSE_PUNCT = rx.compile("[。，；,;]")
+_ENDS_SENTENCE = rx.compile("[。；;]$")
+_BRACKETS = rx.compile("[（(\\[〔【［〈<《）)\\]〕】］〉>》]")
+_ENDS_WITH_DATE = rx.compile(r"[0-9〇零一二三四五六七八九十○]{1,3}[ \t]*日$")
 _BLOCK_TAIL = 120  # how far back a closing bracket's block is looked for
 
 
@@ -70,12 +69,7 @@ def _width(s: str) -> float:
     return len(s) - 0.5 * len(_NARROW.findall(s))
 
 
-def _bracket_balance(s: str) -> int:
-    """Brackets ``s`` leaves open (a line without brackets is skipped cheaply)."""
-    return _bracket_balance_from(0, s) if _BRACKETS.search(s) else 0
-
-
-_NEWLINE = regex.compile(r"\r\n|\r|\n")
+_NEWLINE = rx.compile(r"\r\n|\r|\n")
 
 
 def _split_lines(raw: str) -> list[Line]:
@@ -208,14 +202,13 @@ def _closes(s: str) -> int:
     """Closing brackets in ``s`` that close something opened before it."""
     bal = 0
     closes = 0
-    for ch in s:
-        if ch in _OPEN:
+    for m in _BRACKETS.finditer(s):  # only the bracket characters are visited
+        if m.group() in _OPEN:
             bal += 1
-        elif ch in _CLOSE:
-            if bal > 0:
-                bal -= 1
-            else:
-                closes += 1
+        elif bal > 0:
+            bal -= 1
+        else:
+            closes += 1
     return closes
 
 
@@ -288,7 +281,7 @@ def normalize(raw: str, grammars: Grammars | None = None) -> Normalized:
                 length += 1
             first = line.text
             para_len = len(line.text)
-            balance = _bracket_balance(line.text)
+            balance = _bracket_balance_from(0, line.text)
         prev = line.text
         for off, raw_off in line.pieces:
             norm_starts.append(length + off)
@@ -299,9 +292,10 @@ def normalize(raw: str, grammars: Grammars | None = None) -> Normalized:
 
 
 def _bracket_balance_from(bal: int, s: str) -> int:
-    for ch in s:
-        if ch in _OPEN:
+    """Brackets left open after ``s``, starting from ``bal`` open ones."""
+    for m in _BRACKETS.finditer(s):
+        if m.group() in _OPEN:
             bal += 1
-        elif ch in _CLOSE and bal > 0:
+        elif bal > 0:
             bal -= 1
     return bal

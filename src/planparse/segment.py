@@ -12,15 +12,16 @@ from dataclasses import dataclass, field
 
 import regex
 
+from planparse import rx
 from planparse.grammar import Grammars, Heading
 from planparse.models import Issue, Section, Span
 from planparse.numerals import marker_number
 
-_TITLE_END = regex.compile(r"[。！？!?]")
-_SENTENCE = regex.compile(r"[。，；,;]")
+_TITLE_END = rx.compile(r"[。！？!?]")
+_SENTENCE = rx.compile(r"[。，；,;]")
 _CAPTION = {"【": "】", "[": "]", "〔": "〕"}
 _INLINE_WINDOW = 30
-_PUNCT = regex.compile(r"[，。；：,;:、]")
+_PUNCT = rx.compile(r"[，。；：,;:、]")
 
 
 @dataclass

@@ -14,10 +14,11 @@ import calendar
 
 import regex
 
+from planparse import rx
 from planparse.check.context import Context, Spans
 from planparse.models import Task
 
-_DIGITS = regex.compile(r"[0-9]{4,}")
+_DIGITS = rx.compile(r"[0-9]{4,}")
 
 
 def check(ctx: Context) -> None:

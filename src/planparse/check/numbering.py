@@ -15,16 +15,15 @@ Re-linting a plan whose warnings already hold these refined codes gives the same
 
 from __future__ import annotations
 
-import regex
-
+from planparse import rx
 from planparse.check.context import Context
 from planparse.models import Section
 
 HEADING_CODES = ("unknown-heading-gap", "heading-repeat", "heading-restart", "heading-family-jump")
 _CN = "零一二三四五六七八九"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-_CN_NUM = regex.compile(r"[一二三四五六七八九十百零〇两]+")
-_AR_NUM = regex.compile(r"[0-9０-９]+")
+_CN_NUM = rx.compile(r"[一二三四五六七八九十百零〇两]+")
+_AR_NUM = rx.compile(r"[0-9０-９]+")
 
 
 def int_to_cn(n: int) -> str:

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import regex
 
+from planparse import rx
 from planparse.check.context import Context, Spans
 from planparse.grammar.compile import literal_alternation
 
@@ -24,7 +25,7 @@ _CONTEXT = 10  # characters of text shown on each side of a placeholder in its q
 
 @lru_cache(maxsize=8)
 def _unit_after(units: tuple[str, ...]) -> regex.Pattern[str]:
-    return regex.compile(rf"[ \t]*(?:{literal_alternation(list(units))})")
+    return rx.compile(rf"[ \t]*(?:{literal_alternation(list(units))})")
 
 
 def _window(text: str, start: int, end: int) -> tuple[int, int]:

@@ -16,21 +16,22 @@ from functools import lru_cache
 
 import regex
 
+from planparse import rx
 from planparse.check.context import Context, Spans
 from planparse.grammar.compile import literal_alternation
 
 _CLAUSE_BOUND = "。；;，,：:\n！？!?"
 _SENTENCE_BOUND = "。；;\n！？!?"
 _MAX_BACK = 200
-_BARE = regex.compile(r"[ \t]*(?P<num>(?<![0-9.．])[0-9]+(?:[.．][0-9]+)?)[ \t]*(?:以上|以下|左右|以内)?[ \t]*(?=[，。；;,、\n）)]|$)")
-_HAN = regex.compile(r"\p{Han}")
-_DATED = regex.compile(r"(?:19|20)[0-9]{2}[ \t]*年")  # a clause dated by a year states a fact unless it is a goal year
-_TAIL = regex.compile(r"[ \t]*(?:/(?:年|日|天|小时)|每年)?[ \t]*")  # what may follow a stated value in its clause
+_BARE = rx.compile(r"[ \t]*(?P<num>(?<![0-9.．])[0-9]+(?:[.．][0-9]+)?)[ \t]*(?:以上|以下|左右|以内)?[ \t]*(?=[，。；;,、\n）)]|$)")
+_HAN = rx.compile(r"\p{Han}")
+_DATED = rx.compile(r"(?:19|20)[0-9]{2}[ \t]*年")  # a clause dated by a year states a fact unless it is a goal year
+_TAIL = rx.compile(r"[ \t]*(?:/(?:年|日|天|小时)|每年)?[ \t]*")  # what may follow a stated value in its clause
 
 
 @lru_cache(maxsize=8)
 def _value_pattern(units: tuple[str, ...]) -> regex.Pattern[str]:
-    return regex.compile(r"(?<![0-9A-Za-z.．])(?P<num>[0-9]+(?:[.．][0-9]+)?)[ \t]*(?P<unit>" + literal_alternation(list(units)) + ")")
+    return rx.compile(r"(?=[0-9])(?<![0-9A-Za-z.．])(?P<num>[0-9]+(?:[.．][0-9]+)?)[ \t]*(?P<unit>" + literal_alternation(list(units)) + ")")
 
 
 def _back(text: str, pos: int, bounds: str) -> int:

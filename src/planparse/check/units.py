@@ -18,8 +18,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 
-import regex
-
+from planparse import rx
 from planparse.check.context import Context
 from planparse.extract.units import canonical_name
 from planparse.models import Task, Unit
@@ -83,7 +82,7 @@ def lead_findings(ctx: Context) -> None:
 # -- one body, several names -----------------------------------------------------------------
 
 
-_LIST_GAP = regex.compile(r"(?:[（(][^（）()]{0,40}[）)])?[ \t\n]*[、，,][ \t\n]*")  # "(负责供热企业)、" between two units
+_LIST_GAP = rx.compile(r"(?:[（(][^（）()]{0,40}[）)])?[ \t\n]*[、，,][ \t\n]*")  # "(负责供热企业)、" between two units
 
 
 def admin_prefix(name: str, ctx: Context) -> str:
@@ -144,8 +143,15 @@ def _full(name: str, ctx: Context) -> str:
     return full
 
 
-def _comparable(ctx: Context) -> Iterator[tuple[Unit, str, bool, Task]]:
+def _comparable(ctx: Context) -> list[tuple[Unit, str, bool, Task]]:
     """(unit, name as meant, prefix inherited?, task) for every named body, each span once."""
+    if "comparable" not in ctx.cache:  # variants and typos both read it
+        ctx.cache["comparable"] = list(_each_comparable(ctx))
+    found: list[tuple[Unit, str, bool, Task]] = ctx.cache["comparable"]
+    return found
+
+
+def _each_comparable(ctx: Context) -> Iterator[tuple[Unit, str, bool, Task]]:
     seen: set[tuple[int, int]] = set()
     for task in ctx.plan.tasks:
         for role in (task.lead_units, task.responsible_units, task.cooperating_units):
@@ -233,11 +239,30 @@ def _plausible_head(head: str, ctx: Context) -> bool:
     return not head or head[-1] in _PLACE_END or head == ctx.plan.metadata.region
 
 
+class _Known:
+    """The known names, normalised, indexed for the typo search (built once per grammar and checks.toml)."""
+
+    def __init__(self, ctx: Context) -> None:
+        known = sorted({_normalise(v, ctx) for v in _vocabulary(ctx)}, key=len, reverse=True)
+        self.names = set(known)
+        self.lengths = sorted({len(k) for k in known})
+        self.by_last: dict[str, list[str]] = defaultdict(list)  # a misspelt name keeps its ending (局, 委, 中心 …)
+        for k in known:
+            if len(k) >= ctx.cfg.settings.typo_min_length:
+                self.by_last[k[-1]].append(k)
+
+    def ends(self, n: str) -> bool:
+        """True when ``n`` ends with a known name."""
+        return any(n[-L:] in self.names for L in self.lengths if L <= len(n))
+
+
 def typo_findings(ctx: Context) -> None:
     """Names that are not known but end one edit away from a known name (the alias table, checks.toml)."""
-    vocab = _vocabulary(ctx)
-    known = sorted({_normalise(v, ctx) for v in vocab}, key=len, reverse=True)
-    min_len = ctx.cfg.settings.typo_min_length
+    memo = ctx.g.memo.setdefault("typo-known", {})
+    held = memo.get(id(ctx.cfg))
+    if held is None or held[0] is not ctx.cfg:  # the entry holds its checks, so their id stays theirs
+        held = memo[id(ctx.cfg)] = (ctx.cfg, _Known(ctx))
+    index: _Known = held[1]
     min_sub = ctx.cfg.settings.typo_min_length_substitution
     reported: set[str] = set()
     seen: set[str] = set()  # a name is judged once, however often the plan repeats it
@@ -246,11 +271,10 @@ def typo_findings(ctx: Context) -> None:
             continue
         seen.add(name)
         n = _normalise(name, ctx)
-        if any(n.endswith(k) for k in known):
+        if not n or index.ends(n):
             continue
-        for k in known:
-            # a misspelt name keeps its ending (局, 委, 中心 …): compare only names that end alike
-            if len(k) < min_len or len(k) > len(n) + 1 or k[-1] != n[-1]:
+        for k in index.by_last.get(n[-1], ()):
+            if len(k) > len(n) + 1:
                 continue
             lengths = (len(k), len(k) - 1, len(k) + 1) if len(k) >= min_sub else (len(k) - 1, len(k) + 1)
             hit = next((L for L in lengths if 2 <= L <= len(n) and _typo(n[-L:], k, ctx) and _plausible_head(n[:-L], ctx)), None)

@@ -15,12 +15,13 @@ from functools import lru_cache
 
 import regex
 
+from planparse import rx
 from planparse.extract.units import looks_like_unit, split_units
 from planparse.grammar import Grammars
 from planparse.textindex import LineIndex
 
-_SENTENCE_END = regex.compile("[。]")
-_BY_SENTENCE = regex.compile(r"(?:(?<=[。；;\n])|^)由[^。；;\n]{2,120}?(?=[。；;]|$)", regex.MULTILINE)
+_SENTENCE_END = rx.compile("[。]")
+_BY_SENTENCE = rx.compile(r"(?:(?<=[。；;\n])|^)由[^。；;\n]{2,120}?(?=[。；;]|$)", regex.MULTILINE)
 _UNIT_FIELDS = ("lead_units", "responsible_units", "cooperating_units")
 _MAX_BRACKET = 400  # a bracket longer than this is prose, not an annotation
 _MAX_VERB_BRACKET = 240  # verb-style annotations are unit lists, shorter still
@@ -61,7 +62,7 @@ def bracket_pairs(text: str, g: Grammars) -> dict[int, int]:
     closes = {c for _, c in g.fields.block.brackets}
     pairs: dict[int, int] = {}
     stack: list[int] = []
-    relevant = regex.compile("[\n" + regex.escape("".join(opens) + "".join(closes)) + "]")
+    relevant = rx.compile("[\n" + regex.escape("".join(opens) + "".join(closes)) + "]")
     for m in relevant.finditer(text):
         i, ch = m.start(), m.group()
         if ch == "\n":
@@ -187,7 +188,7 @@ def _verb_end(g: Grammars) -> regex.Pattern[str]:
 @lru_cache(maxsize=4)
 def _verb_end_for(verb_hints: tuple[str, ...]) -> regex.Pattern[str]:
     hints = "|".join(regex.escape(v) for v in verb_hints)
-    return regex.compile(f"(?:{hints})[ \\t]*[，,；;。）)〕】\\]〉]")
+    return rx.compile(f"(?:{hints})[ \\t]*[，,；;。）)〕】\\]〉]")
 
 
 def _verb_sentences(text: str, g: Grammars, notes: list[tuple[int, int]]) -> list[Block]:

@@ -21,15 +21,16 @@ import datetime as dt
 
 import regex
 
+from planparse import rx
 from planparse.grammar import Compiled, Grammars
 from planparse.models import Deadline, Issue, Span
 from planparse.numerals import cn_to_int, to_ascii_digits
 
 MIN_YEAR, MAX_YEAR = 1949, 2100
-_COMMITMENT_END = regex.compile(r"[。；;\n]")
-_RANGE_NEXT = regex.compile(r"[ \t]*(?:至|到|[-—–~～])[ \t]*[0-9]")
-_START_NEXT = regex.compile(r"[ \t]*(?:起|开始|以来|以后|之后)")
-_NOT_COMMITMENT = regex.compile(r"(?:较|比|自|从|由|截至|以来|按照|根据|按)[ \t]*$")
+_COMMITMENT_END = rx.compile(r"[。；;\n]")
+_RANGE_NEXT = rx.compile(r"[ \t]*(?:至|到|[-—–~～])[ \t]*[0-9]")
+_START_NEXT = rx.compile(r"[ \t]*(?:起|开始|以来|以后|之后)")
+_NOT_COMMITMENT = rx.compile(r"(?:较|比|自|从|由|截至|以来|按照|根据|按)[ \t]*$")
 
 
 def _number(s: str) -> int:

@@ -15,17 +15,18 @@ from dataclasses import dataclass
 
 import regex
 
+from planparse import rx
 from planparse.grammar import Grammars
 from planparse.models import Metadata, Span
 from planparse.numerals import cn_to_int
 
 _HEAD_LINES = 25
 _TAIL_LINES = 15
-_ANNEX = regex.compile(r"^(?:附件|附表)[ \t]*[0-9一二三四五六七八九十]*[：:]?$")
-_TITLE_PUNCT = regex.compile(r"[。；，,：:]")
-_DATE_LINE = regex.compile(r"[0-9〇零一二三四五六七八九十○]{1,4}[ \t]*年[ \t]*[0-9〇零一二三四五六七八九十○]{1,2}[ \t]*月[ \t]*[0-9〇零一二三四五六七八九十○]{1,3}[ \t]*日")
-_NOT_A_NAME = regex.compile(r"^(?:为|根据|按照|依据|经|现将|各)")
-_CJK_GAP = regex.compile(r"(?<=[\p{Han}）)”])[ \t\u3000]+|[ \t\u3000]+(?=[\p{Han}（(“])")
+_ANNEX = rx.compile(r"^(?:附件|附表)[ \t]*[0-9一二三四五六七八九十]*[：:]?$")
+_TITLE_PUNCT = rx.compile(r"[。；，,：:]")
+_DATE_LINE = rx.compile(r"[0-9〇零一二三四五六七八九十○]{1,4}[ \t]*年[ \t]*[0-9〇零一二三四五六七八九十○]{1,2}[ \t]*月[ \t]*[0-9〇零一二三四五六七八九十○]{1,3}[ \t]*日")
+_NOT_A_NAME = rx.compile(r"^(?:为|根据|按照|依据|经|现将|各)")
+_CJK_GAP = rx.compile(r"(?<=[\p{Han}）)”])[ \t\u3000]+|[ \t\u3000]+(?=[\p{Han}（(“])")
 
 
 @dataclass

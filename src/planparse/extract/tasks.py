@@ -13,8 +13,7 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import regex
-
+from planparse import rx
 from planparse.extract.blocks import Block, Convention
 from planparse.extract.deadlines import DateIndex, find_dates, latest, parse_field
 from planparse.extract.units import RawUnit, split_units
@@ -24,7 +23,7 @@ from planparse.segment import Node
 from planparse.textindex import LineIndex
 
 ROLES = ("lead_units", "responsible_units", "cooperating_units")
-_SENT_END = regex.compile(r"[。！？!?]")
+_SENT_END = rx.compile(r"[。！？!?]")
 
 
 @dataclass
@@ -260,8 +259,7 @@ def build_tasks(
         seen: set[tuple[int, int]] = set()
         milestones = [m for m in milestones if not (m.span.root in seen or seen.add(m.span.root))]
         title = text[grp.title[0] : grp.title[1]] if grp.title else ""
-        task_text = text[grp.start : end]
-        topics = [t.id for t in g.topics.topic if any(k in task_text for k in t.keywords)]
+        topics = [tid for tid, keywords in g.topic_patterns if keywords.search(text, grp.start, end)]
         task = Task(
             id=f"t{len(tasks) + 1}",
             section_id=grp.node.id if grp.node else None,

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import regex
 
+from planparse import rx
 from planparse.grammar import Grammars
 
 _OPEN = "（([〔【〈<"
@@ -38,7 +40,7 @@ class RawUnit:
 
 @lru_cache(maxsize=8)
 def _splitter(seps: str) -> regex.Pattern[str]:
-    return regex.compile("[" + regex.escape(seps + _OPEN + _CLOSE) + "]")
+    return rx.compile("[" + regex.escape(seps + _OPEN + _CLOSE) + "]")
 
 
 def _pieces(text: str, start: int, end: int, seps: str) -> list[tuple[int, int]]:
@@ -75,8 +77,39 @@ def _is_collective(name: str, g: Grammars) -> bool:
     return any(c.pattern.search(name) for c in g.collective)
 
 
+def _memo(g: Grammars, kind: str) -> dict[str, Any]:
+    """A per-grammar cache of facts about names, emptied when it grows past any plan's vocabulary."""
+    memo: dict[str, Any] = g.memo.setdefault(kind, {})
+    if len(memo) > 100_000:
+        memo.clear()
+    return memo
+
+
 def canonical_name(name: str, g: Grammars) -> str | None:
     """Full name for a known short form, the prefix kept: 区发改委 → 区发展和改革委员会."""
+    memo = _memo(g, "canonical")
+    if name not in memo:
+        memo[name] = _canonical(name, g)
+    result: str | None = memo[name]
+    return result
+
+
+def _name_facts(name: str, g: Grammars) -> tuple[bool, bool, bool, str | None]:
+    """(not a unit, placeholder, collective, canonical name) of a listed name."""
+    memo = _memo(g, "unit-name")
+    facts = memo.get(name)
+    if facts is None:
+        up = g.unit_patterns
+        facts = memo[name] = (
+            not any(ch.isalnum() for ch in name) or up["not_a_unit"].search(name) is not None or len(name) > _MAX_NAME,
+            up["placeholder"].fullmatch(name) is not None,
+            _is_collective(name, g),
+            canonical_name(name, g),
+        )
+    return facts  # type: ignore[no-any-return]
+
+
+def _canonical(name: str, g: Grammars) -> str | None:
     m = g.unit_patterns["alias"].search(name)
     if not m:
         return None
@@ -154,19 +187,9 @@ def split_units(text: str, start: int, end: int, g: Grammars) -> list[RawUnit]:
         if pe <= ps:
             continue
         name = text[ps:pe].replace("\n", "")
-        if not any(ch.isalnum() for ch in name) or up["not_a_unit"].search(name) or len(name) > _MAX_NAME:
-            continue
-        out.append(
-            RawUnit(
-                name=name,
-                start=ps,
-                end=pe,
-                scope=scope,
-                placeholder=up["placeholder"].fullmatch(name) is not None,
-                collective=_is_collective(name, g),
-                canonical=canonical_name(name, g),
-            )
-        )
+        skip, placeholder, collective, canonical = _name_facts(name, g)
+        if not skip:
+            out.append(RawUnit(name, ps, pe, scope, placeholder, collective, canonical))
     _share_prefixes(out, g)
     return out
 

@@ -16,6 +16,7 @@ from typing import Any
 import regex
 from pydantic import BaseModel, ValidationError
 
+from planparse import rx
 from planparse.errors import GrammarError
 from planparse.grammar.compile import check_unique_ids, compile_pattern, literal_alternation
 from planparse.grammar.schema import (
@@ -114,6 +115,10 @@ class Grammars:
     meta: dict[str, regex.Pattern[str]]
     unit_patterns: dict[str, regex.Pattern[str]]
     target_patterns: dict[str, regex.Pattern[str]]
+    topic_patterns: list[tuple[str, regex.Pattern[str]]]  # (topic id, any of its keywords)
+    # what the extractors learn about a name (canonical form, collective…), kept per grammar:
+    # a plan names the same units again and again
+    memo: dict[str, dict[Any, Any]] = field(default_factory=dict, repr=False, compare=False)
 
     def rules(self) -> list[tuple[str, str, list[str], list[str], regex.Pattern[str]]]:
         """(file, id, examples, counter_examples, pattern) of every rule that carries examples."""
@@ -122,7 +127,7 @@ class Grammars:
             out.append(("headings.toml", h.id, src.examples, src.counter_examples, h.pattern))
         out.append(("headings.toml", "toc", self.headings.toc.examples, self.headings.toc.counter_examples, self.toc))
         for lab in self.fields.label:
-            p = regex.compile(f"(?:{literal_alternation(lab.aliases)})[ \\t\\u3000]*[：:]")
+            p = rx.compile(f"(?:{literal_alternation(lab.aliases)})[ \\t\\u3000]*[：:]")
             out.append(("fields.toml", lab.id, lab.examples, lab.counter_examples, p))
         for group, srcs, file in (
             (self.verbs, self.fields.verb, "fields.toml"),
@@ -192,10 +197,10 @@ def load_grammars(directory: Path | str | None = None) -> Grammars:
                 raise GrammarError("grammars/fields.toml", f"label -> {i} -> aliases", f"alias {alias!r} appears twice")
             label_field[alias] = lab.field
     colon = fields.fragments.get("colon", r"[ \t\u3000]*[：:][ \t\u3000]*")
-    label = regex.compile(f"(?P<label>{literal_alternation(list(label_field))}){colon}")
+    label = rx.compile(f"(?P<label>{literal_alternation(list(label_field))}){colon}")
     us = units.units
     unit_patterns = {
-        "trailing_noise": regex.compile("|".join(f"(?:{p})" for p in us.trailing_noise)),
+        "trailing_noise": rx.compile("|".join(f"(?:{p})" for p in us.trailing_noise)),
         "scope_prefix": compile_pattern(us.scope_prefix, units.fragments, "grammars/unit_aliases.toml", "units -> scope_prefix"),
         "name_part_bracket": compile_pattern(us.name_part_bracket, units.fragments, "grammars/unit_aliases.toml", "units -> name_part_bracket"),
         **{
@@ -203,15 +208,15 @@ def load_grammars(directory: Path | str | None = None) -> Grammars:
             for k in ("shared_head", "inherit_prefix", "admin_prefix", "no_inherit", "bare_place", "shared_head_noun", "not_a_unit")
         },
         "placeholder": compile_pattern(us.placeholder, units.fragments, "grammars/unit_aliases.toml", "units -> placeholder"),
-        "suffix": regex.compile(f"(?:{literal_alternation(us.suffixes)})$"),
-        "alias": regex.compile(f"(?:{literal_alternation([a.short for a in units.alias])})$"),
+        "suffix": rx.compile(f"(?:{literal_alternation(us.suffixes)})$"),
+        "alias": rx.compile(f"(?:{literal_alternation([a.short for a in units.alias])})$"),
     }
     tv = targets.values
     target_patterns = _compile_settings(
         "grammars/targets.toml", "values", tv, ["count_verbs", "cn_percent", "cn_tenths", "exclude_context", "indicator_prefix", "indicator_suffix", "baseline", "baseline_tail", "region_prefix", "retrospective_section"], targets.fragments
     )
-    target_patterns["unit"] = regex.compile(f"(?:{literal_alternation(tv.units)})")
-    target_patterns["count_unit"] = regex.compile(f"(?:{literal_alternation(tv.count_units)})")
+    target_patterns["unit"] = rx.compile(f"(?:{literal_alternation(tv.units)})")
+    target_patterns["count_unit"] = rx.compile(f"(?:{literal_alternation(tv.count_units)})")
     noise_lines = _compile_rules("grammars/noise.toml", "line", noise.line, noise.fragments, ("needs_break",))
     meta_keys = [k for k in type(metadata.metadata).model_fields if isinstance(getattr(metadata.metadata, k), str)]
     grammars = Grammars(
@@ -226,10 +231,10 @@ def load_grammars(directory: Path | str | None = None) -> Grammars:
         topics=topics,
         tables=tables,
         heading_families=families,
-        heading_start=regex.compile("|".join(f"(?:{h.at.pattern})" for h in families)),
-        noise_any=regex.compile("|".join(f"(?:{c.pattern.pattern})" for c in noise_lines)),
+        heading_start=rx.compile("|".join(f"(?:{h.at.pattern})" for h in families)),
+        noise_any=rx.compile("|".join(f"(?:{c.pattern.pattern})" for c in noise_lines)),
         toc=compile_pattern(headings.toc.pattern, headings.fragments, "grammars/headings.toml", "toc -> pattern"),
-        standard_title=regex.compile(f"(?:{literal_alternation(headings.standard_titles.titles)})"),
+        standard_title=rx.compile(f"(?:{literal_alternation(headings.standard_titles.titles)})"),
         label=label,
         label_field=label_field,
         verbs=_compile_rules("grammars/fields.toml", "verb", fields.verb, fields.fragments, ("role",)),
@@ -241,6 +246,7 @@ def load_grammars(directory: Path | str | None = None) -> Grammars:
         meta=_compile_settings("grammars/metadata.toml", "metadata", metadata.metadata, meta_keys, metadata.fragments),
         unit_patterns=unit_patterns,
         target_patterns=target_patterns,
+        topic_patterns=[(t.id, rx.compile(literal_alternation(t.keywords))) for t in topics.topic],
     )
     _check_no_empty_matches(grammars)
     return grammars

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import regex
 
+from planparse import rx
 from planparse.errors import GrammarError
 
-_REF = regex.compile(r"(?<!\\[pPN])\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_REF = rx.compile(r"(?<!\\[pPN])\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 def expand(pattern: str, fragments: dict[str, str], file: str, loc: str, _depth: int = 0) -> str:
@@ -36,7 +37,7 @@ def compile_pattern(pattern: str, fragments: dict[str, str], file: str, loc: str
     """Expand and compile one rule pattern; refuse a pattern that matches the empty string."""
     source = expand(pattern, fragments, file, loc)
     try:
-        compiled = regex.compile(source, flags | regex.V0)
+        compiled = rx.compile(source, flags | regex.V0)
     except regex.error as err:
         raise GrammarError(file, loc, f"bad regex: {err}") from None
     if compiled.fullmatch("") is not None:
