@@ -30,6 +30,7 @@ MIN_YEAR, MAX_YEAR = 1949, 2100
 _COMMITMENT_END = rx.compile(r"[。；;\n]")
 _RANGE_NEXT = rx.compile(r"[ \t]*(?:至|到|[-—–~～])[ \t]*[0-9]")
 _START_NEXT = rx.compile(r"[ \t]*(?:起|开始|以来|以后|之后)")
+_TENDAY = {"上": 10, "中": 20}  # 上旬 / 中旬: by the 10th / the 20th; 下旬 is the month's end
 _NOT_COMMITMENT = rx.compile(r"(?:较|比|自|从|由|截至|以来|按照|根据|按)[ \t]*$")
 
 
@@ -46,6 +47,11 @@ def _fyp_years(name: str) -> tuple[int, int] | None:
         return None
     start = 1951 + 5 * n
     return start, start + 4
+
+
+def _needs_ref_year(m: regex.Match[str], rule: Compiled) -> bool:
+    """A dated rule written without a year (4月底前, 年底前): the plan's reference year completes it."""
+    return rule.attrs["date"] in ("month-end", "year-end") and not m.groupdict().get("year")
 
 
 def _build(m: regex.Match[str], rule: Compiled, ref_year: int | None) -> tuple[Deadline, list[Issue]]:
@@ -66,9 +72,9 @@ def _build(m: regex.Match[str], rule: Compiled, ref_year: int | None) -> tuple[D
         if years:
             start_year, end_year = years
             year = end_year
-    if gd.get("year2"):
-        start_year, end_year = year, int(gd["year2"])
-    if how == "month-end" and year is None:
+    if gd.get("year2") or (kind == "period" and year is not None and not gd.get("fyp")):
+        start_year, end_year = year, _number(gd["year2"]) if gd.get("year2") else year
+    if _needs_ref_year(m, rule):
         year = ref_year
     if year is not None:
         try:
@@ -76,7 +82,8 @@ def _build(m: regex.Match[str], rule: Compiled, ref_year: int | None) -> tuple[D
                 date = dt.date(year, 12, 31).isoformat()
             elif how == "month-end":
                 month = _number(gd["month"])
-                date = dt.date(year, month, calendar.monthrange(year, month)[1]).isoformat()
+                day = _TENDAY.get(gd.get("tenday") or "") or calendar.monthrange(year, month)[1]
+                date = dt.date(year, month, day).isoformat()
             elif how == "day":
                 date = dt.date(year, _number(gd["month"]), _number(gd["day"])).isoformat()
             elif how == "quarter-end":
@@ -172,14 +179,14 @@ def find_dates(
     found = index.within(start, end) if index is not None and index.text is text else _matches(text, start, end, g)
     in_range = False
     for m, rule, _ in found:
-        # "2022年4月25日至2022年12月31日": a validity window, not a commitment; skip both ends
+        # a range the rules split ("2022年4月至2022年12月31日"): a validity window, not a commitment
         was_range, in_range = in_range, _RANGE_NEXT.match(text, m.end()) is not None or _START_NEXT.match(text, m.end()) is not None
         if was_range or in_range or _NOT_COMMITMENT.search(text, max(0, m.start() - 3), m.start()):
             continue
         before = text[max(0, m.start() - 60) : m.start()]
         if before.count("《") > before.count("》"):
             continue  # inside a cited title: 《…2030年前碳达峰行动方案》
-        if rule.attrs["kind"] not in kinds or (rule.id == "month-only" and ref_year is None):
+        if rule.attrs["kind"] not in kinds or not rule.attrs["in_prose"] or (ref_year is None and _needs_ref_year(m, rule)):
             continue
         d, w = _build(m, rule, ref_year)
         warnings.extend(w)

@@ -30,11 +30,14 @@ _FYP = rx.compile(r"[“\"]?(?P<fyp>十[一二三四五六七八九]?五)[”\"]
 _BASE_YEAR = rx.compile(r"(?:较|比|相比|与)[ \t]*(?:19|20)[0-9]{2}[ \t]*年?(?:相比|基础上|水平)?$|同比$|(?:累计|年均)$")
 # the lookahead names the first characters, so the engine skips to them (rx: 3x faster scan)
 _NUMBER = r"(?=[0-9XxＸ×])(?P<num>(?<![0-9A-Za-z_.．{])(?:[0-9]+(?:[.．][0-9]+)?|[XxＸ×]{1,3}))"
+_BARE_NUMBER = rx.compile(r"(?=[0-9])(?<![0-9A-Za-z_.．{/])[0-9]+(?:[.．][0-9]+)?(?![0-9.．A-Za-z%％‰])")
+_SPACES = rx.compile(r"[ \t]*")
 _NEXT_NUMBER = rx.compile(_NUMBER + r"[^，。；;]{0,12}?")
 _PLACEHOLDER = rx.compile(r"^[XxＸ×]+$")
 _HAN_OR_DE = rx.compile(r"[\p{Han}的]")
 _LIST_MARK = rx.compile("[、等]")
 _WORD_CHAR = rx.compile(r"[\p{Han}A-Za-z0-9]")
+_WORD_RUN = rx.compile(r"[\p{Han}A-Za-z]{2,12}[ \t]*")
 _PAIRED = rx.compile(r"[ \t]*[和、及与][ \t]*")
 _TRAILING_ACTION = rx.compile(r"(?:整治|改造|建设|治理|任务|工作|项目建设|的?目标)$")
 
@@ -80,6 +83,11 @@ def _values(text: str, g: Grammars) -> list[_Value]:
         ph = bool(_PLACEHOLDER.match(num))
         unit = "%" if m.group("unit") == "％" else m.group("unit")
         out.append(_Value(m.start(), m.end(), None if ph else parse_number(num), unit, ph, m.start()))
+    with_unit = {v.num_start for v in out}
+    for m in _BARE_NUMBER.finditer(text):  # a coefficient or ratio: kept only after a comparator (find_targets)
+        after = _SPACES.match(text, m.end()).end()
+        if m.start() not in with_unit and not tp["unit"].match(text, after) and not tp["count_unit"].match(text, after):
+            out.append(_Value(m.start(), m.end(), parse_number(m.group()), None, False, m.start()))
     for key in ("cn_percent", "cn_tenths"):
         for m in tp[key].finditer(text):
             v = cn_decimal(m.group("cn")) if key == "cn_percent" else (cn_to_int(m.group("cn")) or 0) * 10.0
@@ -146,14 +154,15 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
         ind_end = v.start
         raw_end = v.end
         attributive = False
+        v_end = _SPACES.match(text, v.end).end()  # "0.75 以下": the comparator may follow a space
         if _PAIRED.fullmatch(text, v.end, min(clause_end, v.end + 3)) is None:
-            after_from = v.end
+            after_from = v_end
         else:
             after_from = v.end  # "15%和18%以上": the comparator after the pair applies to both
             nxt = _NEXT_NUMBER.match(text, v.end + 1)
             after_from = nxt.end() if nxt else v.end
         for c in after:
-            m = c.pattern.match(text, v.end, clause_end) or (c.pattern.match(text, after_from, clause_end) if after_from != v.end else None)
+            m = c.pattern.match(text, v_end, clause_end) or (c.pattern.match(text, after_from, clause_end) if after_from != v_end else None)
             if m:
                 comparator, rule, raw_end = c.attrs["comparator"], c.id, m.end()
                 # "1万吨及以上项目": a threshold qualifying a noun, not a target by itself
@@ -169,11 +178,14 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
                     break
             if ind_end != v.start:
                 break
+        if v.unit is None and (ind_end == v.start or comparator is None):
+            continue  # a bare number is a target only right after a comparator (系数提高到0.6395)
         if attributive and ind_end == v.start:
             if v.placeholder:
                 warnings.append(Issue(code="placeholder-value", message=f"placeholder value {text[v.start : v.end]!r}", span=Span((v.start, v.end))))
             continue
         count = False
+        verb = None
         if comparator is None and v.unit in count_units:
             verb = tp["count_verbs"].search(text, clause_start, v.start)
             if verb and not _LIST_MARK.search(text, verb.end(), v.start):
@@ -190,14 +202,20 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
                 noun_end += 1
             act = _TRAILING_ACTION.search(text, v.end, noun_end)
             i_start, i_end = v.end, act.start() if act and act.start() > v.end else noun_end
+            raw_start, raw_end = v.start, i_end
+            if i_end - i_start < 2 and verb is not None and _WORD_RUN.fullmatch(text, verb.end(), v.start):
+                # "淘汰老旧车辆1200辆": the noun stands between the verb and the number
+                i_start, i_end = verb.end(), v.start
+                while i_end > i_start and text[i_end - 1] in " \t":
+                    i_end -= 1
+                raw_start, raw_end = verb.end(), v.end
             if i_end - i_start < 2:
                 continue
-            raw_start, raw_end = v.start, i_end
         elif paired:
             i_start = i_end = raw_start = v.start
         else:
             i_start, i_end = _indicator(text, clause_start, ind_end, g)
-            if i_end - i_start < 2:
+            if i_end - i_start < 2 or (v.unit is None and not tp["unitless_indicator"].search(text, i_start, i_end)):
                 continue
             raw_start = i_start
         if v.unit in count_units and not count and rule in ("at-least-after", "at-most-after", "about-after") and ind_end == v.start:

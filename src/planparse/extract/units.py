@@ -24,6 +24,7 @@ from planparse.grammar import Grammars
 _OPEN = "（([〔【〈<"
 _CLOSE = "）)]〕】〉>"
 _STRIP = " \t\u3000\n。.：:*"
+_NOTE_AT_END = rx.compile(r"[（(][^（）()]*[）)]$")  # 区工信局(高耗能项目): the note is not the name
 _MAX_NAME = 64  # longer "units" are sentences swept into a list
 
 
@@ -137,7 +138,7 @@ def split_units(text: str, start: int, end: int, g: Grammars) -> list[RawUnit]:
     scope_prefix: str | None = None
     pieces = _pieces(text, start, end, g.units.units.separators)
     merged: list[tuple[int, int]] = []
-    for ps, pe in pieces:
+    for ps, pe in [part for piece in pieces for part in _conjoined(text, *piece, g)]:
         if merged and text[merged[-1][1]] == "、" and up["shared_head"].fullmatch(text[merged[-1][0] : merged[-1][1]].strip()):
             merged[-1] = (merged[-1][0], pe)  # 各市、县人民政府: one collective unit
         else:
@@ -192,6 +193,38 @@ def split_units(text: str, start: int, end: int, g: Grammars) -> list[RawUnit]:
             out.append(RawUnit(name, ps, pe, scope, placeholder, collective, canonical))
     _share_prefixes(out, g)
     return out
+
+
+def _conjoined(text: str, start: int, end: int, g: Grammars) -> list[tuple[int, int]]:
+    """An item split at 及/和/与 or spaces outside brackets, when every part names a body on its
+    own (县农业农村局及各乡镇); else the item whole (住房和城乡建设局)."""
+    up = g.unit_patterns
+    parts: list[tuple[int, int]] = []
+    s = start
+    for m in up["conjunction"].finditer(text, start, end):
+        if m.start() > s and m.end() < end and _balance(text, s, m.start()) == 0:
+            parts.append((s, m.start()))
+            s = m.end()
+    if not parts:
+        return [(start, end)]
+    parts.append((s, end))
+    for ps, pe in parts:
+        name = text[ps:pe].strip(_STRIP)
+        scope = up["scope_prefix"].match(name)
+        name = _NOTE_AT_END.sub("", name[scope.end() :] if scope else name)
+        if not (up["conjunct"].search(name) or _is_collective(name, g) or canonical_name(name, g)):
+            return [(start, end)]
+    return parts
+
+
+def _balance(text: str, start: int, end: int) -> int:
+    depth = 0
+    for ch in text[start:end]:
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE and depth:
+            depth -= 1
+    return depth
 
 
 def _share_prefixes(units: list[RawUnit], g: Grammars) -> None:

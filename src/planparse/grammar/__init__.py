@@ -205,7 +205,7 @@ def load_grammars(directory: Path | str | None = None) -> Grammars:
         "name_part_bracket": compile_pattern(us.name_part_bracket, units.fragments, "grammars/unit_aliases.toml", "units -> name_part_bracket"),
         **{
             k: compile_pattern(getattr(us, k), units.fragments, "grammars/unit_aliases.toml", f"units -> {k}")
-            for k in ("shared_head", "inherit_prefix", "admin_prefix", "no_inherit", "bare_place", "shared_head_noun", "not_a_unit")
+            for k in ("shared_head", "inherit_prefix", "admin_prefix", "no_inherit", "bare_place", "shared_head_noun", "not_a_unit", "conjunction", "conjunct")
         },
         "placeholder": compile_pattern(us.placeholder, units.fragments, "grammars/unit_aliases.toml", "units -> placeholder"),
         "suffix": rx.compile(f"(?:{literal_alternation(us.suffixes)})$"),
@@ -213,7 +213,7 @@ def load_grammars(directory: Path | str | None = None) -> Grammars:
     }
     tv = targets.values
     target_patterns = _compile_settings(
-        "grammars/targets.toml", "values", tv, ["count_verbs", "cn_percent", "cn_tenths", "exclude_context", "indicator_prefix", "indicator_suffix", "baseline", "baseline_tail", "region_prefix", "retrospective_section"], targets.fragments
+        "grammars/targets.toml", "values", tv, ["count_verbs", "unitless_indicator", "cn_percent", "cn_tenths", "exclude_context", "indicator_prefix", "indicator_suffix", "baseline", "baseline_tail", "region_prefix", "retrospective_section"], targets.fragments
     )
     target_patterns["unit"] = rx.compile(f"(?:{literal_alternation(tv.units)})")
     target_patterns["count_unit"] = rx.compile(f"(?:{literal_alternation(tv.count_units)})")
@@ -240,7 +240,7 @@ def load_grammars(directory: Path | str | None = None) -> Grammars:
         verbs=_compile_rules("grammars/fields.toml", "verb", fields.verb, fields.fragments, ("role",)),
         conventions=_compile_rules("grammars/fields.toml", "convention", fields.convention, fields.fragments, ("effect",)),
         collective=_compile_rules("grammars/unit_aliases.toml", "collective", units.collective, units.fragments, ()),
-        deadline_rules=_compile_rules("grammars/deadlines.toml", "rule", deadlines.rule, deadlines.fragments, ("kind", "date")),
+        deadline_rules=_compile_rules("grammars/deadlines.toml", "rule", deadlines.rule, deadlines.fragments, ("kind", "date", "in_prose")),
         comparators=_compile_rules("grammars/targets.toml", "comparator", targets.comparator, targets.fragments, ("comparator", "position")),
         noise_lines=noise_lines,
         meta=_compile_settings("grammars/metadata.toml", "metadata", metadata.metadata, meta_keys, metadata.fragments),

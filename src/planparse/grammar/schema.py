@@ -88,6 +88,8 @@ class UnitSettings(_Strict):
     no_inherit: str
     bare_place: str
     shared_head_noun: str
+    conjunction: str
+    conjunct: str
     not_a_unit: str
     placeholder: str
     suffixes: list[str]
@@ -109,6 +111,7 @@ class UnitAliasesFile(_Strict):
 class DeadlineRule(_Rule):
     kind: Literal["by", "ongoing", "recurring", "period", "relative", "deferred"]
     date: Literal["year-end", "month-end", "day", "quarter-end", "half-end", "fyp-end", "none"]
+    in_prose: bool = Field(True, description="False: only a deadline field's value; in prose such a phrase is not a commitment (a validity window).")
 
 
 class DeadlinesFile(_Strict):
@@ -124,6 +127,7 @@ class ComparatorRule(_Rule):
 class TargetValues(_Strict):
     units: list[str]
     count_units: list[str]
+    unitless_indicator: str
     count_verbs: str
     cn_percent: str
     cn_tenths: str
