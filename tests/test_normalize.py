@@ -56,11 +56,6 @@ def test_normalize(raw: str, expected: str) -> None:
     assert normalize(raw).text == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="unwrapped text joins across a blank line only after a heading line, a trailing ，、 or 40+ characters: "
-    "the short body paragraph '坚持生态优先，不' stays cut (normalize.py's own module doctest expects the join)",
-)
 def test_page_break_rejoin_short_paragraph() -> None:
     norm = normalize("一、总体要求\r\n\r\n坚持生态优先，不\n\n断健全体系。\r\n— 3 —\r\n")
     assert norm.text == "一、总体要求\n坚持生态优先，不断健全体系。"

@@ -193,9 +193,8 @@ class _Joiner:
             return False
         if last in "，、,":
             return True
-        if heading:
-            return _CLAUSE_PUNCT.search(first) is not None
-        return para_len >= 40
+        # a heading line, or a short paragraph, continues only when its sentence is under way
+        return _CLAUSE_PUNCT.search(first) is not None or (not heading and para_len >= 40)
 
 
 def _closes(s: str) -> int:
