@@ -142,8 +142,11 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
     count_units = set(g.targets.values.count_units)
     prev: Target | None = None
     prev_end = -1
+    unitless = tp["unitless_indicator"]
     for v in _values(text, g):
         clause_start = _bound_left(text, v.start, _CLAUSE_BOUND)
+        if v.unit is None and not v.placeholder and not unitless.search(text, clause_start, v.start):
+            continue  # a bare number with no coefficient or ratio before it: not a value
         clause_end = _bound_right(text, v.end, _CLAUSE_BOUND)
         if tp["exclude_context"].search(text, clause_start, clause_end):
             continue
@@ -215,7 +218,7 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
             i_start = i_end = raw_start = v.start
         else:
             i_start, i_end = _indicator(text, clause_start, ind_end, g)
-            if i_end - i_start < 2 or (v.unit is None and not tp["unitless_indicator"].search(text, i_start, i_end)):
+            if i_end - i_start < 2 or (v.unit is None and not any(m.end() == i_end for m in unitless.finditer(text, max(i_start, i_end - 8), i_end))):
                 continue
             raw_start = i_start
         if v.unit in count_units and not count and rule in ("at-least-after", "at-most-after", "about-after") and ind_end == v.start:
