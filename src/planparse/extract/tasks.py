@@ -238,6 +238,7 @@ def build_tasks(
                 first_is_lead = conv.rule
             elif conv.units:
                 implicit.append((conv, split_units(text, conv.units[0], conv.units[1], g)))
+        _apply_role_notes(roles, g)
         if first_is_lead and not roles["lead_units"] and roles["responsible_units"]:
             # "（排在第一为牵头单位，下同）": the first listed unit leads, the others carry the task
             roles["lead_units"].append(roles["responsible_units"].pop(0).model_copy(update={"rule": first_is_lead}))
@@ -277,6 +278,17 @@ def build_tasks(
         tasks.append(task)
         _task_warnings(task, warnings)
     return tasks, warnings
+
+
+def _apply_role_notes(roles: dict[str, list[Unit]], g: Grammars) -> None:
+    """"县生态环境局（牵头）" in a list of responsible units: the note names its role (fields.toml role_notes)."""
+    notes = g.fields.block.role_notes
+    for role, units in roles.items():
+        for u in [u for u in units if u.scope in notes and notes[u.scope] != role]:
+            units.remove(u)
+            target = roles[notes[u.scope]]
+            if all(v.name != u.name for v in target):
+                target.append(u.model_copy(update={"scope": None}))
 
 
 def _task_warnings(task: Task, warnings: list[Issue]) -> None:

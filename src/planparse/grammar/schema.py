@@ -59,6 +59,7 @@ class FieldLabel(_Strict):
 class BlockSettings(_Strict):
     brackets: list[tuple[str, str]]
     verb_hints: list[str]
+    role_notes: dict[str, Literal["lead_units", "responsible_units", "cooperating_units"]] = Field(default_factory=dict)
 
 
 class VerbRule(_Rule):
