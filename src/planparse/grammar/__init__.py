@@ -126,8 +126,9 @@ class Grammars:
         for h, src in zip(self.heading_families, self.headings.family, strict=True):
             out.append(("headings.toml", h.id, src.examples, src.counter_examples, h.pattern))
         out.append(("headings.toml", "toc", self.headings.toc.examples, self.headings.toc.counter_examples, self.toc))
+        colon = self.fields.fragments.get("colon", _COLON)
         for lab in self.fields.label:
-            p = rx.compile(f"(?:{literal_alternation(lab.aliases)})[ \\t\\u3000]*[：:]")
+            p = label_pattern(lab.aliases, colon)
             out.append(("fields.toml", lab.id, lab.examples, lab.counter_examples, p))
         for group, srcs, file in (
             (self.verbs, self.fields.verb, "fields.toml"),
@@ -140,6 +141,16 @@ class Grammars:
             for c, src in zip(group, srcs, strict=True):
                 out.append((file, c.id, src.examples, src.counter_examples, c.pattern))
         return out
+
+
+_COLON = r"[ \t\u3000]*[：:][ \t\u3000]*"
+
+
+def label_pattern(aliases: list[str], colon: str) -> regex.Pattern[str]:
+    """``牵头单位：`` or ``【牵头单位】`` (the colon after the bracket optional); the alias in ``label``."""
+    words = literal_alternation(aliases)
+    first = regex.escape("".join(sorted({"【", "［", *(a[0] for a in aliases)})))  # lets the engine skip ahead
+    return rx.compile(f"(?=[{first}])(?P<open>[【［])?(?P<label>{words})(?(open)[】］](?:{colon})?[ \\t\\u3000]*|{colon})")
 
 
 def _compile_rules(file: str, kind: str, rules: list[Any], fragments: dict[str, str], attrs: tuple[str, ...]) -> list[Compiled]:
@@ -196,8 +207,7 @@ def load_grammars(directory: Path | str | None = None) -> Grammars:
             if alias in label_field:
                 raise GrammarError("grammars/fields.toml", f"label -> {i} -> aliases", f"alias {alias!r} appears twice")
             label_field[alias] = lab.field
-    colon = fields.fragments.get("colon", r"[ \t\u3000]*[：:][ \t\u3000]*")
-    label = rx.compile(f"(?P<label>{literal_alternation(list(label_field))}){colon}")
+    label = label_pattern(list(label_field), fields.fragments.get("colon", _COLON))
     us = units.units
     unit_patterns = {
         "trailing_noise": rx.compile("|".join(f"(?:{p})" for p in us.trailing_noise)),
