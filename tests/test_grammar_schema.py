@@ -154,7 +154,7 @@ COMPILE_CASES: list[tuple[str, str, str, str, str]] = [
         "headings.toml",
         "pattern = '^{lp}{sp}(?P<num>{cn})",
         "pattern = '^{lparen}{sp}(?P<num>{cn})",
-        "grammars/headings.toml: [family -> 4 -> pattern] unknown fragment {lparen}; define it under [fragments]",
+        "grammars/headings.toml: [family -> 5 -> pattern] unknown fragment {lparen}; define it under [fragments]",
     ),
     (
         "duplicate-rule-id",
@@ -175,7 +175,7 @@ COMPILE_CASES: list[tuple[str, str, str, str, str]] = [
         "headings.toml",
         'id = "section"',
         'id = "chapter"',
-        "grammars/headings.toml: [family -> 1 -> id] duplicate id 'chapter'",
+        "grammars/headings.toml: [family -> 2 -> id] duplicate id 'chapter'",
     ),
     (
         "duplicate-label-alias",
@@ -189,7 +189,7 @@ COMPILE_CASES: list[tuple[str, str, str, str, str]] = [
         "headings.toml",
         "pattern = '^(?P<num>[①",
         "pattern = '(?P<num>[①",
-        "grammars/headings.toml: [family -> 7 -> pattern] a heading pattern must start with ^ (headings start a line)",
+        "grammars/headings.toml: [family -> 8 -> pattern] a heading pattern must start with ^ (headings start a line)",
     ),
     (
         "fragment-cycle",

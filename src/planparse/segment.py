@@ -91,7 +91,7 @@ def find_headings(text: str, g: Grammars) -> list[Node]:
                 if not hit:
                     break
                 fam, m = hit
-                marker = m.group(0).strip(" \t\u3000")
+                marker = m.group(0).strip(" \t\u3000：:")  # 第三部分：保障措施 → 第三部分
                 num = marker_number(m.group("num"), fam.number)
                 t_start = m.end()
                 inline = _inline_heading(text, t_start, line_end, fam, g)
