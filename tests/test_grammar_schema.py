@@ -161,7 +161,7 @@ COMPILE_CASES: list[tuple[str, str, str, str, str]] = [
         "deadlines.toml",
         'id = "year-month-end"',
         'id = "year-month-day"',
-        "grammars/deadlines.toml: [rule -> 2 -> id] duplicate id 'year-month-day'",
+        "grammars/deadlines.toml: [rule -> 4 -> id] duplicate id 'year-month-day'",
     ),
     (
         "duplicate-noise-id",

@@ -51,7 +51,7 @@ def _fyp_years(name: str) -> tuple[int, int] | None:
 
 def _needs_ref_year(m: regex.Match[str], rule: Compiled) -> bool:
     """A dated rule written without a year (4月底前, 年底前): the plan's reference year completes it."""
-    return rule.attrs["date"] in ("month-end", "year-end") and not m.groupdict().get("year")
+    return rule.attrs["date"] in ("month-end", "year-end", "quarter-end", "half-end") and not m.groupdict().get("year")
 
 
 def _build(m: regex.Match[str], rule: Compiled, ref_year: int | None) -> tuple[Deadline, list[Issue]]:
@@ -90,7 +90,7 @@ def _build(m: regex.Match[str], rule: Compiled, ref_year: int | None) -> tuple[D
                 q = "一二三四".find(gd["quarter"]) + 1 or int(gd["quarter"])
                 date = dt.date(year, 3 * q, calendar.monthrange(year, 3 * q)[1]).isoformat()
             elif how == "half-end":
-                date = dt.date(year, 6, 30).isoformat() if gd["half"] == "上" else dt.date(year, 12, 31).isoformat()
+                date = dt.date(year, 6, 30).isoformat() if gd["half"] in "上中" else dt.date(year, 12, 31).isoformat()
         except ValueError:
             warnings.append(Issue(code="bad-date", message=f"impossible date in {raw!r}", span=span))
             date = None
@@ -133,6 +133,9 @@ def parse_field(text: str, start: int, end: int, g: Grammars, ref_year: int | No
     if len(dated) >= 2:
         return max(dated, key=lambda d: d.date or ""), warnings
     head = cands[0]
+    if head.kind == "relative" and head.date is None:
+        # "立行立改，长期坚持": done at once and then kept up — an ongoing task
+        head = next((c for c in cands[1:] if c.kind == "ongoing"), head)
     rest = text[head.span.end : end].strip(" \t，,；;。")
     return head.model_copy(update={"commitment": rest or None}), warnings
 
