@@ -116,8 +116,8 @@ def _indicator(text: str, start: int, end: int, g: Grammars) -> tuple[int, int]:
     """Trim the indicator range: prefixes (places, years, hedges), base years, brackets left open."""
     for lead in ("indicator_prefix", "region_prefix", "indicator_prefix"):
         m = g.target_patterns[lead].match(text, start, end)
-        if m and m.end() < end:
-            start = m.end()
+        if m and (m.end() < end or lead == "indicator_prefix"):
+            start = m.end()  # only hedges and a year ("力争2025年达到50家"): no indicator
     while start < end and text[start] in " \t\u3000“”\"":
         start += 1
     while end > start and text[end - 1] in " \t\u3000":
@@ -189,11 +189,13 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
             continue
         count = False
         verb = None
-        if comparator is None and v.unit in count_units:
+        if comparator is None and v.unit is not None and v.unit != "%":
             verb = tp["count_verbs"].search(text, clause_start, v.start)
             if verb and not _LIST_MARK.search(text, verb.end(), v.start):
-                count = True
-                comparator, rule = "=", "count"
+                # "完成102个入河排污口整治", "新增造林面积1.2万亩": a quantity of work committed
+                if v.unit in count_units or _WORD_RUN.fullmatch(text, verb.end(), v.start):
+                    count = True
+                    comparator, rule = "=", "count"
         paired = prev is not None and _PAIRED.fullmatch(text, prev_end, v.start) is not None
         if comparator is None and not paired:
             if v.placeholder:  # "X蒸吨/小时以下": not a target, but a placeholder all the same
@@ -201,8 +203,8 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
             continue
         if count:
             noun_end = v.end
-            while noun_end < clause_end and _WORD_CHAR.match(text, noun_end):
-                noun_end += 1
+            while v.unit in count_units and noun_end < clause_end and _WORD_CHAR.match(text, noun_end):
+                noun_end += 1  # a counted noun follows its number; a measured one (万亩) comes before
             act = _TRAILING_ACTION.search(text, v.end, noun_end)
             i_start, i_end = v.end, act.start() if act and act.start() > v.end else noun_end
             raw_start, raw_end = v.start, i_end
