@@ -177,6 +177,7 @@ SAMPLE_FINDINGS: dict[str, dict[str, int]] = {
         "placeholder-value": 21,
         "placeholder-text": 20,
         "bad-year": 1,
+        "target-without-year": 1,  # 三年新增绿化面积XX万亩
     },
     "003_e7c703fe6ca54374.txt": {"target-without-year": 3, "unit-name-variant": 1},
     "004_438900912e87cf9d.txt": {"deadlines-not-listed": 1, "unit-name-variant": 5, "target-without-year": 1},
@@ -273,7 +274,7 @@ def test_cli_clean_warnings_pass_and_strict_fails() -> None:
 def test_cli_errors_fail_and_ignore_drops_rules() -> None:
     result = run(S002)
     assert result.exit_code == 1
-    assert "结论：不通过 — 错误 126，警告 20，提示 1" in result.stdout
+    assert "结论：不通过 — 错误 126，警告 21，提示 1" in result.stdout
     ignored = run(S002, "--ignore", "placeholder-unit", "--ignore", "placeholder-value", "--ignore", "bad-year")
     assert ignored.exit_code == 0, ignored.stdout[-300:]
     assert "placeholder-unit" not in ignored.stdout
