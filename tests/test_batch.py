@@ -388,3 +388,34 @@ def test_large_files_do_not_deadlock_the_worker_pipe(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     with sqlite3.connect(tmp_path / "out" / "planparse.db") as db:
         assert db.execute("select count(*) from plans").fetchone()[0] == 4
+
+
+def test_a_plan_whose_rows_break_the_schema_fails_alone(tmp_path: Path) -> None:
+    """Plans are committed several per transaction; one plan's bad rows must not take the others with it."""
+    from dataclasses import replace
+
+    from planparse.store import NewPlan, Store, plan_rows
+
+    plans = [planparse.parse(p) for p in SAMPLE_PATHS[:3]]
+    rows = [plan_rows(p) for p in plans]
+    broken = replace(rows[1], sections=rows[1].sections + rows[1].sections[:1])  # a section id twice
+    new = [NewPlan(p.source.sha256, f"/in/{i}.txt", f"{i}.txt", f"plans/{i}.json", r) for i, (p, r) in enumerate(zip(plans, [rows[0], broken, rows[2]], strict=True))]
+    store = Store(tmp_path / "planparse.db")
+    outcomes = store.add(new, ("test", "now"), False)
+    assert outcomes[0] == [] and outcomes[2] == [] and isinstance(outcomes[1], sqlite3.IntegrityError)
+    assert store.add(new[:1], ("test", "now"), False) == [None]  # already in
+    store.close()
+    assert sorted(f for (f,) in db_rows(tmp_path, "SELECT file FROM plans")) == ["0.txt", "2.txt"]
+    assert db_rows(tmp_path, "SELECT count(*) FROM tasks") == [(len(plans[0].tasks) + len(plans[2].tasks),)]
+
+
+def test_a_file_changed_after_it_was_hashed_is_not_filed_under_the_old_hash(tmp_path: Path) -> None:
+    """The batch hashes a file to skip what is in; its worker reads it again, and refuses other content."""
+    from planparse.jobs import Parser, Problem
+    from planparse.workers import work
+
+    path = tmp_path / "plan.txt"
+    path.write_text(sample_text(0), encoding="utf-8")
+    result = work(Parser(), str(path), "0" * 64, str(tmp_path / "plan.json"))
+    assert isinstance(result, Problem) and (result.stage, result.code) == ("read", "changed")
+    assert not (tmp_path / "plan.json").exists()

@@ -2,14 +2,14 @@
 
 Why it is built this way:
 
-- Work crosses processes as a path (local workers read the file) or bytes (Dask workers share no
-  disk with us) in, (contract JSON, table rows) out (``store.Parser``); the parent only writes.
-- Local workers are plain processes holding one file each: a file that hangs past the timeout has
-  its worker killed and replaced; a worker that dies takes only its own file with it.
-- Each plan's JSON file is written atomically, then the plan goes into the database in one
-  transaction: a batch killed at any moment (even ``kill -9``) leaves whole plans only, and the next
-  run skips what is in (by sha256). The JSONL, the tables and ``errors.jsonl`` are rebuilt from one
-  snapshot at the end, under a lock (``tables.export``), so two batches never interleave them.
+- Work crosses processes as a path (local workers read the file and write the plan's JSON file,
+  ``workers``) or bytes (Dask workers share no disk with us) in, table rows (and, from Dask, the
+  contract JSON) out (``jobs.Parser``); the parent only hashes, commits and reports.
+- Each plan's JSON file is written atomically, then the plan goes into the database whole, several
+  plans per transaction: a batch killed at any moment (even ``kill -9``) leaves whole plans only,
+  and the next run skips what is in (by sha256). The JSONL, the tables and ``errors.jsonl`` are
+  rebuilt from one snapshot at the end, under a lock (``tables.export``), so two batches never
+  interleave them.
 - Memory stays flat: a bounded number of jobs is in flight and the exports stream from the database.
 
 >>> found = walk(["samples"])
@@ -19,29 +19,25 @@ Why it is built this way:
 
 from __future__ import annotations
 
-import multiprocessing as mp
+import hashlib
 import os
 import queue
-import signal
 import sqlite3
-import threading
 import time
-from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
-from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-import planparse.pipeline  # noqa: F401 - imported here so forkserver workers start with it loaded
-from planparse.errors import PlanparseError
-from planparse.grammar import load_grammars
+from planparse.errors import InputError, PlanparseError
+from planparse.jobs import Job, Parsed, ParseFn, Parser, Problem, Result
 from planparse.loaders import sniff_format
 from planparse.options import Options
-from planparse.outputs import DB, BatchIO, BatchSummary, NoProgress, Progress, remove_stale_temps
-from planparse.store import FailureRow, Job, ParseFn, Parser, Problem, Result, Store, now
+from planparse.outputs import DB, BatchSummary, NoProgress, Progress, inside, plan_json_name, remove_stale_temps, write_atomic
+from planparse.store import FailureRow, NewPlan, Store, now
 from planparse.tables import export, warm_up
+from planparse.workers import IDLE_TICK_S, LocalPool
 
 __all__ = ["BatchSummary", "SetupError", "ingest", "walk"]
 
@@ -52,6 +48,7 @@ PLAN_FORMATS = frozenset({"pdf", "docx"})
 SNIFF_BYTES = 8192
 DEFAULT_TIMEOUT = 120.0
 SCATTER_BYTES = 1 << 20  # larger files go to a Dask worker directly, not through the scheduler
+FLUSH_PLANS, FLUSH_SECONDS = 16, 0.5  # plans per commit, and the longest a parsed plan waits for one (BatchIO)
 
 
 class SetupError(PlanparseError):
@@ -140,142 +137,10 @@ def _consider(path: Path, rel: str, found: Walk) -> None:
         found.not_plans += 1
 
 
-def _context() -> Any:
-    """forkserver where there is one (clean, preloaded, safe beside the progress thread), spawn elsewhere."""
-    if "forkserver" in mp.get_all_start_methods():
-        ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["planparse.batch"])
-        return ctx
-    return mp.get_context("spawn")
-
-
-def _serve(conn: Connection, alive: Connection, parser: Parser) -> None:
-    """A worker: one job at a time until told to stop.
-
-    Its own process group, so that killing it also kills what it started (LibreOffice for a .doc)
-    and Ctrl-C reaches the batch, which stops the workers itself.
-    """
-    if hasattr(os, "setpgid"):
-        os.setpgid(0, 0)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threading.Thread(target=_exit_with_parent, args=(alive,), daemon=True).start()
-    load_grammars()
-    while True:
-        try:
-            msg = conn.recv()
-        except (EOFError, OSError):
-            return
-        if msg is None:
-            return
-        path, data = msg
-        try:
-            conn.send(parser(path, data if data is not None else Path(path).read_bytes()))
-        except OSError as err:  # the file vanished or became unreadable since the walk
-            conn.send(Problem("read", "unreadable", err.strerror or str(err)))
-
-
-def _exit_with_parent(alive: Connection) -> None:
-    """``alive`` turns readable (EOF) only when the batch process is gone, even by kill -9: then stop too."""
-    with suppress(OSError):
-        alive.poll(None)
-    os._exit(0)
-
-
-class _Worker:
-    """A worker process, its pipe and its jobs: one in work (due by ``deadline``) and one queued."""
-
-    def __init__(self, ctx: Any, alive: Connection, parser: Parser) -> None:
-        self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_serve, args=(child, alive, parser), name="planparse-worker", daemon=True)
-        self.proc.start()
-        child.close()
-        self.jobs: deque[Job] = deque()
-        self.deadline = 0.0
-
-    def give(self, job: Job, timeout: float) -> None:
-        """Send a job's path: bytes sent to a busy worker could fill the pipe while it sends a large
-        result back, and both processes would wait for ever. Local workers read the file."""
-        if not self.jobs:
-            self.deadline = time.monotonic() + timeout
-        self.jobs.append(job)
-        with suppress(OSError):  # it died: its pipe reads EOF, and the job at the head is reported
-            self.conn.send((job.path, None))
-
-    def stop(self, kill: bool = False) -> int | None:
-        """Ask it to finish (or kill its process group); returns its exit code (negative: the signal)."""
-        if not kill:
-            with suppress(OSError):
-                self.conn.send(None)
-        self.proc.join(0 if kill else 5)
-        if self.proc.is_alive():
-            try:
-                os.killpg(self.proc.pid, signal.SIGKILL)  # the group is its pid once it has called setpgid
-            except (AttributeError, OSError):  # not yet in its own group
-                self.proc.kill()
-        self.proc.join()
-        self.conn.close()
-        return self.proc.exitcode
-
-
-def run_local(jobs: Iterator[Job], workers: int, timeout: float, parser: Parser) -> Iterator[tuple[Job, Result]]:
-    """Jobs through ``workers`` local processes, results as they come; a hung or dead worker is replaced.
-
-    Workers are topped up before results are handed back, so they parse while the caller writes. A
-    file's time starts when its worker starts it; when a worker is killed, only the file it was on
-    fails, and its queued file goes to the replacement.
-    """
-    ctx = _context()
-    alive, alive_w = ctx.Pipe(duplex=False)
-    pool = [_Worker(ctx, alive, parser) for _ in range(max(1, workers))]
-    done: list[tuple[Job, Result]] = []
-    more = True
-    try:
-        while True:
-            for w in pool:
-                while more and len(w.jobs) < 2:
-                    job = next(jobs, None)
-                    more = job is not None
-                    if job is not None:
-                        w.give(job, timeout)
-            yield from done
-            done = []
-            busy = [w for w in pool if w.jobs]
-            if not busy:
-                return
-            ready = wait([w.conn for w in busy], timeout=max(0.0, min(w.deadline for w in busy) - time.monotonic()))
-            clock = time.monotonic()
-            for i, w in enumerate(pool):
-                if not w.jobs or (w.conn not in ready and clock < w.deadline):
-                    continue
-                result: Result | None = None
-                if w.conn in ready:
-                    with suppress(EOFError, OSError):
-                        result = w.conn.recv()
-                if result is not None:
-                    done.append((w.jobs.popleft(), result))
-                    w.deadline = time.monotonic() + timeout  # the queued file starts now
-                    continue
-                code = w.stop(kill=True)
-                why = f"killed by signal {-code}" if code and code < 0 else f"exit code {code}"
-                result = (
-                    Problem("worker", "worker-died", f"the worker process died ({why}); it was replaced")
-                    if w.conn in ready
-                    else Problem("timeout", "timeout", f"no result after {timeout:g} s; the worker was stopped and replaced")
-                )
-                done.append((w.jobs.popleft(), result))
-                pool[i] = _Worker(ctx, alive, parser)
-                for job in w.jobs:
-                    pool[i].give(job, timeout)
-    finally:
-        for w in pool:
-            w.stop(kill=bool(w.jobs))
-        alive_w.close()
-        alive.close()
-
-
-def run_dask(jobs: Iterator[Job], scheduler: str, timeout: float, parser: Parser) -> Iterator[tuple[Job, Result]]:
+def run_dask(jobs: Iterator[Job], scheduler: str, timeout: float, parser: Parser) -> Iterator[tuple[Job, Result] | None]:
     """Jobs on an existing Dask cluster. The bytes travel with each task, so workers need no shared disk,
-    only planparse installed; at most two tasks per worker thread are in flight.
+    only planparse installed; at most two tasks per worker thread are in flight. ``None`` when nothing
+    came for a while (as ``run_local``).
 
     A task past the timeout is reported and cancelled, and its worker restarted (a running Python
     thread cannot be stopped otherwise; Dask reschedules that worker's other tasks).
@@ -308,7 +173,7 @@ def run_dask(jobs: Iterator[Job], scheduler: str, timeout: float, parser: Parser
             if not inflight:
                 return
             with suppress(queue.Empty):
-                finished.get(timeout=max(0.01, min(d for _, d in inflight.values()) - time.monotonic()))
+                finished.get(timeout=max(0.01, min(IDLE_TICK_S, min(d for _, d in inflight.values()) - time.monotonic())))
             clock = time.monotonic()
             for fut, (job, deadline) in list(inflight.items()):
                 if fut.done():
@@ -318,6 +183,8 @@ def run_dask(jobs: Iterator[Job], scheduler: str, timeout: float, parser: Parser
                     del inflight[fut]
                     _abandon(client, fut)
                     done.append((job, Problem("timeout", "timeout", f"no result after {timeout:g} s; the task was cancelled")))
+            if not done:
+                yield None
     finally:
         client.close()
 
@@ -336,6 +203,107 @@ def _abandon(client: Any, fut: Any) -> None:
         fut.cancel()
         if where:
             client.restart_workers(where)
+
+
+class BatchIO:
+    """The parent's side of a batch: it hashes each file as a worker frees up (to skip what is in), and
+    writes each result: the JSON file when the worker could not (Dask), the database, the report.
+
+    Plans are committed several at a time (``FLUSH_PLANS``, or after ``FLUSH_SECONDS``), each whole:
+    per plan, the commit is most of the database's cost, and this process's time per plan is what
+    limits how far the batch scales with workers. A kill loses at most the uncommitted plans, whose
+    JSON files the next run rewrites.
+    """
+
+    def __init__(self, out: Path, store: Store, progress: Progress, summary: BatchSummary, force: bool) -> None:
+        self.out, self.store, self.progress, self.summary, self.force = out, store, progress, summary, force
+        inside(out, "plans").mkdir(parents=True, exist_ok=True)  # plans/ itself must not lead elsewhere
+        self.pending: list[NewPlan] = []
+        self.since = 0.0  # when the oldest pending plan came
+
+    def read(self, candidates: Iterable[Any], max_bytes: int, keep_bytes: bool) -> Iterator[Job]:
+        """Jobs for the files (``.path``, ``.file``) one at a time; a file already ingested is counted and passed.
+
+        ``keep_bytes``: the job carries the file's bytes (Dask); local workers read the file again,
+        which costs less than sending it and keeps the pipes small.
+        """
+        seen: set[str] = set()
+        for c in candidates:
+            path = os.path.abspath(c.path)
+            try:
+                if os.stat(path).st_size > max_bytes:  # never read a huge file into memory
+                    self.fail(FailureRow(path, c.file, None, "read", "too-large", f"over {max_bytes} bytes"))
+                    continue
+                data = Path(path).read_bytes()
+            except OSError as err:
+                self.fail(FailureRow(path, c.file, None, "read", "unreadable", err.strerror or str(err)))
+                continue
+            sha = hashlib.sha256(data).hexdigest()
+            if sha in seen or (not self.force and self.store.known(sha)):
+                self.store.clear_failure(path)
+                self.known(c.file)
+                continue
+            seen.add(sha)
+            yield Job(c.path, c.file, sha, data if keep_bytes else b"", plan_json_name(c.file, sha))
+
+    def write(self, job: Job, result: Parsed | Problem) -> None:
+        """The JSON file first (atomic, named by content), then the plan into the database with the next
+        commit: a kill in between leaves a file the next run rewrites, never a database row without its file."""
+        path = os.path.abspath(job.path)
+        if isinstance(result, Problem):
+            self.fail(FailureRow(path, job.file, job.sha256, result.stage, result.code, result.reason))
+            return
+        if result.json is not None:
+            try:
+                write_atomic(self.out / job.json, result.json)  # the name is one plain file name (plan_json_name)
+            except InputError as err:
+                self.fail(FailureRow(path, job.file, job.sha256, "write", err.code, err.reason))
+                return
+        if not self.pending:
+            self.since = time.monotonic()
+        self.pending.append(NewPlan(job.sha256, path, job.file, job.json, result.rows))
+        if len(self.pending) >= FLUSH_PLANS:
+            self.flush()
+        else:
+            self.idle()
+
+    def idle(self) -> None:
+        """Commit the pending plans if the oldest has waited ``FLUSH_SECONDS``."""
+        if self.pending and time.monotonic() - self.since >= FLUSH_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        """Commit the pending plans in one transaction, then count and report each."""
+        from planparse import __version__
+
+        plans, self.pending = self.pending, []
+        if not plans:
+            return
+        try:
+            outcomes = self.store.add(plans, (__version__, now()), self.force)
+        except sqlite3.Error as err:
+            outcomes = [err] * len(plans)
+        for p, outcome in zip(plans, outcomes, strict=True):
+            if isinstance(outcome, sqlite3.Error):
+                self.fail(FailureRow(p.path, p.file, p.sha256, "write", "database", str(outcome)))
+            elif outcome is None:  # another batch into this folder got there first
+                self.known(p.file)
+            else:
+                for old in outcome:
+                    with suppress(OSError):
+                        (self.out / "plans" / Path(old).name).unlink(missing_ok=True)
+                self.summary.ingested += 1
+                self.progress.advance("ingested", p.file)
+
+    def known(self, file: str) -> None:
+        self.summary.known += 1
+        self.progress.advance("known", file)
+
+    def fail(self, row: FailureRow) -> None:
+        self.store.fail(row, now())
+        self.summary.failed += 1
+        self.summary.failures.append(row)
+        self.progress.advance("failed", row.file, f"{row.reason} [{row.code}]")
 
 
 def default_workers() -> int:
@@ -377,7 +345,10 @@ def ingest(
     report = progress or NoProgress()
     parser = Parser(parse_fn, options)
     io = BatchIO(out, store, report, summary, force)
+    pool: LocalPool | None = None
     try:
+        if not scheduler:  # first: the workers start while we walk, and before any thread of ours (workers._context)
+            pool = LocalPool(workers or default_workers(), timeout, parser, out)
         found = walk(roots, exclude=out)
         summary.files, summary.not_plans = len(found.candidates), found.not_plans
         report.start(len(found.candidates) + len(found.problems))
@@ -385,16 +356,23 @@ def ingest(
         for row in found.problems:
             io.fail(row)
         try:
-            jobs = io.read(found.candidates, Options.resolve(options).max_bytes)
-            results = run_dask(jobs, scheduler, timeout, parser) if scheduler else run_local(jobs, workers or default_workers(), timeout, parser)
-            for job, result in results:
-                io.write(job, result)
+            jobs = io.read(found.candidates, Options.resolve(options).max_bytes, keep_bytes=pool is None)
+            for item in pool.run(jobs) if pool else run_dask(jobs, scheduler or "", timeout, parser):
+                if item is None:
+                    io.idle()
+                else:
+                    io.write(*item)
         finally:
+            if pool:
+                pool.close()
+            io.flush()  # what is parsed goes in, even when Ctrl-C stops the batch
             report.stop()
         for root in roots:  # failures under these roots that did not recur in this full run are resolved
             store.forget_failures(os.path.abspath(root), since)
         export(out, store)
     finally:
+        if pool:
+            pool.close()
         store.close()
     summary.seconds = time.perf_counter() - started
     return summary

@@ -6,23 +6,21 @@ so a batch killed at any moment leaves the previous version of each output, neve
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 import os
 import re
-import sqlite3
 import sys
 import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Protocol, TextIO
 
 from planparse.errors import InputError
 from planparse.models import Plan
-from planparse.store import FailureRow, Job, Parsed, Problem, Store, now
+from planparse.store import FailureRow
 
 # What a batch leaves in its output folder (besides plans/<name>.json per plan).
 DB, JSONL, XLSX, CSV, ERRORS, STATE = "planparse.db", "plans.jsonl", "tasks.xlsx", "tasks.csv", "errors.jsonl", ".planparse.state"
@@ -145,13 +143,13 @@ def folder_lock(folder: Path) -> Iterator[None]:
 def write_jsonl(out: Path, json_names: Iterable[tuple[str]], dest: Path) -> int:
     """``plans.jsonl`` from the per-plan JSON files, one plan per line, streamed (one plan in memory at a time)."""
     n = 0
-    with atomic_file(dest) as fh:
+    with atomic_path(dest) as tmp, open(tmp, "xb") as fh:  # bytes as they are: nothing to decode and encode again
         for (name,) in json_names:
             try:
-                data = (out / name).read_text(encoding="utf-8")
+                data = (out / name).read_bytes()
             except OSError:
                 continue  # removed by hand; the database still lists it
-            fh.write(data.rstrip("\n") + "\n")
+            fh.write(data.rstrip(b"\n") + b"\n")
             n += 1
     return n
 
@@ -203,71 +201,6 @@ class BatchSummary:
                 f"error report: {o(ERRORS)} ({failed})",
             ]
         )
-
-
-class BatchIO:
-    """The parent's side of a batch, its only reader of plan files and only writer of results: it reads
-    and hashes each file as a worker frees up, and writes each result (JSON file, database, report)."""
-
-    def __init__(self, out: Path, store: Store, progress: Progress, summary: BatchSummary, force: bool) -> None:
-        self.out, self.store, self.progress, self.summary, self.force = out, store, progress, summary, force
-        inside(out, "plans").mkdir(parents=True, exist_ok=True)  # plans/ itself must not lead elsewhere
-
-    def read(self, candidates: Iterable[Any], max_bytes: int) -> Iterator[Job]:
-        """Jobs for the files (``.path``, ``.file``) one at a time; a file already ingested is counted and passed."""
-        seen: set[str] = set()
-        for c in candidates:
-            path = os.path.abspath(c.path)
-            try:
-                if os.stat(path).st_size > max_bytes:  # never read a huge file into memory
-                    self.fail(FailureRow(path, c.file, None, "read", "too-large", f"over {max_bytes} bytes"))
-                    continue
-                data = Path(path).read_bytes()
-            except OSError as err:
-                self.fail(FailureRow(path, c.file, None, "read", "unreadable", err.strerror or str(err)))
-                continue
-            sha = hashlib.sha256(data).hexdigest()
-            if sha in seen or (not self.force and self.store.known(sha)):
-                self.store.clear_failure(path)
-                self.known(c.file)
-                continue
-            seen.add(sha)
-            yield Job(c.path, c.file, sha, data)
-
-    def write(self, job: Job, result: Parsed | Problem) -> None:
-        """The JSON file first (atomic, named by content), then the plan in one transaction: a kill in between
-        leaves a file the next run rewrites, never a database row without its file."""
-        from planparse import __version__
-
-        path, file, sha256 = os.path.abspath(job.path), job.file, job.sha256
-        if isinstance(result, Problem):
-            self.fail(FailureRow(path, file, sha256, result.stage, result.code, result.reason))
-            return
-        name = plan_json_name(file, sha256)
-        try:
-            write_atomic(self.out / name, result.json)  # the name is one plain file name (plan_json_name)
-            stale = self.store.add(sha256, path, file, name, result.rows, (__version__, now()), self.force)
-        except (InputError, sqlite3.Error) as err:
-            self.fail(FailureRow(path, file, sha256, "write", getattr(err, "code", "database"), str(err)))
-            return
-        if stale is None:  # another batch into this folder got there first
-            self.known(file)
-            return
-        for old in stale:
-            with suppress(OSError):
-                (self.out / "plans" / Path(old).name).unlink(missing_ok=True)
-        self.summary.ingested += 1
-        self.progress.advance("ingested", file)
-
-    def known(self, file: str) -> None:
-        self.summary.known += 1
-        self.progress.advance("known", file)
-
-    def fail(self, row: FailureRow) -> None:
-        self.store.fail(row, now())
-        self.summary.failed += 1
-        self.summary.failures.append(row)
-        self.progress.advance("failed", row.file, f"{row.reason} [{row.code}]")
 
 
 class Progress(Protocol):

@@ -1,11 +1,11 @@
-"""The embedded database of a batch (one SQLite file, one transaction per plan), and the per-file work that feeds it.
+"""The embedded database of a batch: one SQLite file, whole plans per transaction.
 
 Why SQLite: no server to run, one file to hand over, readable from any language and from Excel's
 ODBC, and safe for a process killed at any moment (a transaction is there whole or not at all).
 WAL mode and a busy timeout let two batches write into the same file at once: one waits for the
 other's (short) transaction instead of failing.
 
-Rows are built by ``plan_rows`` in the worker process, beside the parse (``Parser``), so the one
+Rows are built by ``plan_rows`` in the worker process, beside the parse (``jobs.Parser``), so the one
 process that writes only inserts. Child tables key on ``(plan_id, <the contract's own id>)``, so a
 task's units, a section's parent and a target's section are plain foreign keys, deleting a plan
 cascades, and (WITHOUT ROWID) each row is stored once, in its key's order.
@@ -21,16 +21,14 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from planparse.errors import InputError
 from planparse.models import Plan
-from planparse.options import Options
 
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_S = 120.0
@@ -195,55 +193,14 @@ def plan_rows(plan: Plan) -> PlanRows:
 
 
 @dataclass(frozen=True)
-class Job:
-    """One file for a worker: its bytes travel with it, so no worker needs our disk."""
+class NewPlan:
+    """A parsed plan waiting for the database: where it came from, its JSON file's name, its rows."""
 
-    path: str  # as walked: the plan's Source.path
-    file: str  # relative to the batch folder
     sha256: str
-    data: bytes
-
-
-@dataclass(frozen=True)
-class Parsed:
-    """A plan ready for the writer: its contract JSON and its rows."""
-
+    path: str  # absolute
+    file: str
     json: str
     rows: PlanRows
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Why a file gave no plan. Stages: walk, read, input (bad file), parse (a planparse bug), timeout, worker, write."""
-
-    stage: str
-    code: str
-    reason: str
-
-
-Result = Parsed | Problem
-ParseFn = Callable[[bytes, str], Plan]
-
-
-@dataclass(frozen=True)
-class Parser:
-    """The per-file work as a picklable value: it runs in local worker processes and on Dask workers alike."""
-
-    parse_fn: ParseFn | None = None  # default: planparse's own parse of the bytes
-    options: Options | None = None
-
-    def __call__(self, name: str, data: bytes) -> Result:
-        """One file's bytes → what the writer needs. Never raises: a failure is a value naming its stage."""
-        from planparse.loaders import load_bytes
-        from planparse.pipeline import parse_loaded
-
-        try:
-            plan = self.parse_fn(data, name) if self.parse_fn else parse_loaded(load_bytes(data, name, None, self.options))
-            return Parsed(plan.model_dump_json(), plan_rows(plan))
-        except InputError as err:
-            return Problem("input", err.code, err.reason)
-        except Exception as err:  # a planparse bug on this file: reported, and the batch goes on
-            return Problem("parse", "internal-error", f"{type(err).__name__}: {err}")
 
 
 def now() -> str:
@@ -341,24 +298,60 @@ class Store:
     def known(self, sha256: str) -> bool:
         return self.conn.execute("SELECT 1 FROM plans WHERE sha256 = ?", (sha256,)).fetchone() is not None
 
-    def add(self, sha256: str, path: str, file: str, json_name: str, rows: PlanRows, meta: tuple[str, str], replace: bool) -> list[str] | None:
-        """Insert one plan in one transaction; None when it is already there (another batch won the race).
+    def add(self, plans: list[NewPlan], meta: tuple[str, str], replace: bool) -> list[list[str] | sqlite3.Error | None]:
+        """Insert whole plans in one transaction; per plan, what happened (same order).
 
-        A plan ingested earlier from the same ``path`` with other content is replaced (deleted,
-        cascading); ``replace`` also re-ingests the same content. Returns the JSON names of the plans
-        replaced, for the caller to delete once this has committed. ``meta`` is (version, timestamp).
+        None: it is already there (another batch won the race); an error: it could not go in; else the
+        JSON names of the plans it replaced, for the caller to delete once this has committed. A plan
+        ingested earlier from the same ``path`` with other content is replaced (deleted, cascading);
+        ``replace`` also re-ingests the same content. ``meta`` is (version, timestamp).
+
+        Each table's rows for all the plans go in with one ``executemany``: this process's time per
+        plan is what limits how far a batch scales with workers, and the commit and the per-call
+        overhead were most of it. When one plan's rows break a constraint, the plans go in again one
+        by one (a savepoint each), so that only that plan fails; a database that cannot be written
+        (locked, full) fails them all (the error is raised).
         """
+        try:
+            with self.write() as db:
+                return self._add_all(db, plans, meta, replace)
+        except sqlite3.OperationalError:
+            raise
+        except sqlite3.Error as err:
+            if len(plans) == 1:
+                return [err]
+        outcomes: list[list[str] | sqlite3.Error | None] = []
         with self.write() as db:
-            old = db.execute("SELECT id, sha256, json FROM plans WHERE sha256 = ? OR path = ?", (sha256, path)).fetchall()
-            if not replace and any(s == sha256 for _, s, _ in old):
-                return None
-            db.executemany("DELETE FROM plans WHERE id = ?", [(i,) for i, _, _ in old])
-            plan_id = db.execute(_PLAN_INSERT, (sha256, path, file, json_name, *rows.plan, *meta)).lastrowid
-            for table, table_rows in rows.children().items():
-                if table_rows:
-                    db.executemany(_CHILD_INSERTS[table], [(plan_id, *r) for r in table_rows])
-            db.execute("DELETE FROM failures WHERE path = ?", (path,))
-        return [j for _, _, j in old if j != json_name]
+            for p in plans:
+                db.execute("SAVEPOINT plan")
+                try:
+                    outcomes.extend(self._add_all(db, [p], meta, replace))
+                except sqlite3.Error as err:
+                    db.execute("ROLLBACK TO plan")
+                    outcomes.append(err)
+                db.execute("RELEASE plan")
+        return outcomes
+
+    @staticmethod
+    def _add_all(db: sqlite3.Connection, plans: list[NewPlan], meta: tuple[str, str], replace: bool) -> list[list[str] | sqlite3.Error | None]:
+        outcomes: list[list[str] | sqlite3.Error | None] = []
+        added: list[tuple[int, NewPlan]] = []
+        for p in plans:
+            old = db.execute("SELECT id, sha256, json FROM plans WHERE sha256 = ? OR path = ?", (p.sha256, p.path)).fetchall()
+            if not replace and any(s == p.sha256 for _, s, _ in old):
+                outcomes.append(None)
+                continue
+            if old:
+                db.executemany("DELETE FROM plans WHERE id = ?", [(i,) for i, _, _ in old])
+            added.append((db.execute(_PLAN_INSERT, (p.sha256, p.path, p.file, p.json, *p.rows.plan, *meta)).lastrowid, p))
+            outcomes.append([j for _, _, j in old if j != p.json])
+        children = [(plan_id, p.rows.children()) for plan_id, p in added]
+        for table, sql in _CHILD_INSERTS.items():
+            rows = [(plan_id, *r) for plan_id, c in children for r in c[table]]
+            if rows:
+                db.executemany(sql, rows)
+        db.executemany("DELETE FROM failures WHERE path = ?", [(p.path,) for _, p in added])
+        return outcomes
 
     def fail(self, f: FailureRow, when: str) -> None:
         """Record (or update) the failure of one path."""

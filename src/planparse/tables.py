@@ -72,6 +72,7 @@ KIND_COLUMN = 9  # 时限类型
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[-+]?\d+(\.\d+)?")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in XML 1.0, so not in a cell
+_SPECIAL = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f]")  # a cell that needs cleaning or escaping
 
 
 def safe_csv(value: Any) -> Any:
@@ -174,16 +175,22 @@ def _stream_sheet(dst: zipfile.ZipFile, name: str, template: str, rows: Iterable
 
 def _row_xml(r: int, values: Sequence[Any]) -> str:
     """One ``<row>``: numbers as numbers, text as inline strings (never formulas), empty cells left out."""
-    cells = []
+    n = str(r)
+    cells = [f'<row r="{n}">']
     for letter, v in zip(_LETTERS, values, strict=False):
         if v is None or v == "":
             continue
-        if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v):
-            cells.append(f'<c r="{letter}{r}"><v>{v!r}</v></c>')
-        else:
-            text = _ILLEGAL.sub("", str(v))[:32767]  # Excel's limit per cell
-            cells.append(f'<c r="{letter}{r}" t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>')
-    return f'<row r="{r}">{"".join(cells)}</row>'
+        if v.__class__ in (int, float) and math.isfinite(v):  # bool is neither
+            cells.append(f'<c r="{letter}{n}"><v>{v!r}</v></c>')
+            continue
+        text = v if v.__class__ is str else str(v)
+        if _SPECIAL.search(text):  # rare: most cells go out as they are
+            text = escape(_ILLEGAL.sub("", text)[:32767])  # Excel's limit per cell
+        elif len(text) > 32767:
+            text = text[:32767]
+        cells.append(f'<c r="{letter}{n}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>')
+    cells.append("</row>")
+    return "".join(cells)
 
 
 def export(out: Path, store: Store) -> None:

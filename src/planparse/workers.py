@@ -1,0 +1,222 @@
+"""Local worker processes for ``planparse batch``: one file at a time each, replaced when one hangs or dies.
+
+Why it is built this way:
+
+- A job crosses the pipe as a path, its sha256 and where its JSON file goes; a worker reads the
+  file itself, checks the hash the batch decided on, parses, and writes the plan's JSON file
+  (atomically) itself. Only the table rows come back (``store.Parsed`` with ``json=None``), so the
+  batch process, which every plan passes through, has the least to do per plan.
+- ``JOBS_PER_WORKER`` jobs per worker are in flight (one in work, the others queued in its pipe),
+  so a worker never waits for the batch between files, not even while the batch commits a group of
+  plans. Only small messages are sent to a busy worker: a large one could fill the pipe while the
+  worker sends a large result back, and both processes would wait for ever.
+- Plain processes, not a pool: a file that hangs past the timeout has its worker killed and
+  replaced; a worker that dies takes only its own file with it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing as mp
+import os
+import signal
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator
+from contextlib import suppress
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any
+
+import planparse.pipeline  # noqa: F401 - imported here so forkserver workers start with it loaded
+from planparse.errors import InputError
+from planparse.grammar import load_grammars
+from planparse.jobs import Job, Parsed, Parser, Problem, Result
+from planparse.outputs import write_atomic
+
+# How long the batch waits for a result before it hands back control (``None``), so that it can
+# commit the plans it holds even while every worker is on a slow file.
+IDLE_TICK_S = 0.25
+JOBS_PER_WORKER = 3
+
+
+def _context(first: bool = False) -> Any:
+    """How worker processes start. ``fork`` for the first ones on Linux while this process has no other
+    thread: they start in milliseconds with planparse loaded (a forkserver has to import it first, a
+    third of a second that every batch waits for). Otherwise, as for the replacements of killed
+    workers (the progress thread is running by then, and a fork beside a thread can inherit a held
+    lock), the forkserver (clean, preloaded), or spawn where there is none."""
+    if first and sys.platform == "linux" and threading.active_count() == 1:
+        return mp.get_context("fork")
+    if "forkserver" in mp.get_all_start_methods():
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(["planparse.workers"])
+        return ctx
+    return mp.get_context("spawn")
+
+
+def work(parser: Parser, path: str, sha256: str, dest: str | None) -> Result:
+    """One job in a worker: read, check the content is what the batch hashed, parse, write the JSON file.
+
+    ``dest`` is the plan's JSON file; None sends the JSON back instead. Never raises.
+    """
+    try:
+        data = Path(path).read_bytes()
+    except OSError as err:  # the file vanished or became unreadable since the walk
+        return Problem("read", "unreadable", err.strerror or str(err))
+    if hashlib.sha256(data).hexdigest() != sha256:  # else the database would file this text under another hash
+        return Problem("read", "changed", "the file changed while the batch ran; the next run takes it")
+    result = parser(path, data)
+    if dest is None or not isinstance(result, Parsed) or result.json is None:
+        return result
+    try:
+        write_atomic(Path(dest), result.json)
+    except InputError as err:
+        return Problem("write", err.code, err.reason)
+    return Parsed(None, result.rows)
+
+
+def _serve(conn: Connection, alive: Connection, parser: Parser, inherited: Connection | None) -> None:
+    """A worker: one job at a time until told to stop.
+
+    Its own process group, so that killing it also kills what it started (LibreOffice for a .doc)
+    and Ctrl-C reaches the batch, which stops the workers itself. ``inherited``: the batch's end of
+    ``alive``, which a forked worker has a copy of and closes (else ``alive`` would never read EOF).
+    """
+    if inherited is not None:
+        inherited.close()
+    if hasattr(os, "setpgid"):
+        os.setpgid(0, 0)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, args=(alive,), daemon=True).start()
+    load_grammars()
+    while True:
+        try:
+            msg = conn.recv()
+        except (EOFError, OSError):
+            return
+        if msg is None:
+            return
+        conn.send(work(parser, *msg))
+
+
+def _exit_with_parent(alive: Connection) -> None:
+    """``alive`` turns readable (EOF) only when the batch process is gone, even by kill -9: then stop too."""
+    with suppress(OSError):
+        alive.poll(None)
+    os._exit(0)
+
+
+class _Worker:
+    """A worker process, its pipe and its jobs: the first in work (due by ``deadline``), the others queued."""
+
+    def __init__(self, ctx: Any, alive: tuple[Connection, Connection], parser: Parser) -> None:
+        self.conn, child = ctx.Pipe()
+        inherited = alive[1] if ctx.get_start_method() == "fork" else None
+        self.proc = ctx.Process(target=_serve, args=(child, alive[0], parser, inherited), name="planparse-worker", daemon=True)
+        self.proc.start()
+        child.close()
+        self.jobs: deque[Job] = deque()
+        self.deadline = 0.0
+
+    def give(self, job: Job, timeout: float, out: Path | None) -> None:
+        """Send a job (a few hundred bytes: never enough to fill the pipe, see the module's docstring)."""
+        if not self.jobs:
+            self.deadline = time.monotonic() + timeout
+        self.jobs.append(job)
+        with suppress(OSError):  # it died: its pipe reads EOF, and the job at the head is reported
+            self.conn.send((job.path, job.sha256, None if out is None else str(out / job.json)))
+
+    def stop(self, kill: bool = False) -> int | None:
+        """Ask it to finish (or kill its process group); returns its exit code (negative: the signal)."""
+        if not kill:
+            with suppress(OSError):
+                self.conn.send(None)
+        self.proc.join(0 if kill else 5)
+        if self.proc.is_alive():
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)  # the group is its pid once it has called setpgid
+            except (AttributeError, OSError):  # not yet in its own group
+                self.proc.kill()
+        self.proc.join()
+        self.conn.close()
+        return self.proc.exitcode
+
+
+class LocalPool:
+    """``workers`` local processes that write each plan's JSON file into ``out`` (None: the JSON comes back).
+
+    Started before the batch walks its folders (and before it starts any thread), so the workers are
+    ready when the first file is; ``close`` stops them.
+    """
+
+    def __init__(self, workers: int, timeout: float, parser: Parser, out: Path | None = None) -> None:
+        self.timeout, self.parser, self.out = timeout, parser, out
+        ctx = _context(first=True)
+        if ctx.get_start_method() == "fork":
+            load_grammars()  # once, here: forked workers share it, instead of each compiling it while the others do
+        self.alive = ctx.Pipe(duplex=False)  # (read end for the workers, the batch's end)
+        self.pool: list[_Worker] = []
+        try:
+            self.pool.extend(_Worker(ctx, self.alive, parser) for _ in range(max(1, workers)))
+        except BaseException:
+            self.close()
+            raise
+
+    def run(self, jobs: Iterator[Job]) -> Iterator[tuple[Job, Result] | None]:
+        """Results as they come; ``None`` when nothing came for ``IDLE_TICK_S``.
+
+        Workers are topped up before results are handed back, so they parse while the caller writes.
+        A file's time starts when its worker starts it; a hung or dead worker is replaced, only the
+        file it was on fails, and its queued file goes to the replacement.
+        """
+        pool, timeout, done, more = self.pool, self.timeout, [], True
+        while True:
+            for w in pool:
+                while more and len(w.jobs) < JOBS_PER_WORKER:
+                    job = next(jobs, None)
+                    more = job is not None
+                    if job is not None:
+                        w.give(job, timeout, self.out)
+            yield from done
+            done = []
+            busy = [w for w in pool if w.jobs]
+            if not busy:
+                return
+            due = min(w.deadline for w in busy) - time.monotonic()
+            ready = wait([w.conn for w in busy], timeout=max(0.0, min(due, IDLE_TICK_S)))
+            clock = time.monotonic()
+            for i, w in enumerate(pool):
+                if not w.jobs or (w.conn not in ready and clock < w.deadline):
+                    continue
+                result: Result | None = None
+                if w.conn in ready:
+                    with suppress(EOFError, OSError):
+                        result = w.conn.recv()
+                if result is not None:
+                    done.append((w.jobs.popleft(), result))
+                    w.deadline = time.monotonic() + timeout  # the queued file starts now
+                    continue
+                code = w.stop(kill=True)
+                why = f"killed by signal {-code}" if code and code < 0 else f"exit code {code}"
+                result = (
+                    Problem("worker", "worker-died", f"the worker process died ({why}); it was replaced")
+                    if w.conn in ready
+                    else Problem("timeout", "timeout", f"no result after {timeout:g} s; the worker was stopped and replaced")
+                )
+                done.append((w.jobs.popleft(), result))
+                pool[i] = _Worker(_context(), self.alive, self.parser)
+                for job in w.jobs:
+                    pool[i].give(job, timeout, self.out)
+            if not done:
+                yield None  # nothing came for a while: the caller may commit what it holds
+
+    def close(self) -> None:
+        """Stop the workers (killing any still on a file); closing twice is harmless."""
+        pool, self.pool = self.pool, []
+        for w in pool:
+            w.stop(kill=bool(w.jobs))
+        for end in self.alive:
+            end.close()
