@@ -1,4 +1,4 @@
-"""Example tables: tests/cases/{headings,units,deadlines,targets}.toml, one test per row.
+"""Example tables: tests/cases/{headings,units,deadlines,targets,metadata}.toml, one test per row.
 
 Each row is a phrase or a short plan fragment with the record a careful reader expects
 (tests/cases/README.md gives the row format). Rows marked ``expect = "fail"`` are known
@@ -19,7 +19,7 @@ from planparse.extract.deadlines import parse_field
 from planparse.grammar import load_grammars
 
 CASES = Path(__file__).parent / "cases"
-TABLES = ("headings", "units", "deadlines", "targets")
+TABLES = ("headings", "units", "deadlines", "targets", "metadata")
 ROLES = {"lead": "lead_units", "responsible": "responsible_units", "cooperating": "cooperating_units"}
 Row = dict[str, Any]
 Record = dict[str, Any]
@@ -62,7 +62,7 @@ def codes_of(plan: planparse.Plan) -> set[str]:
 def test_table_is_well_formed(table: str) -> None:
     rows = load_table(table)
     labels = [r["label"] for r in rows]
-    assert len(rows) >= 35
+    assert len(rows) >= (15 if table == "metadata" else 35)  # a metadata row checks a whole plan head
     assert len(labels) == len(set(labels)), "labels must be unique"
     for row in rows:
         assert row.get("expect", "pass") in ("pass", "fail"), row["label"]
@@ -165,3 +165,18 @@ def test_targets(row: Row) -> None:
     assert [pick(t, e, TARGET_DEFAULTS) for t, e in zip(targets, expected, strict=False)] == expected
     assert len(targets) == len(expected), f"targets found: {[t['raw'] for t in targets]}"
     check_warnings(codes_of(plan), row)
+
+
+# -- metadata --------------------------------------------------------------------------
+
+META_FIELDS = ("title", "doc_number", "issuer", "date", "region", "admin_level", "period", "draft")
+
+
+@pytest.mark.parametrize("row", params("metadata"))
+def test_metadata(row: Row) -> None:
+    meta = planparse.parse_text(row["input"]).metadata.model_dump()
+    for key in META_FIELDS:
+        if key in row:
+            expected = None if row[key] == "" else row[key]
+            actual = list(meta[key]) if key == "period" and meta[key] is not None else meta[key]
+            assert actual == expected, f"{key}: got {meta[key]!r}"

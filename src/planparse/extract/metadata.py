@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 
 import regex
@@ -20,6 +21,8 @@ from planparse.grammar import Grammars
 from planparse.models import Metadata, Span
 from planparse.numerals import cn_to_int
 
+_BARE_LABEL = rx.compile(r"\p{Han}{2,6}")  # a label alone on its line, its value below
+_COLUMN_GAP = rx.compile(r"[ \t\u3000\u2002-\u200a]{2,}")
 _HEAD_LINES = 25
 _TAIL_LINES = 15
 _ANNEX = rx.compile(r"^(?:附件|附表)[ \t]*[0-9一二三四五六七八九十]*[：:]?$")
@@ -188,11 +191,13 @@ def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metad
             doc_number = regex.sub(r"[ \t]+", "", m.group("num"))
             break
 
+    # web pages put a field's label on one line and its value on the next ("发文日期\n2022-10-12")
+    fields = [f"{a.text.strip()}：{b.text.strip()}" for a, b in itertools.pairwise(head) if _BARE_LABEL.fullmatch(a.text.strip())]
     issuer = None
-    for ln in head:
-        if len(ln.text) > 100 or "。" in ln.text or _NOT_A_NAME.match(ln.text):
+    for text_line in [ln.text for ln in head] + fields:
+        if len(text_line) > 100 or "。" in text_line or _NOT_A_NAME.match(text_line):
             continue  # a sentence of the body, not a title or a labelled field
-        m = meta["issuer_notice"].search(ln.text) or meta["issuer_label"].search(ln.text)
+        m = meta["issuer_notice"].search(text_line) or meta["issuer_label"].search(text_line)
         if m:
             issuer = m.group("issuer").strip()
             break
@@ -211,18 +216,22 @@ def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metad
                 date = _iso(m.group("year"), m.group("month"), m.group("day"))
                 if issuer is None and m.group("issuer"):
                     issuer = m.group("issuer")  # "巴中市恩阳区人民政府    2022年7月25日" on one line
-                # stacked co-issuers above the date: the first one leads
-                top = k
-                while top > 0 and meta["issuer_line"].match(lines[top - 1].text):
+                # stacked co-issuers above the date: the first one leads (climbed over the whole
+                # text: a list of 9 issuers runs past the window the date was found in)
+                from_pos = max(0, lines[k].start - 3000)
+                above = _lines(text, from_pos, lines[k].start)[1 if from_pos else 0 :]  # whole lines only
+                top = len(above)
+                while top > 0 and meta["issuer_line"].match(above[top - 1].text):
                     top -= 1
-                if issuer is None and top < k:
-                    issuer = _clean_title(meta["issuer_line"].match(lines[top].text).group("issuer"))
+                if issuer is None and top < len(above):
+                    first = meta["issuer_line"].match(above[top].text).group("issuer")
+                    issuer = _clean_title(_COLUMN_GAP.split(first)[0])  # two issuers side by side: the left one
                 break
         if date:
             break
     if date is None:
-        for ln in head:
-            m = meta["date_label"].search(ln.text)
+        for text_line in [ln.text for ln in head] + fields:
+            m = meta["date_label"].search(text_line)
             if m:
                 date = _iso(m.group("year"), m.group("month"), m.group("day"))
                 break
