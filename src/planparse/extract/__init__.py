@@ -10,7 +10,7 @@ from planparse.extract.deadlines import DateIndex, find_dates
 from planparse.extract.metadata import extract_metadata
 from planparse.extract.tables import table_tasks
 from planparse.extract.targets import find_targets
-from planparse.extract.tasks import build_tasks, innermost
+from planparse.extract.tasks import build_tasks, innermost, provincial_names
 from planparse.grammar import Grammars
 from planparse.models import Issue, Metadata, Target, Task
 from planparse.segment import Node
@@ -40,6 +40,7 @@ def extract_all(text: str, nodes: list[Node], g: Grammars, page_of: Callable[[in
     dates = DateIndex(text, g)
     min_year = metadata.period[0] if metadata.period else None
     tasks, warnings = build_tasks(text, nodes, blocks, conventions, g, ref_year, page_of, dates, min_year)
+    tasks = provincial_names(tasks, metadata.region, g)
     targets, t_warn = find_targets(text, g)
     starts = [n.start for n in nodes]
     single_year = metadata.period[0] if metadata.period and metadata.period[0] == metadata.period[1] else None

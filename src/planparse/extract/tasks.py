@@ -280,6 +280,21 @@ def build_tasks(
     return tasks, warnings
 
 
+def provincial_names(tasks: list[Task], region: str | None, g: Grammars) -> list[Task]:
+    """In a provincial plan, a bare 生态环境厅 is the province's: its canonical name says so."""
+    prefix = next((p for p in ("自治区", "省") if region and region.endswith(p)), None)
+    if prefix is None:
+        return tasks
+    body = g.unit_patterns["provincial_body"]
+
+    def named(u: Unit) -> Unit:
+        if not body.search(u.name) or (u.canonical and u.canonical.startswith(prefix)):
+            return u
+        return u.model_copy(update={"canonical": prefix + (u.canonical or u.name)})
+
+    return [t.model_copy(update={r: [named(u) for u in getattr(t, r)] for r in ROLES}) for t in tasks]
+
+
 def _apply_role_notes(roles: dict[str, list[Unit]], g: Grammars) -> None:
     """"县生态环境局（牵头）" in a list of responsible units: the note names its role (fields.toml role_notes)."""
     notes = g.fields.block.role_notes

@@ -89,6 +89,7 @@ class UnitSettings(_Strict):
     no_inherit: str
     bare_place: str
     shared_head_noun: str
+    provincial_body: str
     conjunction: str
     conjunct: str
     not_a_unit: str
