@@ -48,7 +48,7 @@ PLAN_FORMATS = frozenset({"pdf", "docx"})
 SNIFF_BYTES = 8192
 DEFAULT_TIMEOUT = 120.0
 SCATTER_BYTES = 1 << 20  # larger files go to a Dask worker directly, not through the scheduler
-FLUSH_PLANS, FLUSH_SECONDS = 16, 0.5  # plans per commit, and the longest a parsed plan waits for one (BatchIO)
+FLUSH_PLANS, FLUSH_SECONDS = 32, 0.5  # plans per commit, and the longest a parsed plan waits for one (BatchIO)
 
 
 class SetupError(PlanparseError):

@@ -39,7 +39,7 @@ from planparse.outputs import write_atomic
 # How long the batch waits for a result before it hands back control (``None``), so that it can
 # commit the plans it holds even while every worker is on a slow file.
 IDLE_TICK_S = 0.25
-JOBS_PER_WORKER = 3
+JOBS_PER_WORKER = 4
 
 
 def _context(first: bool = False) -> Any:

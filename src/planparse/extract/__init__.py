@@ -38,7 +38,8 @@ def extract_all(text: str, nodes: list[Node], g: Grammars, page_of: Callable[[in
     conventions = find_conventions(text, g)  # found once: blocks skip them, tasks apply them
     blocks = find_blocks(text, g, conventions)
     dates = DateIndex(text, g)
-    min_year = metadata.period[0] if metadata.period else None
+    # a year before the plan starts (its period, else its date) is history, not a milestone
+    min_year = metadata.period[0] if metadata.period else int(metadata.date[:4]) if metadata.date else None
     tasks, warnings = build_tasks(text, nodes, blocks, conventions, g, ref_year, page_of, dates, min_year)
     tasks = provincial_names(tasks, metadata.region, g)
     targets, t_warn = find_targets(text, g)

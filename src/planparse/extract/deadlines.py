@@ -30,6 +30,8 @@ MIN_YEAR, MAX_YEAR = 1949, 2100
 _COMMITMENT_END = rx.compile(r"[。；;\n]")
 _RANGE_NEXT = rx.compile(r"[ \t]*(?:至|到|[-—–~～])[ \t]*[0-9]")
 _START_NEXT = rx.compile(r"[ \t]*(?:起|开始|以来|以后|之后)")
+_BASE_AFTER = rx.compile(r"[ \t]*(?:的)?(?:基础上|相比|为基数|为基准|水平|同期)")
+_QUOTE_CLOSES = rx.compile(r"[^，。；;,“]{0,20}”")
 _TENDAY = {"上": 10, "中": 20}  # 上旬 / 中旬: by the 10th / the 20th; 下旬 is the month's end
 _NOT_COMMITMENT = rx.compile(r"(?:较|比|自|从|由|截至|以来|按照|根据|按)[ \t]*$")
 
@@ -189,6 +191,11 @@ def find_dates(
         before = text[max(0, m.start() - 60) : m.start()]
         if before.count("《") > before.count("》"):
             continue  # inside a cited title: 《…2030年前碳达峰行动方案》
+        if _BASE_AFTER.match(text, m.end()):
+            continue  # "在2020年基础上", "与2020年相比": the baseline, not a commitment
+        near = text[max(0, m.start() - 20) : m.start()]
+        if near.count("“") > near.count("”") and _QUOTE_CLOSES.match(text, m.end()):
+            continue  # a name in quotes: “2022年跨年迎新购物季”
         if rule.attrs["kind"] not in kinds or not rule.attrs["in_prose"] or (ref_year is None and _needs_ref_year(m, rule)):
             continue
         d, w = _build(m, rule, ref_year)

@@ -139,7 +139,12 @@ def split_units(text: str, start: int, end: int, g: Grammars) -> list[RawUnit]:
     pieces = _pieces(text, start, end, g.units.units.separators)
     merged: list[tuple[int, int]] = []
     for ps, pe in [part for piece in pieces for part in _conjoined(text, *piece, g)]:
-        if merged and text[merged[-1][1]] == "、" and up["shared_head"].fullmatch(text[merged[-1][0] : merged[-1][1]].strip()):
+        if (
+            merged
+            and text[merged[-1][1]] == "、"
+            and up["shared_head"].fullmatch(text[merged[-1][0] : merged[-1][1]].strip())
+            and up["shared_tail"].match(text[ps:pe].strip())
+        ):
             merged[-1] = (merged[-1][0], pe)  # 各市、县人民政府: one collective unit
         else:
             merged.append((ps, pe))
@@ -212,8 +217,8 @@ def _conjoined(text: str, start: int, end: int, g: Grammars) -> list[tuple[int, 
         name = text[ps:pe].strip(_STRIP)
         scope = up["scope_prefix"].match(name)
         name = _NOTE_AT_END.sub("", name[scope.end() :] if scope else name)
-        if not (up["conjunct"].search(name) or _is_collective(name, g) or canonical_name(name, g)):
-            return [(start, end)]
+        if up["not_a_unit"].search(name) or not (up["conjunct"].search(name) or _is_collective(name, g) or canonical_name(name, g)):
+            return [(start, end)]  # "各有关部门和单位": 单位 is no body of its own
     return parts
 
 

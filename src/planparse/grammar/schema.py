@@ -84,6 +84,7 @@ class UnitSettings(_Strict):
     scope_prefix: str
     name_part_bracket: str
     shared_head: str
+    shared_tail: str
     inherit_prefix: str
     admin_prefix: str
     no_inherit: str
