@@ -554,3 +554,15 @@ def test_quotes_in_a_western_font_stay_in_place() -> None:
     want = [s for s in _sections(txt) if s[1] in ("一、", "二、") or s[2].startswith("深化")]
     assert _sections(plan) == want
     assert [t for t in _tasks(plan) if t[1].startswith("深化")] == [t for t in _tasks(txt) if t[1].startswith("深化")]
+
+
+def test_pdf_marks_indented_first_lines() -> None:
+    """PDFium drops the first-line indent of a paragraph; the loader puts it back (　　) from the
+    characters' positions, and only there: wrapped continuation lines start at the margin."""
+    pytest.importorskip("pypdfium2")
+    from planparse.loaders import load
+
+    lines = load(FORMATS / "004_438900912e87cf9d.pdf", None, None).text.split("\n")
+    indented = [x for x in lines if x.startswith("\u3000\u3000")]
+    assert any(x[2:].startswith(("（一）", "(一)")) for x in indented)
+    assert 0.05 < len(indented) / len([x for x in lines if x.strip()]) < 0.6

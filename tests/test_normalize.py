@@ -118,3 +118,26 @@ def test_to_raw_shifts_past_crlf() -> None:
     norm = normalize(raw)
     i = norm.text.index("（")
     assert norm.to_raw(i) == raw.index("（")
+
+
+def test_indented_paragraphs_decide_where_wrapped_text_breaks() -> None:
+    """PDF text marks each paragraph's indented first line (the loader adds 　　): an unindented line
+    after a full one continues the paragraph even after a 。, and a block on its own line stays
+    with its sentence; an indented line still starts a new paragraph."""
+    lines = [
+        "\u3000\u3000（一）加强监管。建立健全生态环境监管",  # 18 + 2 indent: full width
+        "体系，完善监测网络，推进执法能力建设。",
+        "（责任单位：县生态环境局）强化执法检查，",
+        "严厉打击各类环境违法行为，依法查处案件。",
+        "对重点排污单位开展全覆盖检查，确保达标。",
+        "\u3000\u3000（二）完善制度。健全生态环境保护制",
+        "度体系，落实生态环境损害赔偿制度改革，",
+        "推进排污许可制度全面实施，提高管理水平。",
+        "\u3000\u3000（三）加强保障。加大财政投入力度，",
+        "确保各项任务落实到位，按期完成目标任务。",
+    ]
+    text = normalize("\n".join(lines)).text
+    paragraphs = text.split("\n")
+    assert len(paragraphs) == 3, paragraphs
+    assert paragraphs[0].startswith("（一）") and "（责任单位：县生态环境局）强化执法检查" in paragraphs[0]
+    assert paragraphs[0].endswith("确保达标。")

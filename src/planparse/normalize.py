@@ -120,15 +120,19 @@ def _split_lines(raw: str) -> list[Line]:
 class _Joiner:
     """Decides whether a line continues the paragraph of the line before it."""
 
-    def __init__(self, lines: list[str], g: Grammars) -> None:
+    def __init__(self, lines: list[Line], g: Grammars) -> None:
         self.g = g
-        widths = sorted(_width(s) for s in lines if len(s) >= 6)
+        widths = sorted(_width(ln.text) for ln in lines if len(ln.text) >= 6)
         self.wrap: float | None = None
         if len(widths) >= 8:
             w = widths[int(len(widths) * 0.9)]
             near = sum(1 for x in widths if x >= w - 2.5)
             if w <= 60 and near >= 0.35 * len(widths):
                 self.wrap = w
+        # wrapped text whose paragraphs start indented (PDF loaders mark it): then an unindented line
+        # after a full one continues the paragraph even after a 。
+        body = [ln.indented for ln in lines if len(ln.text) >= 6]
+        self.indents = self.wrap is not None and len(body) >= 8 and 0.03 <= sum(body) / len(body) <= 0.7
 
     def structural(self, s: str) -> bool:
         """A line that always starts a new paragraph: a heading, a field label, an annex, a box, a date line."""
@@ -160,6 +164,10 @@ class _Joiner:
             return False
         if balance > 0 and _closes(s) > 0 and self.g.label.match(s):
             return True  # the next field of a bracket block wrapped onto its own line
+        if self.indents and not nxt.indented:
+            block = s[0] in _OPEN and self.g.label.match(s, 1) is not None  # "（责任单位：…）" after its sentence
+            if self.full(prev, first=para_len == len(prev)) and (block or not self.structural(s)):
+                return True
         if self.structural(s):
             return False
         if balance > 0 and (_closes(s) > 0 or self.full(prev) or self.wrap is None):
@@ -261,7 +269,7 @@ def normalize(raw: str, grammars: Grammars | None = None) -> Normalized:
     """Run the named steps over a loader's text."""
     g = grammars or load_grammars()
     kept, dropped = _drop_noise(_split_lines(raw), g)
-    joiner = _Joiner([ln.text for ln in kept], g)
+    joiner = _Joiner(kept, g)
     out: list[str] = []
     norm_starts: list[int] = []
     raw_starts: list[int] = []

@@ -103,6 +103,37 @@ def _table_page_lines(data: bytes, index: int) -> list[str] | None:
         return lines
 
 
+_INDENT = "\u3000\u3000"  # what marks a paragraph's first line in plan text; normalize reads it
+
+
+def _indented_lines(text: str, textpage) -> list[str]:  # type: ignore[no-untyped-def]
+    """The page's lines, a line that starts well right of the body margin marked as indented.
+
+    PDFium gives text without the first-line indent that starts a paragraph; without it a
+    sentence that ends at the right margin cannot be told from a paragraph's end. The margin is a
+    low percentile of the lines' left edges; "well right" is 1.5 character heights.
+    """
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if len(text) != textpage.count_chars():  # offsets would not match the character boxes
+        return lines
+    lefts: list[tuple[int, float, float]] = []  # (line number, left edge, glyph height)
+    pos = 0
+    for k, line in enumerate(text.split("\r\n")):
+        lead = len(line) - len(line.lstrip())
+        if line.strip():
+            left, bottom, _right, top = textpage.get_charbox(pos + lead)
+            lefts.append((k, left, top - bottom))
+        pos += len(line) + 2
+    if len(lefts) < 4 or len(lines) != len(text.split("\r\n")):
+        return lines
+    margin = sorted(x for _, x, _ in lefts)[len(lefts) // 5]
+    height = sorted(h for _, _, h in lefts)[len(lefts) // 2]
+    for k, left, _h in lefts:
+        if height > 0 and left - margin >= 1.5 * height:
+            lines[k] = _INDENT + lines[k].lstrip()
+    return lines
+
+
 def _ruled(page, pdfium) -> bool:  # type: ignore[no-untyped-def]
     """A ruled table draws thin horizontal and vertical lines; frames and shaded boxes do not."""
     horizontal = vertical = 0
@@ -140,11 +171,12 @@ def load_pdf(data: bytes, name: str, sha: str, options: Options | None = None) -
         for i in range(n):
             page = pdf[i]
             try:
-                text = page.get_textpage().get_text_bounded()
+                textpage = page.get_textpage()
+                text = textpage.get_text_bounded()
+                lines = _indented_lines(text, textpage)
                 ruled = _ruled(page, pdfium)
             finally:
                 page.close()
-            lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
             if _SCRAMBLED.search(text):
                 # glyphs drawn out of reading order (quotes in a Western font): read by position
                 lines = _plumber_lines(data, i) or lines
