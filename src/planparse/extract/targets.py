@@ -76,7 +76,7 @@ def _values(text: str, g: Grammars) -> list[_Value]:
     tp = g.target_patterns
     units = g.targets.values.units + g.targets.values.count_units
     unit_alt = "|".join(regex.escape(u) for u in sorted(set(units), key=len, reverse=True))
-    pat = rx.compile(_NUMBER + r"[ \t]*(?P<unit>" + unit_alt + ")")
+    pat = rx.compile(_NUMBER + r"[ \t]*(?P<unit>(?:" + unit_alt + r")(?:/(?:年|日|天|小时|月))?)")  # 120万吨/年
     out: list[_Value] = []
     for m in pat.finditer(text):
         num = m.group("num")
@@ -188,14 +188,19 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
                 warnings.append(Issue(code="placeholder-value", message=f"placeholder value {text[v.start : v.end]!r}", span=Span((v.start, v.end))))
             continue
         count = False
-        verb = None
+        noun_from = -1  # where a counted noun before the number starts
         if comparator is None and v.unit is not None and v.unit != "%":
             verb = tp["count_verbs"].search(text, clause_start, v.start)
-            if verb and not _LIST_MARK.search(text, verb.end(), v.start):
+            marks = list(_LIST_MARK.finditer(text, verb.end(), v.start)) if verb else []
+            if verb and not marks:
                 # "完成102个入河排污口整治", "新增造林面积1.2万亩": a quantity of work committed
                 if v.unit in count_units or _WORD_RUN.fullmatch(text, verb.end(), v.start):
-                    count = True
-                    comparator, rule = "=", "count"
+                    count, noun_from = True, verb.end()
+            elif verb and _WORD_RUN.fullmatch(text, marks[-1].end(), v.start) and not _WORD_CHAR.match(text, v.end):
+                # "培育体验店 360 家、示范店 40 家": each item of the list is counted after its noun
+                count, noun_from = True, marks[-1].end()
+            if count:
+                comparator, rule = "=", "count"
         paired = prev is not None and _PAIRED.fullmatch(text, prev_end, v.start) is not None
         if comparator is None and not paired:
             if v.placeholder:  # "X蒸吨/小时以下": not a target, but a placeholder all the same
@@ -208,12 +213,12 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
             act = _TRAILING_ACTION.search(text, v.end, noun_end)
             i_start, i_end = v.end, act.start() if act and act.start() > v.end else noun_end
             raw_start, raw_end = v.start, i_end
-            if i_end - i_start < 2 and verb is not None and _WORD_RUN.fullmatch(text, verb.end(), v.start):
-                # "淘汰老旧车辆1200辆": the noun stands between the verb and the number
-                i_start, i_end = verb.end(), v.start
+            if i_end - i_start < 2 and noun_from >= 0 and _WORD_RUN.fullmatch(text, noun_from, v.start):
+                # "淘汰老旧车辆1200辆": the noun stands between the verb (or the list mark) and the number
+                i_start, i_end = noun_from, v.start
                 while i_end > i_start and text[i_end - 1] in " \t":
                     i_end -= 1
-                raw_start, raw_end = verb.end(), v.end
+                raw_start, raw_end = noun_from, v.end
             if i_end - i_start < 2:
                 continue
         elif paired:
