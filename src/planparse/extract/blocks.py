@@ -148,7 +148,9 @@ def find_blocks(text: str, g: Grammars, conventions: list[Convention]) -> list[B
                 blocks.append(block)
             block.end = max(block.end, v_end)
         v_start, v_stop = _trim(text, m.end(), v_end)
-        verb = _verb_fields(text, _split_clauses(text, v_start, v_stop), g, []) if fld in _UNIT_FIELDS else []
+        value = text[v_start:v_stop]
+        hinted = fld in _UNIT_FIELDS and any(v in value for v in g.fields.block.verb_hints)
+        verb = _verb_fields(text, _split_clauses(text, v_start, v_stop), g, []) if hinted else []
         if any(f.field != fld and f.field in ("lead_units", "cooperating_units") for f in verb):
             # "责任部门：监测处牵头，财审处配合": the verbs inside the value give the roles
             block.fields.extend(verb)

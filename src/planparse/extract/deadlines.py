@@ -119,13 +119,16 @@ def _matches(text: str, start: int, end: int, g: Grammars) -> list[tuple[regex.M
     return out
 
 
-def parse_field(text: str, start: int, end: int, g: Grammars, ref_year: int | None) -> tuple[Deadline | None, list[Issue]]:
+def parse_field(
+    text: str, start: int, end: int, g: Grammars, ref_year: int | None, index: DateIndex | None = None
+) -> tuple[Deadline | None, list[Issue]]:
     """The deadline a 完成时限 field gives, read from its head: ``5月底取得阶段性成效并持续推进``
     is by the end of May. A field that lists several dates (``2024年底前…；2025年底前…``) gives
     the latest of them."""
     cands: list[Deadline] = []
     warnings: list[Issue] = []
-    for m, rule, _ in _matches(text, start, end, g):
+    found = index.within(start, end) if index is not None and index.text is text else _matches(text, start, end, g)
+    for m, rule, _ in found:
         d, w = _build(m, rule, ref_year)
         cands.append(d)
         warnings.extend(w)

@@ -211,13 +211,13 @@ def build_tasks(
         for b in grp.blocks:
             if b.prefix:
                 # "（6月底完成，牵头考核单位：…）": a deadline at the head of the block's unlabelled part
-                d, w = parse_field(text, b.prefix[0], b.prefix[1], g, ref_year)
+                d, w = parse_field(text, b.prefix[0], b.prefix[1], g, ref_year, dates)
                 if d and d.span.start - b.prefix[0] <= 2:
                     warnings.extend(w)
                     deadlines.append(d.model_copy(update={"rule": "block-prefix:" + d.rule}))
             for f in b.fields:
                 if f.field == "deadline":
-                    d, w = parse_field(text, f.start, f.end, g, ref_year)
+                    d, w = parse_field(text, f.start, f.end, g, ref_year, dates)
                     warnings.extend(w)
                     if d is None:
                         warnings.append(Issue(code="unparsed-deadline", message=f"deadline not understood: {text[f.start:f.end]!r}", span=Span((f.start, f.end))))

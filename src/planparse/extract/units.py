@@ -132,7 +132,22 @@ def looks_like_unit(name: str, g: Grammars) -> bool:
 
 
 def split_units(text: str, start: int, end: int, g: Grammars) -> list[RawUnit]:
-    """Units named in ``text[start:end]``, in order."""
+    """Units named in ``text[start:end]``, in order.
+
+    A plan repeats its unit lists (省生态环境厅、省发展改革委 under task after task): a list is split
+    once per grammar, read from the list's own text, and its units placed at ``start``.
+    """
+    value = text[start:end]
+    memo = _memo(g, "split")
+    found = memo.get(value)
+    if found is None:
+        found = memo[value] = tuple(
+            (u.start, u.end, u.name, u.scope, u.placeholder, u.collective, u.canonical) for u in _split(value, 0, len(value), g)
+        )
+    return [RawUnit(name, start + s, start + e, scope, ph, coll, canon) for s, e, name, scope, ph, coll, canon in found]
+
+
+def _split(text: str, start: int, end: int, g: Grammars) -> list[RawUnit]:
     up = g.unit_patterns
     out: list[RawUnit] = []
     scope_prefix: str | None = None
