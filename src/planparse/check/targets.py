@@ -23,7 +23,7 @@ from planparse.grammar.compile import literal_alternation
 _CLAUSE_BOUND = "。；;，,：:\n！？!?"
 _SENTENCE_BOUND = "。；;\n！？!?"
 _MAX_BACK = 200
-_BARE = rx.compile(r"[ \t]*(?P<num>(?<![0-9.．])[0-9]+(?:[.．][0-9]+)?)[ \t]*(?:以上|以下|左右|以内)?[ \t]*(?=[，。；;,、\n）)]|$)")
+_BARE = rx.compile(r"(?=[0-9])(?P<num>(?<![0-9.．])[0-9]+(?:[.．][0-9]+)?)[ \t]*(?:以上|以下|左右|以内)?[ \t]*(?=[，。；;,、\n）)]|$)")
 _HAN = rx.compile(r"\p{Han}")
 _DATED = rx.compile(r"(?:19|20)[0-9]{2}[ \t]*年")  # a clause dated by a year states a fact unless it is a goal year
 _TAIL = rx.compile(r"[ \t]*(?:/(?:年|日|天|小时)|每年)?[ \t]*")  # what may follow a stated value in its clause
@@ -97,22 +97,20 @@ def without_comparator(ctx: Context, in_target: Spans) -> None:
 
 def without_unit(ctx: Context, in_target: Spans) -> None:
     text, g, cfg = ctx.plan.text, ctx.g, ctx.cfg
-    seen: set[int] = set()
-    for c in g.comparators:
-        if c.attrs["position"] == "after":
+    comparators = [c for c in g.comparators if c.attrs["position"] != "after"]
+    # bare numbers that end their clause are few: find them, then the comparator right before each
+    for n in _BARE.finditer(text):
+        gap = n.start("num")
+        while gap > 0 and text[gap - 1] in " \t":
+            gap -= 1
+        m = next((m for c in comparators for m in c.pattern.finditer(text, max(0, gap - 16), gap) if m.end() == gap), None)
+        num = n.group("num")
+        if m is None or (len(num) == 4 and num[:2] in ("19", "20")):
+            continue  # no comparator, or a year (提前到2025), not a value
+        c_start = _back(text, m.start(), _CLAUSE_BOUND)
+        indicator = text[c_start : m.start()]
+        if len(_HAN.findall(indicator)) < 2 or cfg.unitless.search(indicator) or in_target.holds(m.start(), n.end("num")):
             continue
-        for m in c.pattern.finditer(text):
-            n = _BARE.match(text, m.end())
-            if n is None or n.start("num") in seen:
-                continue
-            num = n.group("num")
-            if len(num) == 4 and num[:2] in ("19", "20"):
-                continue  # a year (提前到2025), not a value
-            c_start = _back(text, m.start(), _CLAUSE_BOUND)
-            indicator = text[c_start : m.start()]
-            if len(_HAN.findall(indicator)) < 2 or cfg.unitless.search(indicator) or in_target.holds(m.start(), n.end("num")):
-                continue
-            if _retrospective(ctx, m.start()):
-                continue
-            seen.add(n.start("num"))
-            ctx.add("target-without-unit", (c_start, n.end("num")), value=num)
+        if _retrospective(ctx, m.start()):
+            continue
+        ctx.add("target-without-unit", (c_start, n.end("num")), value=num)
