@@ -163,7 +163,8 @@ class PlanRows:
 
 
 def plan_rows(plan: Plan) -> PlanRows:
-    """Flatten a Plan into the tables' rows (runs in the worker, next to the parse)."""
+    """Flatten a Plan into the tables' rows (runs in the worker, next to the parse). Flags go in as 0/1
+    ints, which is what SQLite stores for a bool anyway: a bool takes sqlite3's slow adaptation path."""
     m, src = plan.metadata, plan.source
     sections: list[Row] = []
     stack = [(s, None) for s in reversed(plan.sections)]
@@ -178,16 +179,16 @@ def plan_rows(plan: Plan) -> PlanRows:
         tasks.append((t.id, i, t.section_id, "".join(t.path), t.title, *due, *t.span.root, t.page, ",".join(t.topics)))
         for field, role in ROLES:
             for j, u in enumerate(getattr(t, field), 1):
-                units.append((t.id, role, j, u.name, u.canonical, u.scope, u.placeholder, u.collective, *u.span.root))
+                units.append((t.id, role, j, u.name, u.canonical, u.scope, int(u.placeholder), int(u.collective), *u.span.root))
         for j, ms in enumerate(t.milestones, 1):
             milestones.append((t.id, j, ms.raw, ms.kind, ms.date, ms.commitment, *ms.span.root))
     targets = [
-        (i, g.indicator, g.comparator, g.value, g.unit, g.year, g.raw, g.section_id, g.placeholder, *g.span.root, g.page, g.rule)
+        (i, g.indicator, g.comparator, g.value, g.unit, g.year, g.raw, g.section_id, int(g.placeholder), *g.span.root, g.page, g.rule)
         for i, g in enumerate(plan.targets, 1)
     ]
     warnings = [(i, w.code, w.message, *(w.span.root if w.span else (None, None))) for i, w in enumerate(plan.warnings, 1)]
     period = m.period or (None, None)
-    head = (src.format, src.pages, src.encoding, m.title, m.doc_number, m.issuer, m.date, m.region, m.admin_level, *period, m.draft)
+    head = (src.format, src.pages, src.encoding, m.title, m.doc_number, m.issuer, m.date, m.region, m.admin_level, *period, int(m.draft))
     counts = (len(sections), len(tasks), len(targets), len(warnings))
     return PlanRows(head + counts, sections, tasks, units, milestones, targets, warnings)
 
