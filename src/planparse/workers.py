@@ -6,10 +6,12 @@ Why it is built this way:
   file itself, checks the hash the batch decided on, parses, and writes the plan's JSON file
   (atomically) itself. Only the table rows come back (``store.Parsed`` with ``json=None``), so the
   batch process, which every plan passes through, has the least to do per plan.
-- ``JOBS_PER_WORKER`` jobs per worker are in flight (one in work, the others queued in its pipe),
-  so a worker never waits for the batch between files, not even while the batch commits a group of
-  plans. Only small messages are sent to a busy worker: a large one could fill the pipe while the
-  worker sends a large result back, and both processes would wait for ever.
+- Each worker has its file and, queued in its pipe, about ``QUEUED_S`` seconds of further files
+  (2 to ``MAX_JOBS`` jobs in all, by the pace so far), so it never waits for the batch between
+  files, not even while the batch commits a group of plans; slow files (PDFs) keep the queue short,
+  so at the end no worker sits idle while another still has a queue. Only small messages are sent
+  to a busy worker: a large one could fill the pipe while the worker sends a large result back, and
+  both processes would wait for ever.
 - Plain processes, not a pool: a file that hangs past the timeout has its worker killed and
   replaced; a worker that dies takes only its own file with it.
 """
@@ -17,6 +19,7 @@ Why it is built this way:
 from __future__ import annotations
 
 import hashlib
+import math
 import multiprocessing as mp
 import os
 import signal
@@ -39,7 +42,7 @@ from planparse.outputs import write_atomic
 # How long the batch waits for a result before it hands back control (``None``), so that it can
 # commit the plans it holds even while every worker is on a slow file.
 IDLE_TICK_S = 0.25
-JOBS_PER_WORKER = 4
+QUEUED_S, MAX_JOBS = 0.1, 8
 
 
 def _context(first: bool = False) -> Any:
@@ -173,9 +176,10 @@ class LocalPool:
         file it was on fails, and its queued file goes to the replacement.
         """
         pool, timeout, done, more = self.pool, self.timeout, [], True
+        ahead, pace = 2, 0.0  # jobs per worker, and seconds per job (a moving average)
         while True:
             for w in pool:
-                while more and len(w.jobs) < JOBS_PER_WORKER:
+                while more and len(w.jobs) < ahead:
                     job = next(jobs, None)
                     more = job is not None
                     if job is not None:
@@ -197,6 +201,9 @@ class LocalPool:
                         result = w.conn.recv()
                 if result is not None:
                     done.append((w.jobs.popleft(), result))
+                    took = clock - (w.deadline - timeout)
+                    pace = took if not pace else 0.8 * pace + 0.2 * took
+                    ahead = max(2, min(MAX_JOBS, 1 + math.ceil(QUEUED_S / max(pace, 1e-3))))
                     w.deadline = time.monotonic() + timeout  # the queued file starts now
                     continue
                 code = w.stop(kill=True)
