@@ -50,3 +50,10 @@ def test_rule_examples(row: RuleRow) -> None:
     wrongly = [c for c in counter_examples if pattern.search(c) is not None]
     assert not missed, f"{file}:{rule_id} misses its examples {missed}"
     assert not wrongly, f"{file}:{rule_id} matches its counter-examples {wrongly}"
+
+
+def test_shipped_rules_never_match_the_empty_string() -> None:
+    """load_grammars probes a custom grammar directory for empty matches; the shipped one is probed here."""
+    from planparse.grammar import _check_no_empty_matches
+
+    _check_no_empty_matches(load_grammars())

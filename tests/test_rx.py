@@ -63,3 +63,19 @@ def test_pattern_choice() -> None:
     assert isinstance(rx.compile(r"(?:关于)?印发"), regex.Pattern)  # an optional first item
     assert isinstance(rx.compile(r"\p{Han}+"), regex.Pattern)  # re has no \p
     assert isinstance(rx.compile(r"[[a-z]]"), regex.Pattern)  # re would warn: a nested set
+
+
+@pytest.mark.parametrize("pattern", _on_re() + [p for p in _patterns(load_grammars()) if isinstance(p, regex.Pattern)], ids=lambda p: p.pattern[:40])
+def test_text_reading_agrees_with_the_parser(pattern: Any) -> None:
+    """Where rx decides from the pattern's text alone (to spare a second parse at start-up), the
+    decision is the one re's parser gives."""
+    from re import _parser  # type: ignore[attr-defined]
+
+    quick = rx._weak_text(pattern.pattern)
+    if quick is None:
+        return
+    try:
+        parsed = _parser.parse(pattern.pattern, pattern.flags & (re.IGNORECASE | re.MULTILINE | re.DOTALL | re.VERBOSE))
+    except re.error:
+        return  # only regex reads it: the text decision then only picked the engine to try first
+    assert quick == rx._weak_start(list(parsed.data))

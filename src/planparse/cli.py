@@ -13,7 +13,6 @@ from typing import Annotated
 import typer
 
 from planparse.errors import PlanparseError
-from planparse.outputs import plan_counts, write_atomic
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Chinese government action plans → structured JSON.")
 
@@ -44,6 +43,8 @@ def convert(
         if output is None:
             sys.stdout.write(data + "\n")
         else:
+            from planparse.outputs import write_atomic  # the batch's module: not paid for on stdout
+
             write_atomic(output, data + "\n")
     except Exception as err:
         _fail(str(file), err, debug)
@@ -60,6 +61,7 @@ def summary(
     from rich.console import Console
     from rich.table import Table
 
+    from planparse.outputs import plan_counts, write_atomic
     from planparse.pipeline import parse
 
     files: list[Path] = []

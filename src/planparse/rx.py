@@ -41,12 +41,40 @@ def compile(pattern: str, flags: int = 0) -> Any:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error")  # a FutureWarning means re would read it otherwise
-                parsed = _parser.parse(pattern, flags & _RE_FLAGS)
-                if not _weak_start(list(parsed.data)):
+                weak = _weak_text(pattern)
+                if weak is None:  # not plain from the text alone: ask re's own parser
+                    weak = _weak_start(list(_parser.parse(pattern, flags & _RE_FLAGS).data))
+                if not weak:
                     return re.compile(pattern, flags & _RE_FLAGS)
         except (re.error, FutureWarning, DeprecationWarning, ValueError, TypeError, OverflowError, RecursionError):
             pass
     return regex.compile(pattern, flags)
+
+
+_PLAIN = frozenset("\\.^$*+?{}[]()|")  # characters that are not literals in a pattern
+
+
+def _weak_text(p: str) -> bool | None:
+    """``_weak_start`` read off the pattern's text where that is easy (it saves a second parse at
+    start-up): a leading lookahead is strong, a lookbehind weak, a literal or a class strong unless
+    a ``?``/``*`` follows it; ``None`` where it takes a parser (a group first)."""
+    i = 1 if p.startswith("^") else 0
+    if p.startswith(("(?=", "(?!"), i):
+        return False
+    if p.startswith(("(?<=", "(?<!"), i):
+        return True
+    if i >= len(p) or p[i] in "()|":
+        return None
+    if p[i] == "[":
+        end = p.find("]", i + 2)  # a class's first character may be ] itself
+        if end < 0 or "[" in p[i + 1 : end] or "\\" in p[i:end]:
+            return None
+        nxt = end + 1
+    elif p[i] not in _PLAIN:
+        nxt = i + 1
+    else:
+        return None
+    return nxt < len(p) and (p[nxt] in "?*" or p.startswith("{0", nxt))
 
 
 def _weak_start(items: list[tuple[Any, Any]]) -> bool:

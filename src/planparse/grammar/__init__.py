@@ -258,5 +258,6 @@ def load_grammars(directory: Path | str | None = None) -> Grammars:
         target_patterns=target_patterns,
         topic_patterns=[(t.id, rx.compile(literal_alternation(t.keywords))) for t in topics.topic],
     )
-    _check_no_empty_matches(grammars)
+    if d.resolve() != default_grammar_dir().resolve():  # the shipped grammars are probed by the tests
+        _check_no_empty_matches(grammars)
     return grammars
