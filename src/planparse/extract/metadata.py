@@ -220,12 +220,21 @@ def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metad
                 # text: a list of 9 issuers runs past the window the date was found in)
                 from_pos = max(0, lines[k].start - 3000)
                 above = _lines(text, from_pos, lines[k].start)[1 if from_pos else 0 :]  # whole lines only
-                top = len(above)
-                while top > 0 and meta["issuer_line"].match(above[top - 1].text):
-                    top -= 1
-                if issuer is None and top < len(above):
-                    first = meta["issuer_line"].match(above[top].text).group("issuer")
-                    issuer = _clean_title(_COLUMN_GAP.split(first)[0])  # two issuers side by side: the left one
+                names = [ln.text for ln in above]
+                top = len(names)
+                while top > 0:
+                    if meta["issuer_line"].match(names[top - 1]):
+                        top -= 1
+                    elif top < len(names) and len(names[top - 1]) <= 30 and meta["issuer_line"].match(names[top - 1] + names[top]):
+                        # a long name wrapped over two lines (中国银行保险监督管理 / 委员会佛山监管分局)
+                        names[top - 1] += names[top]
+                        top -= 1
+                    else:
+                        break
+                if issuer is None and top < len(names):
+                    first = meta["issuer_line"].match(names[top]).group("issuer")
+                    left = _COLUMN_GAP.split(first)[0].split()[0]  # two issuers side by side: the left one
+                    issuer = _clean_title(left if meta["issuer_line"].match(left) else _COLUMN_GAP.split(first)[0])
                 break
         if date:
             break
