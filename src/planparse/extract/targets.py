@@ -183,6 +183,8 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
                 break
         if v.unit is None and (ind_end == v.start or comparator is None):
             continue  # a bare number is a target only right after a comparator (系数提高到0.6395)
+        if comparator is not None and tp["condition_after"].match(text, raw_end):
+            continue  # "建筑面积大于2万平方米的公共建筑": a condition on a noun
         if attributive and ind_end == v.start:
             if v.placeholder:
                 warnings.append(Issue(code="placeholder-value", message=f"placeholder value {text[v.start : v.end]!r}", span=Span((v.start, v.end))))

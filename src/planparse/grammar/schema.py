@@ -131,6 +131,7 @@ class TargetValues(_Strict):
     units: list[str]
     count_units: list[str]
     unitless_indicator: str
+    condition_after: str
     count_verbs: str
     cn_percent: str
     cn_tenths: str
