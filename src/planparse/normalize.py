@@ -166,7 +166,8 @@ class _Joiner:
             return True  # the next field of a bracket block wrapped onto its own line
         if self.indents and not nxt.indented:
             block = s[0] in _OPEN and self.g.label.match(s, 1) is not None  # "（责任单位：…）" after its sentence
-            if self.full(prev, first=para_len == len(prev)) and (block or not self.structural(s)):
+            titles = self._title_line(s) or self._title_line(prev)  # a plan's title stands alone
+            if self.full(prev, first=para_len == len(prev)) and not titles and (block or not self.structural(s)):
                 return True
         if self.structural(s):
             return False

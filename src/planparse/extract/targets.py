@@ -218,9 +218,11 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
             if i_end - i_start < 2 and noun_from >= 0 and _WORD_RUN.fullmatch(text, noun_from, v.start):
                 # "淘汰老旧车辆1200辆": the noun stands between the verb (or the list mark) and the number
                 i_start, i_end = noun_from, v.start
+                while i_start < i_end and text[i_start] in "和及与并":
+                    i_start += 1  # "新增和改造污水收集管网": the second verb's joiner
                 while i_end > i_start and text[i_end - 1] in " \t":
                     i_end -= 1
-                raw_start, raw_end = noun_from, v.end
+                raw_start, raw_end = i_start, v.end
             if i_end - i_start < 2:
                 continue
         elif paired:
