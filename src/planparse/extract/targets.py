@@ -37,6 +37,7 @@ _PLACEHOLDER = rx.compile(r"^[XxＸ×]+$")
 _HAN_OR_DE = rx.compile(r"[\p{Han}的]")
 _LIST_MARK = rx.compile("[、等]")
 _WORD_CHAR = rx.compile(r"[\p{Han}A-Za-z0-9]")
+_SENTENCE_STOP = rx.compile(r"[。；;！？!?\n]")
 _WORD_RUN = rx.compile(r"[\p{Han}A-Za-z]{2,12}[ \t]*")
 _PAIRED = rx.compile(r"[ \t]*[和、及与][ \t]*")
 _TRAILING_ACTION = rx.compile(r"(?:整治|改造|建设|治理|任务|工作|项目建设|的?目标)$")
@@ -189,7 +190,7 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
             if v.placeholder:
                 warnings.append(Issue(code="placeholder-value", message=f"placeholder value {text[v.start : v.end]!r}", span=Span((v.start, v.end))))
             continue
-        count = False
+        count = follow_on = False
         noun_from = -1  # where a counted noun before the number starts
         if comparator is None and v.unit is not None and v.unit != "%":
             verb = tp["count_verbs"].search(text, clause_start, v.start)
@@ -229,12 +230,23 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
             i_start = i_end = raw_start = v.start
         else:
             i_start, i_end = _indicator(text, clause_start, ind_end, g)
-            if i_end - i_start < 2 or (v.unit is None and not any(m.end() == i_end for m in unitless.finditer(text, max(i_start, i_end - 8), i_end))):
+            follow_on = (
+                i_end - i_start < 2
+                and prev is not None
+                and prev.unit == v.unit
+                and not _SENTENCE_STOP.search(text, prev_end, v.start)
+            )
+            if follow_on:
+                # "单位GDP能耗下降14%，力争下降14.5%": the sentence's subject, left out the second time
+                i_start = i_end = ind_end if ind_end != v.start else v.start
+            elif i_end - i_start < 2 or (v.unit is None and not any(m.end() == i_end for m in unitless.finditer(text, max(i_start, i_end - 8), i_end))):
                 continue
             raw_start = i_start
         if v.unit in count_units and not count and rule in ("at-least-after", "at-most-after", "about-after") and ind_end == v.start:
             continue  # "10个以上": a count with no verb or comparator before it is a condition
         indicator = text[i_start:i_end]
+        if follow_on and prev is not None:
+            indicator = prev.indicator
         if paired and prev is not None and ind_end == v.start:
             # "分别降低15%和18%": the second value shares the first one's indicator and comparator
             indicator, comparator, rule = prev.indicator, comparator or prev.comparator, rule or prev.rule
