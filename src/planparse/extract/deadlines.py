@@ -30,7 +30,9 @@ MIN_YEAR, MAX_YEAR = 1949, 2100
 _COMMITMENT_END = rx.compile(r"[。；;\n]")
 _RANGE_NEXT = rx.compile(r"[ \t]*(?:至|到|[-—–~～])[ \t]*[0-9]")
 _START_NEXT = rx.compile(r"[ \t]*(?:起|开始|以来|以后|之后)")
-_BASE_AFTER = rx.compile(r"[ \t]*(?:的)?(?:基础上|相比|为基数|为基准|水平|同期)")
+# what follows a year that is a baseline, not a date to reach: 在2020年基础上, 与2020年相比
+BASE_YEAR_AFTER = r"[ \t]*(?:的)?(?:基础上|相比|为基数|为基准|水平|同期)"
+_BASE_AFTER = rx.compile(BASE_YEAR_AFTER)
 _QUOTE_CLOSES = rx.compile(r"[^，。；;,“]{0,20}”")
 _TENDAY = {"上": 10, "中": 20}  # 上旬 / 中旬: by the 10th / the 20th; 下旬 is the month's end
 _NOT_COMMITMENT = rx.compile(r"(?:较|比|自|从|由|截至|以来|按照|根据|按)[ \t]*$")

@@ -20,14 +20,15 @@ from dataclasses import dataclass
 import regex
 
 from planparse import rx
+from planparse.extract.deadlines import BASE_YEAR_AFTER
 from planparse.grammar import Grammars
 from planparse.models import Issue, Span, Target
 from planparse.numerals import cn_decimal, cn_to_int, parse_number
 
 _CLAUSE_BOUND = "。；;，,：:\n！？!?"
-_YEAR = rx.compile(r"(?<![0-9])(?<![较比由从][ \t]{0,2})(?:到|至|在|于)?[ \t]*(?P<y>(?:19|20)[0-9]{2})[ \t]*年(?![ \t]*[0-9]+[ \t]*年)(?![ \t]*的)(?![ \t]*(?:基础上|相比|为基数|为基准|水平|同期))")
+_YEAR = rx.compile(r"(?<![0-9])(?<![较比由从][ \t]{0,2})(?:到|至|在|于)?[ \t]*(?P<y>(?:19|20)[0-9]{2})[ \t]*年(?![ \t]*[0-9]+[ \t]*年)(?![ \t]*的)(?!" + BASE_YEAR_AFTER + ")")
 _FYP = rx.compile(r"[“\"]?(?P<fyp>十[一二三四五六七八九]?五)[”\"]?(?:末|期末|期间|时期)")
-_BASE_YEAR = rx.compile(r"(?:较|比|相比|与)[ \t]*(?:19|20)[0-9]{2}[ \t]*年?(?:相比|基础上|水平)?$|同比$|(?:累计|年均)$")
+_BASE_YEAR = rx.compile(r"(?:较|比|相比|与|在)[ \t]*(?:19|20)[0-9]{2}[ \t]*年?(?:相比|基础上|水平)?$|同比$|(?:累计|年均)$")
 # the lookahead names the first characters, so the engine skips to them (rx: 3x faster scan)
 _NUMBER = r"(?=[0-9XxＸ×])(?P<num>(?<![0-9A-Za-z_.．{])(?:[0-9]+(?:[.．][0-9]+)?|[XxＸ×]{1,3}))"
 _BARE_NUMBER = rx.compile(r"(?=[0-9])(?<![0-9A-Za-z_.．{/])[0-9]+(?:[.．][0-9]+)?(?![0-9.．A-Za-z%％‰])")
