@@ -292,7 +292,12 @@ def provincial_names(tasks: list[Task], region: str | None, g: Grammars) -> list
             return u
         return u.model_copy(update={"canonical": prefix + (u.canonical or u.name)})
 
-    return [t.model_copy(update={r: [named(u) for u in getattr(t, r)] for r in ROLES}) for t in tasks]
+    out = []
+    for t in tasks:
+        roles = {r: [named(u) for u in getattr(t, r)] for r in ROLES}
+        changed = any(a is not b for r in ROLES for a, b in zip(getattr(t, r), roles[r], strict=True))
+        out.append(t.model_copy(update=roles) if changed else t)  # only the tasks that name such a body
+    return out
 
 
 def _apply_role_notes(roles: dict[str, list[Unit]], g: Grammars) -> None:

@@ -62,16 +62,18 @@ def _pieces(text: str, start: int, end: int, seps: str) -> list[tuple[int, int]]
     return out
 
 
-def _unbalanced_close(text: str, start: int, end: int) -> bool:
-    depth = 0
-    for i in range(start, end):
-        if text[i] in _OPEN:
+def _brackets(text: str, start: int, end: int) -> tuple[int, bool]:
+    """(brackets left open at ``end``, whether a bracket closed that ``text[start:end]`` never opened)."""
+    depth, stray = 0, False
+    for ch in text[start:end]:
+        if ch in _OPEN:
             depth += 1
-        elif text[i] in _CLOSE:
-            if depth == 0:
-                return True
-            depth -= 1
-    return False
+        elif ch in _CLOSE:
+            if depth:
+                depth -= 1
+            else:
+                stray = True
+    return depth, stray
 
 
 def _is_collective(name: str, g: Grammars) -> bool:
@@ -181,7 +183,7 @@ def _split(text: str, start: int, end: int, g: Grammars) -> list[RawUnit]:
         if pe <= ps:
             continue
         scope = scope_prefix
-        if text[pe - 1] in _CLOSE and _unbalanced_close(text, ps, pe):
+        if text[pe - 1] in _CLOSE and _brackets(text, ps, pe)[1]:
             pe -= 1  # a closing bracket of the block that wrapped into the value
             while pe > ps and text[pe - 1] in _STRIP:
                 pe -= 1
@@ -222,7 +224,7 @@ def _conjoined(text: str, start: int, end: int, g: Grammars) -> list[tuple[int, 
     parts: list[tuple[int, int]] = []
     s = start
     for m in up["conjunction"].finditer(text, start, end):
-        if m.start() > s and m.end() < end and _balance(text, s, m.start()) == 0:
+        if m.start() > s and m.end() < end and _brackets(text, s, m.start())[0] == 0:
             parts.append((s, m.start()))
             s = m.end()
     if not parts:
@@ -235,16 +237,6 @@ def _conjoined(text: str, start: int, end: int, g: Grammars) -> list[tuple[int, 
         if up["not_a_unit"].search(name) or not (up["conjunct"].search(name) or _is_collective(name, g) or canonical_name(name, g)):
             return [(start, end)]  # "各有关部门和单位": 单位 is no body of its own
     return parts
-
-
-def _balance(text: str, start: int, end: int) -> int:
-    depth = 0
-    for ch in text[start:end]:
-        if ch in _OPEN:
-            depth += 1
-        elif ch in _CLOSE and depth:
-            depth -= 1
-    return depth
 
 
 def _share_prefixes(units: list[RawUnit], g: Grammars) -> None:
