@@ -12,6 +12,7 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m compileall -q src/planparse  # bytecode, as a wheel install has: PYTHONDONTWRITEBYTECODE may be set
 	touch $(STAMP)
 
 run: $(STAMP)

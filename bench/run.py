@@ -12,7 +12,9 @@ a. Text throughput (MB/s of UTF-8 bytes, one core, best of N). The corpus is the
 b. ``planparse convert <largest sample txt>`` as a whole process (output to /dev/null), median of
    several runs, beside ``python -c pass`` and ``python -c "import planparse"``: start-up is what a
    shell user pays per file. Also whether a TXT convert imported pdfplumber/pdfminer/docx/jieba/pypdfium2
-   (``python -X importtime``): those loaders must stay lazy. Target: convert < 0.5 s.
+   (``python -X importtime``): those loaders must stay lazy. Target: convert < 0.5 s. planparse's
+   modules are byte-compiled first, as pip does when it installs a wheel; where PYTHONDONTWRITEBYTECODE
+   is set (this machine) an editable install never gets bytecode, so that case is shown too.
 c. When ``../shared/corpus`` exists: PDF pages/s of ``planparse.parse`` beside pdfplumber's bare
    ``extract_text`` (the floor we build on) and pypdfium2's bare text (a faster engine, if importable);
    DOCX pages/s for any .docx under samples/ or the corpus, beside bare python-docx paragraph text.
@@ -29,6 +31,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -144,12 +147,25 @@ def bench_process() -> dict[str, Any]:
         "python -c 'import planparse'": [py, "-c", "import planparse"],
         f"planparse convert samples/{sample.name}": [cli, "convert", str(sample)],
     }
-    for cmd in cmds.values():  # warm the page cache and the .pyc files
+    # Bytecode as an installed planparse has it (pip compiles a wheel's modules when it installs them).
+    # An editable install never gets it where PYTHONDONTWRITEBYTECODE is set, as on this machine: then
+    # every process compiles planparse's own modules from source. That case is measured first, with
+    # planparse's bytecode removed (other packages keep theirs), then the modules are compiled.
+    cold = f"planparse convert samples/{sample.name} (planparse not byte-compiled)"
+    cold_runs: list[float] = []
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        for cache in (ROOT / "src" / "planparse").rglob("__pycache__"):
+            shutil.rmtree(cache)
+        cold_runs = [proc_seconds(cmds[f"planparse convert samples/{sample.name}"]) for _ in range(PROC_RUNS)]
+    subprocess.run([py, "-m", "compileall", "-q", str(ROOT / "src" / "planparse")], check=True)
+    for cmd in cmds.values():  # warm the page cache
         proc_seconds(cmd)
     runs: dict[str, list[float]] = {k: [] for k in cmds}
     for _ in range(PROC_RUNS):  # interleaved, so drift hits every command alike
         for name, cmd in cmds.items():
             runs[name].append(proc_seconds(cmd))
+    if cold_runs:
+        runs[cold] = cold_runs
     base = statistics.median(runs["python -c pass"])
     rows = [
         {"name": k, "median_s": statistics.median(v), "min_s": min(v), "x_python": statistics.median(v) / base} for k, v in runs.items()

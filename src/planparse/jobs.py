@@ -26,9 +26,9 @@ class Job:
 
 @dataclass(frozen=True)
 class Parsed:
-    """A plan ready for the writer: its contract JSON (None: a local worker has written the file) and its rows."""
+    """A plan ready for the writer: its contract JSON as UTF-8 (None: a local worker has written the file) and its rows."""
 
-    json: str | None
+    json: bytes | None
     rows: PlanRows
 
 
@@ -61,7 +61,8 @@ class Parser:
 
         try:
             plan = self.parse_fn(data, name) if self.parse_fn else parse_loaded(load_bytes(data, name, None, self.options))
-            return Parsed(plan.model_dump_json(), plan_rows(plan))
+            # model_dump_json's bytes before it decodes them: the file is written as bytes anyway
+            return Parsed(plan.__pydantic_serializer__.to_json(plan), plan_rows(plan))
         except InputError as err:
             return Problem("input", err.code, err.reason)
         except Exception as err:  # a planparse bug on this file: reported, and the batch goes on

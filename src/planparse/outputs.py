@@ -28,30 +28,35 @@ DB, JSONL, XLSX, CSV, ERRORS, STATE = "planparse.db", "plans.jsonl", "tasks.xlsx
 _UNSAFE = re.compile(r"[^\w\u3000-\u303f\uff00-\uffef()（）\-+.]+")
 
 
-def write_atomic(path: Path, data: str) -> None:
-    """Write via a temp file in the same folder, then rename: never a half-written file."""
-    with atomic_file(path) as fh:
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write via a temp file in the same folder, then rename: never a half-written file. Bytes go as they are."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    with atomic_path(path) as tmp, open(tmp, "xb") as fh:
         fh.write(data)
 
 
 _TMP_SEQ = itertools.count()
+_TMP_TAG = os.urandom(4).hex()  # per process start: a stale temp from an earlier process with our pid never clashes
 
 
 @contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
     """A temp path beside ``path`` that is renamed onto it when the block ends without an error.
 
-    The temp name is unique per process (pid + counter), so concurrent batches never share one; open
-    it with an exclusive mode (``"x"``), so a planted link there is never written through; the rename
-    replaces whatever is at ``path`` (a link too) and never writes through it.
+    The temp name is unique per process (pid, a random tag, a counter), so concurrent batches never
+    share one; open it with an exclusive mode (``"x"``), so a planted link there is never written
+    through; the rename replaces whatever is at ``path`` (a link too) and never writes through it.
+    Every plan's JSON file passes through here: one ``stat`` when the folder is there, nothing more.
     """
     path = Path(path)
-    tmp = path.parent / f".planparse-{os.getpid()}-{next(_TMP_SEQ)}.tmp"
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.unlink(missing_ok=True)  # left by a killed process that had our pid
-    except OSError as err:
-        raise InputError(str(path), "write-failed", f"cannot write output: {err.strerror or err}") from None
+    parent = path.parent
+    tmp = parent / f".planparse-{os.getpid()}-{_TMP_TAG}{next(_TMP_SEQ)}.tmp"
+    if not os.path.isdir(parent):
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise InputError(str(path), "write-failed", f"cannot write output: {err.strerror or err}") from None
     try:
         yield tmp
         os.replace(tmp, path)
