@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import REALPLAN_PATHS, SAMPLE_PATHS
 
-from planparse.normalize import normalize
+from planparse.normalize import _ODD_SPACES, normalize
 
 CASES: list[tuple[str, str, str]] = [
     ("crlf", "一、总体要求\r\n（一）加强领导\r\n", "一、总体要求\n（一）加强领导"),
@@ -79,6 +79,7 @@ def _offset_params() -> list[object]:
 def test_to_raw_maps_every_character(path: Path) -> None:
     raw = path.read_text(encoding="utf-8")
     norm = normalize(raw)
+    raw = raw.translate(_ODD_SPACES)  # a no-break space reads as a plain one, one character for one
     bad = [(i, norm.text[i]) for i in range(len(norm.text)) if norm.text[i] != "\n" and raw[norm.to_raw(i)] != norm.text[i]]
     assert not bad, f"{len(bad)} characters map to a different raw character, e.g. {bad[:5]}"
     offsets = [norm.to_raw(i) for i in range(len(norm.text))]
@@ -141,3 +142,29 @@ def test_indented_paragraphs_decide_where_wrapped_text_breaks() -> None:
     assert len(paragraphs) == 3, paragraphs
     assert paragraphs[0].startswith("（一）") and "（责任单位：县生态环境局）强化执法检查" in paragraphs[0]
     assert paragraphs[0].endswith("确保达标。")
+
+
+def test_wrapped_heading_line_joins_the_tail_that_ends_its_sentence() -> None:
+    """pdftotext keeps the PDF's line wraps: a numbered item that fills the line and has no
+    punctuation runs on into a shorter line that ends its sentence; a line never starts with ，."""
+    full = "积极推进生态环境治理体系和治理能力现代化建设工作"  # 24 characters: the right margin
+    lines = [
+        "（一）符合国家产业政策和本区产业发展规划要求；",
+        "（二）一年内未因社会危害性较大的违法行为被处予安",
+        "全生产行政处罚且未发生较大事故的；",
+        "（三）积极推动制定《辽宁省海砂资源鉴定标准规范》",
+        "，为打击非法开采海砂行为提供重要依据。",
+        *[full + "。"] * 8,
+    ]
+    text = normalize("\n".join(lines)).text
+    paragraphs = text.split("\n")
+    assert "（二）一年内未因社会危害性较大的违法行为被处予安全生产行政处罚且未发生较大事故的；" in paragraphs
+    assert "（三）积极推动制定《辽宁省海砂资源鉴定标准规范》，为打击非法开采海砂行为提供重要依据。" in paragraphs
+
+
+def test_no_break_spaces_read_as_plain_spaces() -> None:
+    """Web pages put a no-break space after a marker ("1.\\xa0申报"): it is a space, one for one."""
+    raw = "一、总则\n1.\xa0申报材料要齐全。"
+    norm = normalize(raw)
+    assert norm.text == "一、总则\n1. 申报材料要齐全。"
+    assert len(norm.text) == len(raw)

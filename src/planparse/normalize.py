@@ -31,6 +31,9 @@ _NARROW = rx.compile(r"[\x00-\u1fff]")
 _TITLE_PUNCT = rx.compile("[。，；,;：:]")
 _LIST_PUNCT = rx.compile("[、，,]")
 _CLAUSE_PUNCT = rx.compile("[。，；,;]")
+_NEVER_STARTS = frozenset("，,。；;、：:")
+# no-break and typographic spaces (web pages: "1.\xa0申报") read as a plain space
+_ODD_SPACES = str.maketrans(dict.fromkeys("\xa0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f", " "))
 _ENDS_SENTENCE = rx.compile("[。；;]$")
 _BRACKETS = rx.compile("[（(\\[〔【［〈<《）)\\]〕】］〉>》]")
 _ENDS_WITH_DATE = rx.compile(r"[0-9〇零一二三四五六七八九十○]{1,3}[ \t]*日$")
@@ -127,7 +130,10 @@ class _Joiner:
         if len(widths) >= 8:
             w = widths[int(len(widths) * 0.9)]
             near = sum(1 for x in widths if x >= w - 2.5)
-            if w <= 60 and near >= 0.35 * len(widths):
+            # a right margin: many lines end near it, or fewer (a plan of short list items) but none
+            # goes past it, which one-paragraph-a-line text always does
+            hard = widths[-1] <= w + 3 and near >= 0.2 * len(widths)
+            if w <= 60 and (near >= 0.35 * len(widths) or hard):
                 self.wrap = w
         # wrapped text whose paragraphs start indented (PDF loaders mark it): then an unindented line
         # after a full one continues the paragraph even after a 。
@@ -171,6 +177,8 @@ class _Joiner:
                 return True
         if self.structural(s):
             return False
+        if s[0] in _NEVER_STARTS:
+            return True  # no line of its own starts with ，。；: the sentence runs on ("…》\n，为打击…")
         if balance > 0 and (_closes(s) > 0 or self.full(prev) or self.wrap is None):
             return True  # an open bracket continues on the next line
         last = prev[-1]
@@ -195,6 +203,9 @@ class _Joiner:
                     return True
                 if self.g.standard_title.match(prev, self.g.heading_start.match(prev).end()):
                     return True  # 一、指导思想以习近平…: a standard title with body run in
+                # a short tail that ends the sentence: "…褐潮灾害预" + "警监测工作，积极应对海洋生态灾害。"
+                if s[-1] in "。；;" and not self.full(s):
+                    return True
                 return _width(s) <= self.wrap * 0.6 and not _CLAUSE_PUNCT.search(s, 0, len(s) - 1)
             return True
         # unwrapped text (one paragraph a line): only a page break cuts a long paragraph
@@ -269,6 +280,7 @@ def _drop_running_headers(lines: list[Line], breaks: list[bool], g: Grammars, dr
 def normalize(raw: str, grammars: Grammars | None = None) -> Normalized:
     """Run the named steps over a loader's text."""
     g = grammars or load_grammars()
+    raw = raw.translate(_ODD_SPACES)  # one character for one: every offset stays where it was
     kept, dropped = _drop_noise(_split_lines(raw), g)
     joiner = _Joiner(kept, g)
     out: list[str] = []

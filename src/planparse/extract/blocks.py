@@ -150,12 +150,14 @@ def find_blocks(text: str, g: Grammars, conventions: list[Convention]) -> list[B
         v_start, v_stop = _trim(text, m.end(), v_end)
         value = text[v_start:v_stop]
         hinted = fld in _UNIT_FIELDS and any(v in value for v in g.fields.block.verb_hints)
-        verb = _verb_fields(text, _split_clauses(text, v_start, v_stop), g, []) if hinted else []
-        if any(f.field != fld and f.field in ("lead_units", "cooperating_units") for f in verb):
-            # "责任部门：监测处牵头，财审处配合": the verbs inside the value give the roles
-            block.fields.extend(verb)
-        else:
-            block.fields.append(Field(fld, m.group("label"), v_start, v_stop, "label-" + fld))
+        for n, (ps, pe) in enumerate(_split_clauses(text, v_start, v_stop, "；;") if hinted else [(v_start, v_stop)]):
+            verb = _verb_fields(text, _split_clauses(text, ps, pe), g, []) if hinted else []
+            if any(f.field != fld and (n or f.field in ("lead_units", "cooperating_units")) for f in verb):
+                # "责任部门：监测处牵头，财审处配合": the verbs inside the value give the roles; so does
+                # a later part with a verb of its own ("配合单位：市发改委；各县政府负责落实")
+                block.fields.extend(verb)
+            else:
+                block.fields.append(Field(fld, m.group("label"), *_trim(text, ps, pe), "label-" + fld))
     notes = [(c.start, c.end) for c in conventions]
     blocks.extend(_verb_blocks(text, g, pairs, set(by_bracket), notes))
     blocks.extend(_verb_sentences(text, g, notes))
@@ -203,7 +205,24 @@ def _verb_sentences(text: str, g: Grammars, notes: list[tuple[int, int]]) -> lis
         fields = _verb_fields(text, _split_clauses(text, m.start(), m.end()), g, notes)
         if fields:
             out.append(Block(m.start(), m.end(), "verb", fields))
+    taken = {b.start for b in out}
+    for rule in g.verbs:
+        if not rule.attrs["sentence_start"]:
+            continue
+        for m in _at_sentence_start(rule.pattern.pattern).finditer(text):
+            us, ue = m.span("units")
+            if m.start() in taken or any(ns < ue and us < ne for ns, ne in notes):
+                continue
+            units = split_units(text, us, ue, g)
+            if units and all(looks_like_unit(u.name, g) for u in units):
+                out.append(Block(m.start(), m.end(), "verb", [Field(rule.attrs["role"], "", us, ue, rule.id)]))
     return out
+
+
+@lru_cache(maxsize=8)
+def _at_sentence_start(pattern: str) -> regex.Pattern[str]:
+    """``pattern`` where a sentence starts: a line start, or after 。；"""
+    return rx.compile(f"(?:(?<=[。；;\n])|^)(?:{pattern})", regex.MULTILINE)
 
 
 def _verb_fields(text: str, clauses: list[tuple[int, int]], g: Grammars, notes: list[tuple[int, int]]) -> list[Field]:
@@ -217,7 +236,7 @@ def _verb_fields(text: str, clauses: list[tuple[int, int]], g: Grammars, notes: 
         if any(ns < ce and cs < ne for ns, ne in notes):
             continue  # a plan-wide convention inside the bracket ("以下均需…落实，不再列出")
         clause = text[cs:ce]
-        hit = next(((rule, m) for rule in g.verbs if (m := rule.pattern.fullmatch(clause))), None)
+        hit = next(((rule, m) for rule in g.verbs if not rule.attrs["sentence_start"] and (m := rule.pattern.fullmatch(clause))), None)
         if hit is None:
             units = split_units(text, cs, ce, g)
             if not units or not all(looks_like_unit(u.name, g) for u in units):
@@ -236,8 +255,8 @@ def _verb_fields(text: str, clauses: list[tuple[int, int]], g: Grammars, notes: 
     return [] if pending else fields
 
 
-def _split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Split on ，；;。 at bracket depth 0."""
+def _split_clauses(text: str, start: int, end: int, seps: str = "，；;,。") -> list[tuple[int, int]]:
+    """Split on ``seps`` (by default ，；;,。) at bracket depth 0."""
     out: list[tuple[int, int]] = []
     depth = 0
     s = start
@@ -247,7 +266,7 @@ def _split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
             depth += 1
         elif ch in "）)]〕】〉>" and depth:
             depth -= 1
-        elif depth == 0 and ch in "，；;,。":
+        elif depth == 0 and ch in seps:
             if i > s:
                 out.append((s, i))
             s = i + 1

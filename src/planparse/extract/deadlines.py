@@ -203,10 +203,14 @@ def find_dates(
             continue  # a name in quotes: “2022年跨年迎新购物季”
         if rule.attrs["kind"] not in kinds or not rule.attrs["in_prose"] or (ref_year is None and _needs_ref_year(m, rule)):
             continue
+        after = rule.attrs.get("prose_not_next")
+        if after is not None and after.match(text, m.end()):
+            continue  # a year that qualifies a noun: 2021年度国土变更调查, 2022年最低工资标准
         d, w = _build(m, rule, ref_year)
         warnings.extend(w)
-        if min_year is not None and d.date and int(d.date[:4]) < min_year:
-            continue  # a year before the plan starts is history, not a milestone
+        last = int(d.date[:4]) if d.date else d.end_year
+        if min_year is not None and last is not None and last < min_year:
+            continue  # a year (or a period: “十三五”期间, 2005—2015年) before the plan starts is history
         c_start = m.end()
         while c_start < end and text[c_start] in "，, \t前":
             c_start += 1

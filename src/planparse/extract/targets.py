@@ -38,8 +38,9 @@ _PLACEHOLDER = rx.compile(r"^[XxＸ×]+$")
 _HAN_OR_DE = rx.compile(r"[\p{Han}的]")
 _LIST_MARK = rx.compile("[、等]")
 _WORD_CHAR = rx.compile(r"[\p{Han}A-Za-z0-9]")
+_NOUN_CHAR = rx.compile(r"[\p{Han}A-Za-z0-9“”\"]")  # a counted noun may be quoted: 30个“三绿”示范县城
 _SENTENCE_STOP = rx.compile(r"[。；;！？!?\n]")
-_WORD_RUN = rx.compile(r"[\p{Han}A-Za-z]{2,12}[ \t]*")
+_WORD_RUN = rx.compile(r"(?=[A-Za-z0-9]*\p{Han})[\p{Han}A-Za-z0-9]{2,12}[ \t]*")  # a noun: 充电桩, 5G基站
 _PAIRED = rx.compile(r"[ \t]*[和、及与][ \t]*")
 _TRAILING_ACTION = rx.compile(r"(?:整治|改造|建设|治理|任务|工作|项目建设|的?目标)$")
 
@@ -142,15 +143,17 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
     after = [c for c in g.comparators if c.attrs["position"] == "after"]
     reduce = [c for c in g.comparators if c.attrs["position"] == "reduction"]
     count_units = set(g.targets.values.count_units)
+    durations = set(g.targets.values.duration_units)
     prev: Target | None = None
     prev_end = -1
     unitless = tp["unitless_indicator"]
+    series: list[tuple[int, int, list[int]]] = []  # (indicator start, comparator start, targets) of 分别 lists
     for v in _values(text, g):
         clause_start = _bound_left(text, v.start, _CLAUSE_BOUND)
         if v.unit is None and not v.placeholder and not unitless.search(text, clause_start, v.start):
             continue  # a bare number with no coefficient or ratio before it: not a value
         clause_end = _bound_right(text, v.end, _CLAUSE_BOUND)
-        if tp["exclude_context"].search(text, clause_start, clause_end):
+        if tp["exclude_context"].search(text, clause_start, clause_end) or tp["condition_clause"].match(text, clause_start, clause_end):
             continue
         if tp["baseline"].search(text, max(clause_start, v.start - 16), v.start):
             continue  # "由2020年的30%提高到35%": 30% is where it starts, not the target
@@ -187,13 +190,17 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
             continue  # a bare number is a target only right after a comparator (系数提高到0.6395)
         if comparator is not None and tp["condition_after"].match(text, raw_end):
             continue  # "建筑面积大于2万平方米的公共建筑": a condition on a noun
-        if attributive and ind_end == v.start:
+        if ind_end == v.start and tp["condition_before"].search(text, max(clause_start, v.start - 8), v.start):
+            continue  # "面积在144平方米以下": a range a thing falls in, not a level to reach
+        counted = v.unit in count_units and tp["count_verbs"].search(text, clause_start, v.start) is not None
+        if attributive and ind_end == v.start and not counted:  # "培育100家以上企业" is counted work
             if v.placeholder:
                 warnings.append(Issue(code="placeholder-value", message=f"placeholder value {text[v.start : v.end]!r}", span=Span((v.start, v.end))))
             continue
         count = follow_on = False
         noun_from = -1  # where a counted noun before the number starts
-        if comparator is None and v.unit is not None and v.unit != "%":
+        after_only = comparator is not None and ind_end == v.start and v.unit in count_units
+        if (comparator is None or after_only) and v.unit is not None and v.unit != "%" and v.unit not in durations:
             verb = tp["count_verbs"].search(text, clause_start, v.start)
             marks = list(_LIST_MARK.finditer(text, verb.end(), v.start)) if verb else []
             if verb and not marks:
@@ -203,20 +210,21 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
             elif verb and _WORD_RUN.fullmatch(text, marks[-1].end(), v.start) and not _WORD_CHAR.match(text, v.end):
                 # "培育体验店 360 家、示范店 40 家": each item of the list is counted after its noun
                 count, noun_from = True, marks[-1].end()
-            if count:
-                comparator, rule = "=", "count"
+            if count:  # "推广应用工业机器人8000台以上": the comparator after the count stands
+                comparator, rule = comparator or "=", "count"
         paired = prev is not None and _PAIRED.fullmatch(text, prev_end, v.start) is not None
         if comparator is None and not paired:
             if v.placeholder:  # "X蒸吨/小时以下": not a target, but a placeholder all the same
                 warnings.append(Issue(code="placeholder-value", message=f"placeholder value {text[v.start : v.end]!r}", span=Span((v.start, v.end))))
             continue
         if count:
-            noun_end = v.end
-            while v.unit in count_units and noun_end < clause_end and _WORD_CHAR.match(text, noun_end):
+            after_count = raw_end if after_only else v.end  # "8000台以上工业机器人": the noun follows 以上
+            noun_end = after_count
+            while v.unit in count_units and noun_end < clause_end and _NOUN_CHAR.match(text, noun_end):
                 noun_end += 1  # a counted noun follows its number; a measured one (万亩) comes before
-            act = _TRAILING_ACTION.search(text, v.end, noun_end)
-            i_start, i_end = v.end, act.start() if act and act.start() > v.end else noun_end
-            raw_start, raw_end = v.start, i_end
+            act = _TRAILING_ACTION.search(text, after_count, noun_end)
+            i_start, i_end = after_count, act.start() if act and act.start() > after_count else noun_end
+            raw_start, raw_end = v.start, max(i_end, raw_end if after_only else v.end)
             if i_end - i_start < 2 and noun_from >= 0 and _WORD_RUN.fullmatch(text, noun_from, v.start):
                 # "淘汰老旧车辆1200辆": the noun stands between the verb (or the list mark) and the number
                 i_start, i_end = noun_from, v.start
@@ -224,7 +232,7 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
                     i_start += 1  # "新增和改造污水收集管网": the second verb's joiner
                 while i_end > i_start and text[i_end - 1] in " \t":
                     i_end -= 1
-                raw_start, raw_end = i_start, v.end
+                raw_start, raw_end = i_start, after_count
             if i_end - i_start < 2:
                 continue
         elif paired:
@@ -264,8 +272,53 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
             span=span,
             rule=rule,
         )
+        if paired and prev is not None and ind_end == v.start and series and series[-1][2][-1] == len(out) - 1:
+            series[-1][2].append(len(out))
+            if prev.unit and v.unit and v.unit != prev.unit and v.unit.startswith(prev.unit):
+                out[-1] = prev.model_copy(update={"unit": v.unit})  # "降低20个、10个百分点": the unit is said once
+        elif not count:
+            series.append((i_start, ind_end, [len(out)]))
         out.append(target)
         prev, prev_end = target, raw_end
         if v.placeholder:
             warnings.append(Issue(code="placeholder-value", message=f"placeholder value in target {target.raw!r}", span=span))
+    _distribute(text, out, series, tp["measure_tail"], tp["measure_head"])
     return out, warnings
+
+
+def _distribute(text: str, out: list[Target], series: list[tuple[int, int, list[int]]], measure: regex.Pattern[str], head: regex.Pattern[str]) -> None:
+    """"货物贸易、对外投资和实际利用外资分别占比达30%、20%和10%": the k-th value is the k-th item's
+    (with what stands between 分别 and the comparator), when the list has as many items as values.
+    A measure only the last item names is every item's (PM2.5和PM10浓度 → PM2.5浓度, PM10浓度), and so
+    is a per-output head only the first names (单位GDP能耗和二氧化碳排放 → 单位GDP二氧化碳排放)."""
+    for start, end, idx in series:
+        cut = text.rfind("分别", start, end)
+        if len(idx) < 2 or cut < 0:
+            continue
+        items = [text[a:b].strip(" \t\u3000") for a, b in _split_items(text, start, cut)]
+        tail = text[cut + 2 : end].strip(" \t\u3000")
+        shared = measure.search(items[-1]) if items else None
+        if shared and shared.start() > 0 and not any(measure.search(i) for i in items[:-1]):
+            items = [i + shared.group() for i in items[:-1]] + items[-1:]
+        first = head.match(items[0]) if items else None
+        if first and first.end() < len(items[0]) and not any(head.match(i) for i in items[1:]):
+            items = items[:1] + [first.group() + i for i in items[1:]]
+        if len(items) == len(idx) and all(len(i) >= 2 for i in items):
+            for k, i in enumerate(idx):
+                out[i] = out[i].model_copy(update={"indicator": items[k] + tail})
+
+
+def _split_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A list's items: split on 、，, and on 和/及/与 (one character: 以及 stays a joiner of its own) at bracket depth 0."""
+    out, depth, s = [], 0, start
+    for i in range(start, end):
+        ch = text[i]
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)" and depth:
+            depth -= 1
+        elif depth == 0 and ch in "、，,和及与":
+            out.append((s, i))
+            s = i + 1
+    out.append((s, end))
+    return [(a, b) for a, b in out if b > a]

@@ -23,6 +23,8 @@ from planparse.segment import Node
 from planparse.textindex import LineIndex
 
 ROLES = ("lead_units", "responsible_units", "cooperating_units")
+# dated commitments in a task's text: by a date, over a period, or again and again (每年4月底前)
+MILESTONE_KINDS = ("by", "period", "recurring")
 _SENT_END = rx.compile(r"[。！？!?]")
 
 
@@ -250,7 +252,7 @@ def build_tasks(
         pos = grp.start
         for bs, be in [*block_ranges, (end, end)]:
             if bs > pos:
-                found, w = find_dates(text, pos, bs, g, ref_year, index=dates, min_year=min_year)
+                found, w = find_dates(text, pos, bs, g, ref_year, MILESTONE_KINDS, index=dates, min_year=min_year)
                 milestones.extend(found)
                 warnings.extend(w)
             pos = max(pos, be)

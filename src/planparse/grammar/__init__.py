@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -161,6 +161,10 @@ def _compile_rules(file: str, kind: str, rules: list[Any], fragments: dict[str, 
     ]
 
 
+def _compile_optional(pattern: str, fragments: dict[str, str], loc: str) -> regex.Pattern[str] | None:
+    return compile_pattern(pattern, fragments, "grammars/deadlines.toml", loc) if pattern else None
+
+
 def _compile_settings(file: str, section: str, settings: BaseModel, keys: list[str], fragments: dict[str, str]) -> dict[str, regex.Pattern[str]]:
     return {k: compile_pattern(getattr(settings, k), fragments, file, f"{section} -> {k}", regex.MULTILINE) for k in keys}
 
@@ -223,7 +227,7 @@ def load_grammars(directory: Path | str | None = None) -> Grammars:
     }
     tv = targets.values
     target_patterns = _compile_settings(
-        "grammars/targets.toml", "values", tv, ["count_verbs", "unitless_indicator", "condition_after", "cn_percent", "cn_tenths", "exclude_context", "indicator_prefix", "indicator_suffix", "baseline", "baseline_tail", "region_prefix", "retrospective_section"], targets.fragments
+        "grammars/targets.toml", "values", tv, ["count_verbs", "unitless_indicator", "condition_after", "condition_clause", "condition_before", "measure_tail", "measure_head", "cn_percent", "cn_tenths", "exclude_context", "indicator_prefix", "indicator_suffix", "baseline", "baseline_tail", "region_prefix", "retrospective_section"], targets.fragments
     )
     target_patterns["unit"] = rx.compile(f"(?:{literal_alternation(tv.units)})")
     target_patterns["count_unit"] = rx.compile(f"(?:{literal_alternation(tv.count_units)})")
@@ -247,10 +251,13 @@ def load_grammars(directory: Path | str | None = None) -> Grammars:
         standard_title=rx.compile(f"(?:{literal_alternation(headings.standard_titles.titles)})"),
         label=label,
         label_field=label_field,
-        verbs=_compile_rules("grammars/fields.toml", "verb", fields.verb, fields.fragments, ("role",)),
+        verbs=_compile_rules("grammars/fields.toml", "verb", fields.verb, fields.fragments, ("role", "sentence_start")),
         conventions=_compile_rules("grammars/fields.toml", "convention", fields.convention, fields.fragments, ("effect",)),
         collective=_compile_rules("grammars/unit_aliases.toml", "collective", units.collective, units.fragments, ()),
-        deadline_rules=_compile_rules("grammars/deadlines.toml", "rule", deadlines.rule, deadlines.fragments, ("kind", "date", "in_prose")),
+        deadline_rules=[
+            replace(c, attrs={**c.attrs, "prose_not_next": _compile_optional(r.prose_not_next, deadlines.fragments, f"rule -> {i} -> prose_not_next")})
+            for i, (c, r) in enumerate(zip(_compile_rules("grammars/deadlines.toml", "rule", deadlines.rule, deadlines.fragments, ("kind", "date", "in_prose")), deadlines.rule, strict=True))
+        ],
         comparators=_compile_rules("grammars/targets.toml", "comparator", targets.comparator, targets.fragments, ("comparator", "position")),
         noise_lines=noise_lines,
         meta=_compile_settings("grammars/metadata.toml", "metadata", metadata.metadata, meta_keys, metadata.fragments),

@@ -64,6 +64,9 @@ class BlockSettings(_Strict):
 
 class VerbRule(_Rule):
     role: Literal["lead_units", "responsible_units", "cooperating_units"]
+    sentence_start: bool = Field(
+        False, description="True: the pattern opens a prose sentence (由市发改委牵头筹备…) instead of making up a whole clause."
+    )
 
 
 class Convention(_Rule):
@@ -115,6 +118,9 @@ class DeadlineRule(_Rule):
     kind: Literal["by", "ongoing", "recurring", "period", "relative", "deferred"]
     date: Literal["year-end", "month-end", "day", "quarter-end", "half-end", "fyp-end", "none"]
     in_prose: bool = Field(True, description="False: only a deadline field's value; in prose such a phrase is not a commitment (a validity window).")
+    prose_not_next: str = Field(
+        "", description="In prose, a match followed by this (matched at its end) qualifies a noun, not a commitment: 2022年度国土变更调查."
+    )
 
 
 class DeadlinesFile(_Strict):
@@ -130,8 +136,13 @@ class ComparatorRule(_Rule):
 class TargetValues(_Strict):
     units: list[str]
     count_units: list[str]
+    duration_units: list[str]
     unitless_indicator: str
     condition_after: str
+    condition_clause: str
+    condition_before: str
+    measure_tail: str
+    measure_head: str
     count_verbs: str
     cn_percent: str
     cn_tenths: str
