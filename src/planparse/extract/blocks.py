@@ -209,7 +209,7 @@ def _verb_sentences(text: str, g: Grammars, notes: list[tuple[int, int]]) -> lis
     for rule in g.verbs:
         if not rule.attrs["sentence_start"]:
             continue
-        for m in _at_sentence_start(rule.pattern.pattern).finditer(text):
+        for m in _at_sentence_start(rule.pattern.pattern, g.heading_start.pattern).finditer(text):
             us, ue = m.span("units")
             if m.start() in taken or any(ns < ue and us < ne for ns, ne in notes):
                 continue
@@ -220,9 +220,9 @@ def _verb_sentences(text: str, g: Grammars, notes: list[tuple[int, int]]) -> lis
 
 
 @lru_cache(maxsize=8)
-def _at_sentence_start(pattern: str) -> regex.Pattern[str]:
-    """``pattern`` where a sentence starts: a line start, or after 。；"""
-    return rx.compile(f"(?:(?<=[。；;\n])|^)(?:{pattern})", regex.MULTILINE)
+def _at_sentence_start(pattern: str, marker: str) -> regex.Pattern[str]:
+    """``pattern`` where a sentence starts: a line start (after a heading marker, if any), or after 。；"""
+    return rx.compile(f"(?:(?<=[。；;\n])|^(?:{marker})?)(?:{pattern})", regex.MULTILINE)
 
 
 def _verb_fields(text: str, clauses: list[tuple[int, int]], g: Grammars, notes: list[tuple[int, int]]) -> list[Field]:

@@ -176,6 +176,12 @@ def _admin_level(region: str | None, g: Grammars) -> str | None:
     return None
 
 
+def _issuer_level(issuer: str | None, g: Grammars) -> str | None:
+    """A plan that never names its place may still say its level: 省完善促进消费体制机制厅际联席会议 → province."""
+    m = g.unit_patterns["admin_prefix"].match(issuer) if issuer else None
+    return _admin_level(m.group(0), g) if m else None
+
+
 def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metadata:
     meta = g.meta
     head_end = first_heading if first_heading is not None else min(len(text), 3000)
@@ -255,7 +261,7 @@ def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metad
         issuer=issuer,
         date=date,
         region=region,
-        admin_level=_admin_level(region, g),
+        admin_level=_admin_level(region, g) or _issuer_level(issuer if region is None else None, g),
         period=period,
         draft=draft,
     )

@@ -39,7 +39,9 @@ _HAN_OR_DE = rx.compile(r"[\p{Han}的]")
 _LIST_MARK = rx.compile("[、等]")
 _WORD_CHAR = rx.compile(r"[\p{Han}A-Za-z0-9]")
 _NOUN_CHAR = rx.compile(r"[\p{Han}A-Za-z0-9“”\"]")  # a counted noun may be quoted: 30个“三绿”示范县城
-_SENTENCE_STOP = rx.compile(r"[。；;！？!?\n]")
+# a value whose subject is left out takes the previous one's up to the end of the sentence, across
+# ；: "…装机容量达到400万千瓦；到2030年，力争达到700万千瓦"
+_PARAGRAPH_STOP = rx.compile(r"[。！？!?\n]")
 _WORD_RUN = rx.compile(r"(?=[A-Za-z0-9]*\p{Han})[\p{Han}A-Za-z0-9]{2,12}[ \t]*")  # a noun: 充电桩, 5G基站
 _PAIRED = rx.compile(r"[ \t]*[和、及与][ \t]*")
 _TRAILING_ACTION = rx.compile(r"(?:整治|改造|建设|治理|任务|工作|项目建设|的?目标)$")
@@ -113,6 +115,13 @@ def _year(text: str, pos: int) -> int | None:
     para_end = text.find("\n", pos, pos + _MAX_PARAGRAPH)
     m = _YEAR.search(text, pos, para_end if para_end != -1 else min(len(text), pos + _MAX_PARAGRAPH))
     return int(m.group("y")) if m else None
+
+
+def _ends_unitless(text: str, start: int, end: int, unitless: regex.Pattern[str]) -> bool:
+    """The indicator ends with a coefficient or ratio word, or with one in brackets: 能源利用效率（PUE）."""
+    if end - start > 2 and text[end - 1] in "）)":
+        end -= 1
+    return any(m.end() == end for m in unitless.finditer(text, max(start, end - 8), end))
 
 
 def _indicator(text: str, start: int, end: int, g: Grammars) -> tuple[int, int]:
@@ -243,12 +252,12 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
                 i_end - i_start < 2
                 and prev is not None
                 and prev.unit == v.unit
-                and not _SENTENCE_STOP.search(text, prev_end, v.start)
+                and not _PARAGRAPH_STOP.search(text, prev_end, v.start)
             )
             if follow_on:
                 # "单位GDP能耗下降14%，力争下降14.5%": the sentence's subject, left out the second time
                 i_start = i_end = ind_end if ind_end != v.start else v.start
-            elif i_end - i_start < 2 or (v.unit is None and not any(m.end() == i_end for m in unitless.finditer(text, max(i_start, i_end - 8), i_end))):
+            elif i_end - i_start < 2 or (v.unit is None and not _ends_unitless(text, i_start, i_end, unitless)):
                 continue
             raw_start = i_start
         if v.unit in count_units and not count and rule in ("at-least-after", "at-most-after", "about-after") and ind_end == v.start:
