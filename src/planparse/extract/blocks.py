@@ -206,23 +206,38 @@ def _verb_sentences(text: str, g: Grammars, notes: list[tuple[int, int]]) -> lis
         if fields:
             out.append(Block(m.start(), m.end(), "verb", fields))
     taken = {b.start for b in out}
-    for rule in g.verbs:
-        if not rule.attrs["sentence_start"]:
-            continue
-        for m in _at_sentence_start(rule.pattern.pattern, g.heading_start.pattern).finditer(text):
+    rules = [r for r in g.verbs if r.attrs["sentence_start"]]
+    if not rules:
+        return out
+    starts: set[int] = set()
+    for hint in _hints(tuple(g.fields.block.verb_hints)).finditer(text):  # only sentences with a role verb
+        floor = max(0, hint.start() - _MAX_VERB_BRACKET)
+        start = max(text.rfind(c, floor, hint.start()) for c in "。；;\n") + 1
+        starts.add(start if start > 0 else (0 if floor == 0 else -1))
+    for start in sorted(starts - taken - {-1}):
+        for rule in rules:
+            m = _at_sentence_start(rule.pattern.pattern, g.heading_start.pattern).match(text, start)
+            if m is None:
+                continue
             us, ue = m.span("units")
-            if m.start() in taken or any(ns < ue and us < ne for ns, ne in notes):
+            if any(ns < ue and us < ne for ns, ne in notes):
                 continue
             units = split_units(text, us, ue, g)
             if units and all(looks_like_unit(u.name, g) for u in units):
                 out.append(Block(m.start(), m.end(), "verb", [Field(rule.attrs["role"], "", us, ue, rule.id)]))
+                break
     return out
+
+
+@lru_cache(maxsize=4)
+def _hints(verb_hints: tuple[str, ...]) -> regex.Pattern[str]:
+    return rx.compile("|".join(regex.escape(v) for v in verb_hints))
 
 
 @lru_cache(maxsize=8)
 def _at_sentence_start(pattern: str, marker: str) -> regex.Pattern[str]:
-    """``pattern`` where a sentence starts: a line start (after a heading marker, if any), or after 。；"""
-    return rx.compile(f"(?:(?<=[。；;\n])|^(?:{marker})?)(?:{pattern})", regex.MULTILINE)
+    """``pattern`` at the start of a sentence, after a heading marker if the line opens with one."""
+    return rx.compile(f"(?:{marker})?(?:{pattern})")
 
 
 def _verb_fields(text: str, clauses: list[tuple[int, int]], g: Grammars, notes: list[tuple[int, int]]) -> list[Field]:

@@ -38,7 +38,7 @@ _PLACEHOLDER = rx.compile(r"^[XxＸ×]+$")
 _HAN_OR_DE = rx.compile(r"[\p{Han}的]")
 _LIST_MARK = rx.compile("[、等]")
 _WORD_CHAR = rx.compile(r"[\p{Han}A-Za-z0-9]")
-_NOUN_CHAR = rx.compile(r"[\p{Han}A-Za-z0-9“”\"]")  # a counted noun may be quoted: 30个“三绿”示范县城
+_NOUN_CHAR = rx.compile(r"[\p{Han}A-Za-z0-9“”\"＋+]")  # a counted noun may be quoted: 30个“5G＋工业互联网”案例
 # a value whose subject is left out takes the previous one's up to the end of the sentence, across
 # ；: "…装机容量达到400万千瓦；到2030年，力争达到700万千瓦"
 _PARAGRAPH_STOP = rx.compile(r"[。！？!?\n]")
@@ -221,6 +221,11 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
                 count, noun_from = True, marks[-1].end()
             if count:  # "推广应用工业机器人8000台以上": the comparator after the count stands
                 comparator, rule = comparator or "=", "count"
+        elif comparator is not None and v.unit in count_units and _NOUN_CHAR.match(text, v.end):
+            verb = tp["count_verbs"].search(text, max(clause_start, ind_end - 6), ind_end)
+            if verb is not None and verb.end() == ind_end:
+                # "组织发布不少于100场培训课程": the verb stands before the comparator, the noun after the count
+                count, rule = True, "count"
         paired = prev is not None and _PAIRED.fullmatch(text, prev_end, v.start) is not None
         if comparator is None and not paired:
             if v.placeholder:  # "X蒸吨/小时以下": not a target, but a placeholder all the same
@@ -233,7 +238,7 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
                 noun_end += 1  # a counted noun follows its number; a measured one (万亩) comes before
             act = _TRAILING_ACTION.search(text, after_count, noun_end)
             i_start, i_end = after_count, act.start() if act and act.start() > after_count else noun_end
-            raw_start, raw_end = v.start, max(i_end, raw_end if after_only else v.end)
+            raw_start, raw_end = min(v.start, ind_end), max(i_end, raw_end if after_only else v.end)
             if i_end - i_start < 2 and noun_from >= 0 and _WORD_RUN.fullmatch(text, noun_from, v.start):
                 # "淘汰老旧车辆1200辆": the noun stands between the verb (or the list mark) and the number
                 i_start, i_end = noun_from, v.start
