@@ -34,6 +34,7 @@ _CLAUSE_PUNCT = rx.compile("[。，；,;]")
 _NEVER_STARTS = frozenset("，,。；;、：:")
 # no-break and typographic spaces (web pages: "1.\xa0申报") read as a plain space
 _ODD_SPACES = str.maketrans(dict.fromkeys("\xa0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f", " "))
+_ODD_SPACE = rx.compile("[\xa0\u2002-\u200a\u202f]")
 _ENDS_SENTENCE = rx.compile("[。；;]$")
 _BRACKETS = rx.compile("[（(\\[〔【［〈<《）)\\]〕】］〉>》]")
 _ENDS_WITH_DATE = rx.compile(r"[0-9〇零一二三四五六七八九十○]{1,3}[ \t]*日$")
@@ -280,7 +281,8 @@ def _drop_running_headers(lines: list[Line], breaks: list[bool], g: Grammars, dr
 def normalize(raw: str, grammars: Grammars | None = None) -> Normalized:
     """Run the named steps over a loader's text."""
     g = grammars or load_grammars()
-    raw = raw.translate(_ODD_SPACES)  # one character for one: every offset stays where it was
+    if _ODD_SPACE.search(raw):  # rare, and str.translate walks every character: only when needed
+        raw = raw.translate(_ODD_SPACES)  # one character for one: every offset stays where it was
     kept, dropped = _drop_noise(_split_lines(raw), g)
     joiner = _Joiner(kept, g)
     out: list[str] = []

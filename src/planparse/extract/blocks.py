@@ -206,16 +206,19 @@ def _verb_sentences(text: str, g: Grammars, notes: list[tuple[int, int]]) -> lis
         if fields:
             out.append(Block(m.start(), m.end(), "verb", fields))
     taken = {b.start for b in out}
-    rules = [r for r in g.verbs if r.attrs["sentence_start"]]
-    if not rules:
-        return out
-    starts: set[int] = set()
-    for hint in _hints(tuple(g.fields.block.verb_hints)).finditer(text):  # only sentences with a role verb
-        floor = max(0, hint.start() - _MAX_VERB_BRACKET)
-        start = max(text.rfind(c, floor, hint.start()) for c in "。；;\n") + 1
-        starts.add(start if start > 0 else (0 if floor == 0 else -1))
-    for start in sorted(starts - taken - {-1}):
-        for rule in rules:
+    for rule in g.verbs:
+        if not rule.attrs["sentence_start"]:
+            continue
+        starts: set[int] = set()
+        word = rule.attrs["trigger"] or "。"
+        at = text.find(word)
+        while at >= 0:  # only the sentences that hold the rule's word are tried
+            floor = max(0, at - _MAX_VERB_BRACKET)
+            start = max(text.rfind(c, floor, at) for c in "。；;\n") + 1
+            if start > 0 or floor == 0:
+                starts.add(start)
+            at = text.find(word, at + len(word))
+        for start in sorted(starts - taken):
             m = _at_sentence_start(rule.pattern.pattern, g.heading_start.pattern).match(text, start)
             if m is None:
                 continue
@@ -225,13 +228,8 @@ def _verb_sentences(text: str, g: Grammars, notes: list[tuple[int, int]]) -> lis
             units = split_units(text, us, ue, g)
             if units and all(looks_like_unit(u.name, g) for u in units):
                 out.append(Block(m.start(), m.end(), "verb", [Field(rule.attrs["role"], "", us, ue, rule.id)]))
-                break
+                taken.add(start)
     return out
-
-
-@lru_cache(maxsize=4)
-def _hints(verb_hints: tuple[str, ...]) -> regex.Pattern[str]:
-    return rx.compile("|".join(regex.escape(v) for v in verb_hints))
 
 
 @lru_cache(maxsize=8)

@@ -67,6 +67,7 @@ class VerbRule(_Rule):
     sentence_start: bool = Field(
         False, description="True: the pattern opens a prose sentence (由市发改委牵头筹备…) instead of making up a whole clause."
     )
+    trigger: str = Field("", description="For a sentence_start rule: a word its sentences hold (牵头); only those sentences are tried.")
 
 
 class Convention(_Rule):
