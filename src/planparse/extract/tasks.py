@@ -104,8 +104,8 @@ def _paragraph_groups(node: Node, blocks: list[Block], text: str, lines: LineInd
     (pdftotext) starts the next item too. Blocks within the heading's own paragraph are one task.
     """
     whole = [_Group(node, node.start, blocks, (node.title_start, node.title_end))]
-    if node.children or len(blocks) < 2:
-        return whole
+    if len(blocks) < 2 or (node.children and blocks[-1].end > node.children[0].start):
+        return whole  # blocks among numbered sub-items belong to those items, not to paragraphs
 
     def split(run_on: bool) -> list[list[Block]]:
         out: list[list[Block]] = [[blocks[0]]]
