@@ -152,7 +152,7 @@ def main() -> None:
     ap.add_argument("--plans", type=int, default=500)
     ap.add_argument("--big", type=int, default=2000)
     ap.add_argument("--json", type=Path, help="also write the numbers to this JSON file")
-    ap.add_argument("--repeat", type=int, default=3, help="best of this many runs each (interleaved), against noise")
+    ap.add_argument("--repeat", type=int, default=4, help="best of this many runs each (interleaved), against noise")
     args = ap.parse_args()
     res: dict[str, Any] = {"python": platform.python_version(), "cpus": os.cpu_count(), "workers_default": default_workers()}
     print(f"planparse {planparse.__version__} batch bench: Python {res['python']}, {res['cpus']} cpus")
