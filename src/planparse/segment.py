@@ -80,10 +80,18 @@ def find_headings(text: str, g: Grammars) -> list[Node]:
     nodes: list[Node] = []
     pos = 0
     n = len(text)
+    notes = tuple(g.headings.structure.note_starts)
+    note: tuple[str, int] | None = None  # (family, next number) of a note's numbered points
     while pos < n:
         line_end = text.find("\n", pos)
         if line_end == -1:
             line_end = n
+        if notes and text.startswith(notes, pos):
+            label = next(w for w in notes if text.startswith(w, pos))
+            hit = _match_heading(text, pos + len(label), line_end, g)
+            note = (hit[0].id, marker_number(hit[1].group("num"), hit[0].number) + 1) if hit else None
+            pos = line_end + 1
+            continue
         if not g.toc.search(text, pos, line_end) and text.find("\t", pos, line_end) == -1:  # table rows are not headings
             cursor = pos
             while cursor < line_end:
@@ -93,6 +101,10 @@ def find_headings(text: str, g: Grammars) -> list[Node]:
                 fam, m = hit
                 marker = m.group(0).strip(" \t\u3000：:")  # 第三部分：保障措施 → 第三部分
                 num = marker_number(m.group("num"), fam.number)
+                if note is not None and cursor == pos and note == (fam.id, num):
+                    note = (fam.id, num + 1)  # the note's next point
+                    break
+                note = None
                 t_start = m.end()
                 inline = _inline_heading(text, t_start, line_end, fam, g)
                 t_end = inline if inline is not None else _title_end(text, t_start, line_end, fam, g)

@@ -38,6 +38,7 @@ class Toc(_Strict):
 
 class Structure(_Strict):
     paragraph_starts: list[str]
+    note_starts: list[str] = Field(default_factory=list, description="Labels of a note under a table (注：1.…): its numbered lines are no headings.")
 
 
 class HeadingsFile(_Strict):
