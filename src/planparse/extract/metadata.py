@@ -176,6 +176,20 @@ def _admin_level(region: str | None, g: Grammars) -> str | None:
     return None
 
 
+def _imprint(text: str, date: str | None, issuer: str | None, g: Grammars) -> tuple[str | None, str | None]:
+    """The date and printer of the imprint (版记) at the end, where the plan has no sign-off."""
+    tail = _lines(text, max(0, len(text) - 1500), len(text))
+    for k in range(len(tail) - 1, -1, -1):
+        m = g.meta["imprint"].match(tail[k].text)
+        if m is None:
+            continue
+        name = m.group("issuer")
+        above = g.meta["issuer_line"].match(tail[k - 1].text) if k and not name else None
+        name = name or (above.group("issuer").strip() if above else None)
+        return date or _iso(m.group("year"), m.group("month"), m.group("day")), issuer or name
+    return date, issuer
+
+
 def _issuer_level(issuer: str | None, g: Grammars) -> str | None:
     """A plan that never names its place may still say its level: 省完善促进消费体制机制厅际联席会议 → province."""
     m = g.unit_patterns["admin_prefix"].match(issuer) if issuer else None
@@ -251,6 +265,8 @@ def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metad
                 date = _iso(m.group("year"), m.group("month"), m.group("day"))
                 break
 
+    if date is None or issuer is None:
+        date, issuer = _imprint(text, date, issuer, g)
     region = _region(title, g) or _region(issuer, g)
     period = _period(title, g)
     draft = any(meta["draft"].search(ln.text) for ln in head if len(ln.text) <= 40) or bool(title and meta["draft"].search(title))

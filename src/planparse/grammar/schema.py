@@ -172,6 +172,7 @@ class MetadataSettings(_Strict):
     doc_number_label: str
     signoff_date: str
     date_label: str
+    imprint: str
     issuer_label: str
     issuer_line: str
     region: str
