@@ -239,16 +239,28 @@ def _conjoined(text: str, start: int, end: int, g: Grammars) -> list[tuple[int, 
     return parts
 
 
+_TIER_NOUNS = ("部门", "机构")  # a tier's body named by its field alone: 商务部门, 应急管理机构
+
+
 def _share_prefixes(units: list[RawUnit], g: Grammars) -> None:
     """Canonical names from the list itself: 市林业局、住建局 → 市住房和城乡建设局;
     马尾区、闽侯县人民政府 → 马尾区人民政府. Names stay as written."""
     up = g.unit_patterns
     prefix = ""
+    tier = ""  # 各区消防救援部门、商务部门: every listed department is the districts' own
     for i, u in enumerate(units):
         m = up["admin_prefix"].match(u.name)
         if m:
-            prefix = m.group(0)
+            prefix, tier = m.group(0), ""
             continue
+        each = up["shared_head"].match(u.name)
+        if each and u.name.endswith(_TIER_NOUNS):
+            prefix, tier = "", each.group(0)
+            continue
+        if tier and u.name.endswith(_TIER_NOUNS) and not up["shared_head"].match(u.name):
+            u.canonical = tier + u.name
+            continue
+        tier = ""
         if prefix and up["inherit_prefix"].search(u.name) and not up["no_inherit"].search(u.name):
             u.canonical = canonical_name(prefix + u.name, g) or prefix + u.name
         nxt = units[i + 1] if i + 1 < len(units) else None
