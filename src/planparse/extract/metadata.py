@@ -25,6 +25,7 @@ _BARE_LABEL = rx.compile(r"\p{Han}{2,6}")  # a label alone on its line, its valu
 _COLUMN_GAP = rx.compile(r"[ \t\u3000\u2002-\u200a]{2,}")
 _HEAD_LINES = 25
 _TAIL_LINES = 15
+_NOTICE_LINES = 80
 _ANNEX = rx.compile(r"^(?:附件|附表)[ \t]*[0-9一二三四五六七八九十]*[：:]?$")
 _TITLE_PUNCT = rx.compile(r"[。；，,：:]")
 _DATE_LINE = rx.compile(r"[0-9〇零一二三四五六七八九十○]{1,4}[ \t]*年[ \t]*[0-9〇零一二三四五六七八九十○]{1,2}[ \t]*月[ \t]*[0-9〇零一二三四五六七八九十○]{1,3}[ \t]*日")
@@ -229,7 +230,9 @@ def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metad
         pass
     tail_start = max(0, len(text) - 2000) if last_signoff is None else text.rfind("\n", 0, max(0, last_signoff.start() - 600)) + 1
     tail_end = len(text) if last_signoff is None else last_signoff.end()
-    for lines in (_lines(text, tail_start, tail_end)[-_TAIL_LINES:], head):
+    # the notice's sign-off may stand below a web page's block of fields: look further than the title does
+    notice = _lines(text, 0, head_end)[:_NOTICE_LINES]
+    for lines in (_lines(text, tail_start, tail_end)[-_TAIL_LINES:], notice):
         for k in range(len(lines) - 1, -1, -1):
             m = meta["signoff_date"].match(lines[k].text)
             if m:
