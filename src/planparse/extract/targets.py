@@ -41,6 +41,8 @@ _WORD_CHAR = rx.compile(r"[\p{Han}A-Za-z0-9]")
 _NOUN_CHAR = rx.compile(r"[\p{Han}A-Za-z0-9“”\"＋+]")  # a counted noun may be quoted: 30个“5G＋工业互联网”案例
 # a value whose subject is left out takes the previous one's up to the end of the sentence, across
 # ；: "…装机容量达到400万千瓦；到2030年，力争达到700万千瓦"
+_DIGIT = rx.compile(r"[0-9]")
+_SHARE_OF = rx.compile(r"[ \t]*的[ \t]*(?=\p{Han})")
 _PARAGRAPH_STOP = rx.compile(r"[。！？!?\n]")
 _WORD_RUN = rx.compile(r"(?=[A-Za-z0-9]*\p{Han})[\p{Han}A-Za-z0-9]{2,12}[ \t]*")  # a noun: 充电桩, 5G基站
 _PAIRED = rx.compile(r"[ \t]*[和、及与][ \t]*")
@@ -197,6 +199,12 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
                 break
         if v.unit is None and (ind_end == v.start or comparator is None):
             continue  # a bare number is a target only right after a comparator (系数提高到0.6395)
+        if v.unit == "%" and ind_end == v.start and (comparator is None or attributive):
+            share = _share_target(text, v, raw_end, comparator, rule, clause_start, clause_end, g)
+            if share is not None:
+                out.append(share)
+                prev, prev_end = share, share.span.end
+                continue
         if comparator is not None and tp["condition_after"].match(text, raw_end):
             continue  # "建筑面积大于2万平方米的公共建筑": a condition on a noun
         if ind_end == v.start and tp["condition_before"].search(text, max(clause_start, v.start - 8), v.start):
@@ -298,6 +306,33 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
             warnings.append(Issue(code="placeholder-value", message=f"placeholder value in target {target.raw!r}", span=span))
     _distribute(text, out, series, tp["measure_tail"], tp["measure_head"])
     return out, warnings
+
+
+def _share_target(
+    text: str, v: _Value, raw_end: int, comparator: str | None, rule: str, clause_start: int, clause_end: int, g: Grammars
+) -> Target | None:
+    """"全市90%的重点领域市场主体纳入信用监管", "55%以上的行政村生活污水得到治理": a share of the things
+    named after it, when nothing but places, years and hedges stands before the number."""
+    de = _SHARE_OF.match(text, raw_end)
+    a, b = _indicator(text, clause_start, v.start, g)
+    if de is None or b > a:  # "按20%的税率": the share of something said before it
+        return None
+    end = clause_end
+    while end > de.end() and text[end - 1] in " \t\u3000":
+        end -= 1
+    if end - de.end() < 2 or _DIGIT.search(text, de.end(), end):
+        return None  # "95%的省级、90%的市级…机关": shares of a list, not one thing
+    return Target(
+        indicator=text[de.end() : end],
+        comparator=comparator or "=",
+        value=v.value,
+        unit=v.unit,
+        year=_year(text, v.start),
+        raw=text[v.start : end],
+        placeholder=v.placeholder,
+        span=Span((v.start, end)),
+        rule="share" if comparator is None else rule,
+    )
 
 
 def _distribute(text: str, out: list[Target], series: list[tuple[int, int, list[int]]], measure: regex.Pattern[str], head: regex.Pattern[str]) -> None:
