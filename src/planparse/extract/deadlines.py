@@ -28,14 +28,14 @@ from planparse.numerals import cn_to_int, to_ascii_digits
 
 MIN_YEAR, MAX_YEAR = 1949, 2100
 _COMMITMENT_END = rx.compile(r"[。；;\n]")
-_RANGE_NEXT = rx.compile(r"[ \t]*(?:至|到|[-—–~～])[ \t]*[0-9]")
+_RANGE_NEXT = rx.compile(r"[ \t]*(?:[（(][^）)]{1,12}[）)])?[ \t]*(?:至|到|[-—–~～])[ \t]*[0-9]")  # （含5月16日）至…
 _START_NEXT = rx.compile(r"[ \t]*(?:起|开始|以来|以后|之后)")
 # what follows a year that is a baseline, not a date to reach: 在2020年基础上, 与2020年相比
 BASE_YEAR_AFTER = r"[ \t]*(?:的)?(?:基础上|相比|为基数|为基准|水平|同期)"
 _BASE_AFTER = rx.compile(BASE_YEAR_AFTER)
 _QUOTE_CLOSES = rx.compile(r"[^，。；;,“]{0,20}”")
 _TENDAY = {"上": 10, "中": 20}  # 上旬 / 中旬: by the 10th / the 20th; 下旬 is the month's end
-_NOT_COMMITMENT = rx.compile(r"(?:较|比|自|从|由|截至|以来|按照|根据|按)[ \t]*$")
+_NOT_COMMITMENT = rx.compile(r"(?:较|比|自|从|由|截至|以来|按照|根据|按|起)[ \t]*$")  # 自印发之日起至…前: a window
 
 
 def _number(s: str) -> int:
