@@ -26,7 +26,7 @@ from planparse.models import Issue, Span, Target
 from planparse.numerals import cn_decimal, cn_to_int, parse_number
 
 _CLAUSE_BOUND = "。；;，,：:\n！？!?"
-_YEAR = rx.compile(r"(?<![0-9])(?<![较比由从][ \t]{0,2})(?:到|至|在|于)?[ \t]*(?P<y>(?:19|20)[0-9]{2})[ \t]*年(?![ \t]*[0-9]+[ \t]*年)(?![ \t]*的)(?!" + BASE_YEAR_AFTER + ")")
+_YEAR = rx.compile(r"(?<![0-9])(?<![较比由从对自][ \t]{0,2})(?:到|至|在|于)?[ \t]*(?P<y>(?:19|20)[0-9]{2})[ \t]*年(?![ \t]*[0-9]+[ \t]*年)(?![ \t]*的)(?!" + BASE_YEAR_AFTER + ")")
 _FYP = rx.compile(r"[“\"]?(?P<fyp>十[一二三四五六七八九]?五)[”\"]?(?:末|期末|期间|时期)")
 _BASE_YEAR = rx.compile(r"(?:较|比|相比|与|在)[ \t]*(?:19|20)[0-9]{2}[ \t]*年?(?:相比|基础上|水平)?$|同比$|(?:累计|年均)$")
 # the lookahead names the first characters, so the engine skips to them (rx: 3x faster scan)
@@ -42,6 +42,7 @@ _NOUN_CHAR = rx.compile(r"[\p{Han}A-Za-z0-9“”\"＋+]")  # a counted noun may
 # a value whose subject is left out takes the previous one's up to the end of the sentence, across
 # ；: "…装机容量达到400万千瓦；到2030年，力争达到700万千瓦"
 _DIGIT = rx.compile(r"[0-9]")
+_WITHIN_YEARS = rx.compile(r"[一二三四五六七八九十两0-9]+[ \t]*年(?:内|以内|之内)")
 _SHARE_OF = rx.compile(r"[ \t]*的[ \t]*(?=\p{Han})")
 _PARAGRAPH_STOP = rx.compile(r"[。！？!?\n]")
 _WORD_RUN = rx.compile(r"(?=[A-Za-z0-9]*\p{Han})[\p{Han}A-Za-z0-9]{2,12}[ \t]*")  # a noun: 充电桩, 5G基站
@@ -104,7 +105,10 @@ def _values(text: str, g: Grammars) -> list[_Value]:
 
 
 def _year(text: str, pos: int) -> int | None:
-    """The target year: in the sentence before the value, else earlier in its paragraph."""
+    """The target year: in the sentence before the value, else earlier in its paragraph. None when
+    the clause counts years of its own (三年内…): no calendar year is named for it."""
+    if _WITHIN_YEARS.search(text, _bound_left(text, pos, _CLAUSE_BOUND), pos):
+        return None
     para_start = max(text.rfind("\n", max(0, pos - _MAX_PARAGRAPH), pos) + 1, pos - _MAX_PARAGRAPH)
     found: list[tuple[int, int]] = [(m.start(), int(m.group("y"))) for m in _YEAR.finditer(text, para_start, pos)]
     for m in _FYP.finditer(text, para_start, pos):
