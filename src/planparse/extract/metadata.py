@@ -191,6 +191,15 @@ def _imprint(text: str, date: str | None, issuer: str | None, g: Grammars) -> tu
     return date, issuer
 
 
+def _cover_issuer(head: list[_Line], g: Grammars) -> str | None:
+    """The body named over a cover page's month (天津市发展和改革委员会 / 二〇二二年一月)."""
+    for above, line in itertools.pairwise(head):
+        if g.meta["cover_date"].match(line.text):
+            m = g.meta["issuer_line"].match(above.text)
+            return m.group("issuer").strip() if m else None
+    return None
+
+
 def _issuer_level(issuer: str | None, g: Grammars) -> str | None:
     """A plan that never names its place may still say its level: 省完善促进消费体制机制厅际联席会议 → province."""
     m = g.unit_patterns["admin_prefix"].match(issuer) if issuer else None
@@ -270,6 +279,8 @@ def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metad
 
     if date is None or issuer is None:
         date, issuer = _imprint(text, date, issuer, g)
+    if issuer is None:
+        issuer = _cover_issuer(head, g)
     region = _region(title, g) or _region(issuer, g)
     period = _period(title, g)
     draft = any(meta["draft"].search(ln.text) for ln in head if len(ln.text) <= 40) or bool(title and meta["draft"].search(title))

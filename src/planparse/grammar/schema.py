@@ -173,6 +173,7 @@ class MetadataSettings(_Strict):
     signoff_date: str
     date_label: str
     imprint: str
+    cover_date: str
     issuer_label: str
     issuer_line: str
     region: str
