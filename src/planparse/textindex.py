@@ -1,4 +1,5 @@
-"""Line lookups by bisection, so that per-record work stays independent of line length.
+"""Positions in a plan's text: line lookups by bisection (so that per-record work stays independent
+of line length), and splitting a range at bracket depth 0.
 
 >>> idx = LineIndex("ab\\ncd\\nef")
 >>> idx.bounds(4)
@@ -29,3 +30,23 @@ class LineIndex:
 
     def start(self, pos: int) -> int:
         return self.bounds(pos)[0]
+
+
+def split_top_level(text: str, start: int, end: int, seps: str = "，；;,。") -> list[tuple[int, int]]:
+    """``text[start:end]`` split on ``seps`` (by default ，；;,。) outside brackets, as (start, end) pieces, empty ones left out."""
+    out: list[tuple[int, int]] = []
+    depth = 0
+    s = start
+    for i in range(start, end):
+        ch = text[i]
+        if ch in "（([〔【〈<":
+            depth += 1
+        elif ch in "）)]〕】〉>" and depth:
+            depth -= 1
+        elif depth == 0 and ch in seps:
+            if i > s:
+                out.append((s, i))
+            s = i + 1
+    if end > s:
+        out.append((s, end))
+    return out

@@ -18,7 +18,7 @@ import regex
 from planparse import rx
 from planparse.extract.units import looks_like_unit, split_units
 from planparse.grammar import Grammars
-from planparse.textindex import LineIndex
+from planparse.textindex import LineIndex, split_top_level
 
 _SENTENCE_END = rx.compile("[。]")
 _BY_SENTENCE = rx.compile(r"(?:(?<=[。；;\n])|^)由[^。；;\n]{2,120}?(?=[。；;]|$)", regex.MULTILINE)
@@ -150,8 +150,8 @@ def find_blocks(text: str, g: Grammars, conventions: list[Convention]) -> list[B
         v_start, v_stop = _trim(text, m.end(), v_end)
         value = text[v_start:v_stop]
         hinted = fld in _UNIT_FIELDS and any(v in value for v in g.fields.block.verb_hints)
-        for n, (ps, pe) in enumerate(_split_clauses(text, v_start, v_stop, "；;") if hinted else [(v_start, v_stop)]):
-            verb = _verb_fields(text, _split_clauses(text, ps, pe), g, []) if hinted else []
+        for n, (ps, pe) in enumerate(split_top_level(text, v_start, v_stop, "；;") if hinted else [(v_start, v_stop)]):
+            verb = _verb_fields(text, split_top_level(text, ps, pe), g, []) if hinted else []
             if any(f.field != fld and (n or f.field in ("lead_units", "cooperating_units")) for f in verb):
                 # "责任部门：监测处牵头，财审处配合": the verbs inside the value give the roles; so does
                 # a later part with a verb of its own ("配合单位：市发改委；各县政府负责落实")
@@ -178,7 +178,7 @@ def _verb_blocks(text: str, g: Grammars, pairs: dict[int, int], taken: set[int],
             continue
         if not _verb_end(g).search(text, o + 1, c + 1):
             continue  # no clause of the bracket ends with a role verb
-        fields = _verb_fields(text, _split_clauses(text, o + 1, c), g, notes)
+        fields = _verb_fields(text, split_top_level(text, o + 1, c), g, notes)
         if fields:
             out.append(Block(o, c + 1, "verb", fields))
     return out
@@ -202,7 +202,7 @@ def _verb_sentences(text: str, g: Grammars, notes: list[tuple[int, int]]) -> lis
     "由市发改委牵头筹备联席会议" is never read as an assignment."""
     out: list[Block] = []
     for m in _BY_SENTENCE.finditer(text):
-        fields = _verb_fields(text, _split_clauses(text, m.start(), m.end()), g, notes)
+        fields = _verb_fields(text, split_top_level(text, m.start(), m.end()), g, notes)
         if fields:
             out.append(Block(m.start(), m.end(), "verb", fields))
     taken = {b.start for b in out}
@@ -266,26 +266,6 @@ def _verb_fields(text: str, clauses: list[tuple[int, int]], g: Grammars, notes: 
         fields.append(Field(role, "", us, ue, rule.id))
         pending = []
     return [] if pending else fields
-
-
-def _split_clauses(text: str, start: int, end: int, seps: str = "，；;,。") -> list[tuple[int, int]]:
-    """Split on ``seps`` (by default ，；;,。) at bracket depth 0."""
-    out: list[tuple[int, int]] = []
-    depth = 0
-    s = start
-    for i in range(start, end):
-        ch = text[i]
-        if ch in "（([〔【〈<":
-            depth += 1
-        elif ch in "）)]〕】〉>" and depth:
-            depth -= 1
-        elif depth == 0 and ch in seps:
-            if i > s:
-                out.append((s, i))
-            s = i + 1
-    if end > s:
-        out.append((s, end))
-    return out
 
 
 def find_conventions(text: str, g: Grammars) -> list[Convention]:

@@ -24,6 +24,7 @@ from planparse.extract.deadlines import BASE_YEAR_AFTER
 from planparse.grammar import Grammars
 from planparse.models import Issue, Span, Target
 from planparse.numerals import cn_decimal, cn_to_int, parse_number
+from planparse.textindex import split_top_level
 
 _CLAUSE_BOUND = "。；;，,：:\n！？!?"
 _YEAR = rx.compile(r"(?<![0-9])(?<![较比由从对自][ \t]{0,2})(?:到|至|在|于)?[ \t]*(?P<y>(?:19|20)[0-9]{2})[ \t]*年(?![ \t]*[0-9]+[ \t]*年)(?![ \t]*的)(?!" + BASE_YEAR_AFTER + ")")
@@ -348,7 +349,7 @@ def _distribute(text: str, out: list[Target], series: list[tuple[int, int, list[
         cut = text.rfind("分别", start, end)
         if len(idx) < 2 or cut < 0:
             continue
-        items = [text[a:b].strip(" \t\u3000") for a, b in _split_items(text, start, cut)]
+        items = [text[a:b].strip(" \t\u3000") for a, b in split_top_level(text, start, cut, "、，,和及与")]
         tail = text[cut + 2 : end].strip(" \t\u3000")
         shared = measure.search(items[-1]) if items else None
         if shared and shared.start() > 0 and not any(measure.search(i) for i in items[:-1]):
@@ -360,18 +361,3 @@ def _distribute(text: str, out: list[Target], series: list[tuple[int, int, list[
             for k, i in enumerate(idx):
                 out[i] = out[i].model_copy(update={"indicator": items[k] + tail})
 
-
-def _split_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """A list's items: split on 、，, and on 和/及/与 (one character: 以及 stays a joiner of its own) at bracket depth 0."""
-    out, depth, s = [], 0, start
-    for i in range(start, end):
-        ch = text[i]
-        if ch in "（(":
-            depth += 1
-        elif ch in "）)" and depth:
-            depth -= 1
-        elif depth == 0 and ch in "、，,和及与":
-            out.append((s, i))
-            s = i + 1
-    out.append((s, end))
-    return [(a, b) for a, b in out if b > a]
