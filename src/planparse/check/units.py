@@ -177,7 +177,8 @@ def variant_findings(ctx: Context) -> None:
     count: Counter[str] = Counter()
     full_of: dict[str, str] = {}
     for u, name, inherited, task in _comparable(ctx):
-        full_of[name] = _full(name, ctx)
+        if name not in full_of:  # a plan names the same bodies again and again
+            full_of[name] = _full(name, ctx)
         if not inherited:
             count[name] += 1
             first.setdefault(name, (u, task))
@@ -227,6 +228,11 @@ def edit_distance_at_most_one(a: str, b: str) -> bool:
     return short[i:] == long[i + 1 :]
 
 
+def _deletions(s: str) -> list[str]:
+    """``s`` and every string made by deleting one of its characters."""
+    return [s, *(s[:i] + s[i + 1 :] for i in range(len(s)))]
+
+
 def _normalise(name: str, ctx: Context) -> str:
     for variant, base in ctx.cfg.units.variant_endings:
         if name.endswith(variant):
@@ -246,10 +252,23 @@ class _Known:
         known = sorted({_normalise(v, ctx) for v in _vocabulary(ctx)}, key=len, reverse=True)
         self.names = set(known)
         self.lengths = sorted({len(k) for k in known})
-        self.by_last: dict[str, list[str]] = defaultdict(list)  # a misspelt name keeps its ending (局, 委, 中心 …)
+        # one edit apart means sharing a string with at most one character deleted from each side: every
+        # such string points to the names it comes from (a symmetric-deletion index), so a name is
+        # compared only with the few known names near it, in the order of ``known`` (longest first)
+        self.rank = {k: i for i, k in enumerate(known)}
+        self.near: dict[str, set[str]] = defaultdict(set)
         for k in known:
             if len(k) >= ctx.cfg.settings.typo_min_length:
-                self.by_last[k[-1]].append(k)
+                for d in _deletions(k):
+                    self.near[d].add(k)
+
+    def candidates(self, n: str) -> list[str]:
+        """Known names (ending as ``n`` does: a misspelt name keeps its 局, 委, 中心 …) one edit from a tail of ``n``."""
+        found: set[str] = set()
+        for length in range(2, len(n) + 1):
+            for d in _deletions(n[-length:]):
+                found.update(self.near.get(d, ()))
+        return sorted((k for k in found if k[-1] == n[-1]), key=self.rank.__getitem__)
 
     def ends(self, n: str) -> bool:
         """True when ``n`` ends with a known name."""
@@ -273,7 +292,7 @@ def typo_findings(ctx: Context) -> None:
         n = _normalise(name, ctx)
         if not n or index.ends(n):
             continue
-        for k in index.by_last.get(n[-1], ()):
+        for k in index.candidates(n):
             if len(k) > len(n) + 1:
                 continue
             lengths = (len(k), len(k) - 1, len(k) + 1) if len(k) >= min_sub else (len(k) - 1, len(k) + 1)
