@@ -168,3 +168,23 @@ def test_no_break_spaces_read_as_plain_spaces() -> None:
     norm = normalize(raw)
     assert norm.text == "一、总则\n1. 申报材料要齐全。"
     assert len(norm.text) == len(raw)
+
+
+def test_addressee_line_ends_at_its_colon() -> None:
+    """A notice's addressee line (各区县人民政府，市政府各部门，有关单位：) is followed by the body, even
+    where the PDF text shows the body's first line unindented; a label's colon still runs on."""
+    lines = [
+        "各区县（自治县）人民政府，市政府各部门，有关单位：",  # 24: full width
+        "《重庆市提振消费若干措施》已经市政府同意，现印发给",
+        "你们，请认真贯彻执行。",
+        "\u3000\u3000（一）加强监管。建立健全生态环境监管体系",
+        "完善监测网络，推进执法能力建设，强化执法检查。",
+        "\u3000\u3000（二）完善制度。健全生态环境保护制度体系",
+        "落实生态环境损害赔偿制度改革，推进排污许可。",
+        "\u3000\u3000（三）加强保障。加大财政投入力度，确保各",
+        "项任务落实到位，按期完成目标任务，务求实效。",
+        "\u3000\u3000（四）强化考核。把任务完成情况纳入考核，",
+    ]
+    paragraphs = normalize("\n".join(lines)).text.split("\n")
+    assert paragraphs[0] == "各区县（自治县）人民政府，市政府各部门，有关单位："
+    assert paragraphs[1].startswith("《重庆市提振消费若干措施》")

@@ -157,6 +157,10 @@ class _Joiner:
     def _title_line(self, s: str) -> bool:
         return len(s) <= 60 and not _TITLE_PUNCT.search(s) and self.g.meta["title_suffix"].search(s) is not None
 
+    def _colon_ends(self, prev: str) -> bool:
+        """A line ending with a colon that is no label's (各区县人民政府，市政府各部门，有关单位：) ends its paragraph."""
+        return prev[-1] in "：:" and self.g.label.search(prev) is None
+
     def _closes_block(self, prev: str) -> bool:
         """The line ends with the closing bracket of an assignment block: the item ends there."""
         if prev[-1] not in _CLOSE:
@@ -174,7 +178,7 @@ class _Joiner:
         if self.indents and not nxt.indented:
             block = s[0] in _OPEN and self.g.label.match(s, 1) is not None  # "（责任单位：…）" after its sentence
             titles = self._title_line(s) or self._title_line(prev)  # a plan's title stands alone
-            if self.full(prev, first=para_len == len(prev)) and not titles and (block or not self.structural(s)):
+            if self.full(prev, first=para_len == len(prev)) and not titles and not self._colon_ends(prev) and (block or not self.structural(s)):
                 return True
         if self.structural(s):
             return False
@@ -183,7 +187,7 @@ class _Joiner:
         if balance > 0 and (_closes(s) > 0 or self.full(prev) or self.wrap is None):
             return True  # an open bracket continues on the next line
         last = prev[-1]
-        if "\t" in prev or last in "。！？!?" or self._closes_block(prev) or _ENDS_WITH_DATE.search(prev):
+        if "\t" in prev or last in "。！？!?" or self._closes_block(prev) or _ENDS_WITH_DATE.search(prev) or self._colon_ends(prev):
             return False
         if (para_len == len(prev) and self._title_line(prev)) or (self._title_line(s) and not self.full(prev)):
             return False  # a title line (…实施方案, …的通知) stands alone
