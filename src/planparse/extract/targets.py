@@ -43,6 +43,7 @@ _NOUN_CHAR = rx.compile(r"[\p{Han}A-Za-z0-9“”\"＋+]")  # a counted noun may
 # a value whose subject is left out takes the previous one's up to the end of the sentence, across
 # ；: "…装机容量达到400万千瓦；到2030年，力争达到700万千瓦"
 _DIGIT = rx.compile(r"[0-9]")
+_NEXT_VALUE = rx.compile(r"[ \t]*[0-9]")
 _WITHIN_YEARS = rx.compile(r"[一二三四五六七八九十两0-9]+[ \t]*年(?:内|以内|之内)")
 _SHARE_OF = rx.compile(r"[ \t]*的[ \t]*(?=\p{Han})")
 _PARAGRAPH_STOP = rx.compile(r"[。！？!?\n]")
@@ -260,8 +261,8 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
                 while i_end > i_start and text[i_end - 1] in " \t":
                     i_end -= 1
                 raw_start, raw_end = i_start, after_count
-            if i_end - i_start < 2:
-                continue
+            if i_end - i_start < 2 or (i_start >= after_count and i_end - i_start <= 4 and _NEXT_VALUE.match(text, i_end)):
+                continue  # "104家总投资60亿元…企业": what follows the count is another value, not its noun
         elif paired:
             i_start = i_end = raw_start = v.start
         else:
