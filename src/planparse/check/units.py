@@ -93,23 +93,39 @@ def admin_prefix(name: str, ctx: Context) -> str:
     """
     if not name or name[0] not in ADMIN:
         return ""
-    if "vocabulary-by-first" not in ctx.cache:
-        by_first: dict[str, list[str]] = {}
-        for w in _vocabulary(ctx):
-            by_first.setdefault(w[0], []).append(w)
-        ctx.cache["vocabulary-by-first"] = by_first
-    if any(name.startswith(w) for w in ctx.cache["vocabulary-by-first"].get(name[0], ())):
-        return ""
-    return name[0]
+    known = _known_words(ctx)
+    found = known.prefix_of.get(name)
+    if found is None:
+        found = known.prefix_of[name] = "" if any(name.startswith(w) for w in known.by_first.get(name[0], ())) else name[0]
+    return found
+
+
+class _Words:
+    """Every unit word the data knows (alias short and full forms, checks.toml known names), by first
+    character, and the prefix worked out for each name so far: the same for every plan."""
+
+    def __init__(self, ctx: Context) -> None:
+        aliases = ctx.g.units.alias
+        self.words = {a.short for a in aliases} | {a.canonical for a in aliases} | set(ctx.cfg.units.known)
+        self.by_first: dict[str, list[str]] = {}
+        for w in self.words:
+            self.by_first.setdefault(w[0], []).append(w)
+        self.prefix_of: dict[str, str] = {}
+
+
+def _known_words(ctx: Context) -> _Words:
+    """Built once per grammar and checks.toml (the memo entry holds the checks, so their id stays theirs)."""
+    memo = ctx.g.memo.setdefault("unit-words", {})
+    held = memo.get(id(ctx.cfg))
+    if held is None or held[0] is not ctx.cfg:
+        held = memo[id(ctx.cfg)] = (ctx.cfg, _Words(ctx))
+    words: _Words = held[1]
+    return words
 
 
 def _vocabulary(ctx: Context) -> set[str]:
     """Every unit word the data knows: alias short and full forms, checks.toml known names."""
-    if "unit-vocabulary" not in ctx.cache:
-        aliases = ctx.g.units.alias
-        ctx.cache["unit-vocabulary"] = {a.short for a in aliases} | {a.canonical for a in aliases} | set(ctx.cfg.units.known)
-    vocab: set[str] = ctx.cache["unit-vocabulary"]
-    return vocab
+    return _known_words(ctx).words
 
 
 def inherited_prefix(u: Unit, prev: Unit | None, ctx: Context) -> str:
