@@ -196,10 +196,12 @@ def _verb_end_for(verb_hints: tuple[str, ...]) -> regex.Pattern[str]:
 
 
 def _verb_sentences(text: str, g: Grammars, notes: list[tuple[int, int]]) -> list[Block]:
-    """An unbracketed sentence made only of assignments: "由市发改委牵头，各县（市、区）政府负责。"
+    """Assignments in unbracketed prose.
 
-    Every clause must be units + a role verb (and every unit an organisation), so prose such as
-    "由市发改委牵头筹备联席会议" is never read as an assignment."""
+    A sentence made only of assignments ("由市发改委牵头，各县（市、区）政府负责。"): every clause
+    units + a role verb, every unit an organisation. And a sentence that opens with who does it
+    (``sentence_start`` verb rules: "由市发改委、市生态环境局牵头筹备…"), tried only where the
+    rule's trigger word stands; its units must all be organisations too."""
     out: list[Block] = []
     for m in _BY_SENTENCE.finditer(text):
         fields = _verb_fields(text, split_top_level(text, m.start(), m.end()), g, notes)
