@@ -188,3 +188,11 @@ def test_addressee_line_ends_at_its_colon() -> None:
     paragraphs = normalize("\n".join(lines)).text.split("\n")
     assert paragraphs[0] == "各区县（自治县）人民政府，市政府各部门，有关单位："
     assert paragraphs[1].startswith("《重庆市提振消费若干措施》")
+
+
+def test_unit_list_wrapped_after_a_bracket_inside_a_name_runs_on() -> None:
+    """"…，各县（市、区）" + "人民政府": the closing bracket is the name's, not the end of a block."""
+    text = normalize("四、保障措施\n责任单位：市委宣传部，市发改委、科协，各县（市、区）\n人民政府\n五、附则").text
+    assert "责任单位：市委宣传部，市发改委、科协，各县（市、区）人民政府" in text.split("\n")
+    text = normalize("（一）加强领导。（牵头单位：县生态环境局）\n（二）完善制度。").text
+    assert text.split("\n")[0] == "（一）加强领导。（牵头单位：县生态环境局）"

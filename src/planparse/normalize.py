@@ -165,7 +165,15 @@ class _Joiner:
         """The line ends with the closing bracket of an assignment block: the item ends there."""
         if prev[-1] not in _CLOSE:
             return False
-        tail = prev[-_BLOCK_TAIL:]
+        depth, i = 0, len(prev) - 1  # the bracket the line's last character closes
+        while i >= 0:
+            depth += prev[i] in _CLOSE
+            depth -= prev[i] in _OPEN
+            if depth == 0:
+                break
+            i -= 1
+        # "…，各县（市、区）" closes a bracket inside a unit's name, not the block the label opened
+        tail = prev[max(i, len(prev) - _BLOCK_TAIL) :]
         return self.g.label.search(tail) is not None or any(v in tail for v in self.g.fields.block.verb_hints)
 
     def join(self, prev: str, first: str, para_len: int, balance: int, nxt: Line) -> bool:
