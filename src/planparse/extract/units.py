@@ -201,7 +201,7 @@ def _split(text: str, start: int, end: int, g: Grammars) -> list[RawUnit]:
             if o > ps:
                 inner = text[o + 1 : pe - 1]
                 if not up["name_part_bracket"].fullmatch(inner):
-                    scope = inner.strip() or scope
+                    scope = _without_convention(inner, g).strip() or scope
                     pe = o
             elif o == ps:
                 continue  # the whole piece is a bracketed note, not a unit
@@ -240,6 +240,16 @@ def _conjoined(text: str, start: int, end: int, g: Grammars) -> list[tuple[int, 
 
 
 _TIER_NOUNS = ("部门", "机构")  # a tier's body named by its field alone: 商务部门, 应急管理机构
+
+
+def _without_convention(note: str, g: Grammars) -> str:
+    """A scope note that also states a plan-wide convention keeps only its scope:
+    〈含开发区、风景区管委会，以下工作任务均需各区人民政府落实，不再列出〉 → 含开发区、风景区管委会."""
+    for rule in g.conventions:
+        m = rule.pattern.search(note)
+        if m:
+            return note[: m.start()].rstrip(" \t，,；;。")
+    return note
 
 
 def _share_prefixes(units: list[RawUnit], g: Grammars) -> None:
