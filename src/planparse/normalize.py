@@ -33,8 +33,9 @@ _LIST_PUNCT = rx.compile("[、，,]")
 _CLAUSE_PUNCT = rx.compile("[。，；,;]")
 _NEVER_STARTS = frozenset("，,。；;、：:")
 # no-break and typographic spaces (web pages: "1.\xa0申报") read as a plain space
-_ODD_SPACES = str.maketrans(dict.fromkeys("\xa0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f", " "))
-_ODD_SPACE = rx.compile("[\xa0\u2002-\u200a\u202f]")
+_ODD = "\xa0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f"
+_ODD_SPACES = str.maketrans(dict.fromkeys(_ODD, " "))
+_ODD_SPACE = rx.compile(f"[{_ODD}]")
 _ENDS_SENTENCE = rx.compile("[。；;]$")
 _BRACKETS = rx.compile("[（(\\[〔【［〈<《）)\\]〕】］〉>》]")
 _ENDS_WITH_DATE = rx.compile(r"[0-9〇零一二三四五六七八九十○]{1,3}[ \t]*日$")
@@ -212,7 +213,7 @@ class _Joiner:
             if heading and para_len == len(prev) and not _CLAUSE_PUNCT.search(prev):
                 # a heading line at full width with no punctuation: its title may end there and a new
                 # (indented, so slightly shorter) paragraph begin, or body text may run on
-                if s[0] in "，,。；;、：:）)" or _width(s) >= self.wrap - 1.0:
+                if s[0] in "）)" or _width(s) >= self.wrap - 1.0:  # ，。； at a line start ran on above
                     return True
                 if self.g.standard_title.match(prev, self.g.heading_start.match(prev).end()):
                     return True  # 一、指导思想以习近平…: a standard title with body run in

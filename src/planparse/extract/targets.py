@@ -215,8 +215,11 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
             continue  # "建筑面积大于2万平方米的公共建筑": a condition on a noun
         if ind_end == v.start and tp["condition_before"].search(text, max(clause_start, v.start - 8), v.start):
             continue  # "面积在144平方米以下": a range a thing falls in, not a level to reach
-        counted = v.unit in count_units and tp["count_verbs"].search(text, clause_start, v.start) is not None
-        if attributive and ind_end == v.start and not counted:  # "培育100家以上企业" is counted work
+        if (
+            attributive
+            and ind_end == v.start
+            and not (v.unit in count_units and tp["count_verbs"].search(text, clause_start, v.start))  # "培育100家以上企业" is counted work
+        ):
             if v.placeholder:
                 warnings.append(Issue(code="placeholder-value", message=f"placeholder value {text[v.start : v.end]!r}", span=Span((v.start, v.end))))
             continue

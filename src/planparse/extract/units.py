@@ -267,7 +267,7 @@ def _share_prefixes(units: list[RawUnit], g: Grammars) -> None:
         if each and u.name.endswith(_TIER_NOUNS):
             prefix, tier = "", each.group(0)
             continue
-        if tier and u.name.endswith(_TIER_NOUNS) and not up["shared_head"].match(u.name):
+        if tier and u.name.endswith(_TIER_NOUNS):
             u.canonical = tier + u.name
             continue
         tier = ""

@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -153,16 +153,19 @@ def label_pattern(aliases: list[str], colon: str) -> regex.Pattern[str]:
     return rx.compile(f"(?=[{first}])(?P<open>[【［])?(?P<label>{words})(?(open)[】］](?:{colon})?[ \\t\\u3000]*|{colon})")
 
 
-def _compile_rules(file: str, kind: str, rules: list[Any], fragments: dict[str, str], attrs: tuple[str, ...]) -> list[Compiled]:
+def _compile_rules(
+    file: str, kind: str, rules: list[Any], fragments: dict[str, str], attrs: tuple[str, ...], patterns: tuple[str, ...] = ()
+) -> list[Compiled]:
+    """Each rule's pattern compiled, with its ``attrs`` as written and its optional ``patterns``
+    attributes compiled too (None where the rule leaves one empty)."""
     check_unique_ids([r.id for r in rules], file, kind)
-    return [
-        Compiled(r.id, compile_pattern(r.pattern, fragments, file, f"{kind} -> {i} -> pattern"), {a: getattr(r, a) for a in attrs})
-        for i, r in enumerate(rules)
-    ]
-
-
-def _compile_optional(pattern: str, fragments: dict[str, str], loc: str) -> regex.Pattern[str] | None:
-    return compile_pattern(pattern, fragments, "grammars/deadlines.toml", loc) if pattern else None
+    out = []
+    for i, r in enumerate(rules):
+        values = {a: getattr(r, a) for a in attrs}
+        for a in patterns:
+            values[a] = compile_pattern(getattr(r, a), fragments, file, f"{kind} -> {i} -> {a}") if getattr(r, a) else None
+        out.append(Compiled(r.id, compile_pattern(r.pattern, fragments, file, f"{kind} -> {i} -> pattern"), values))
+    return out
 
 
 def _compile_settings(file: str, section: str, settings: BaseModel, keys: list[str], fragments: dict[str, str]) -> dict[str, regex.Pattern[str]]:
@@ -254,10 +257,9 @@ def load_grammars(directory: Path | str | None = None) -> Grammars:
         verbs=_compile_rules("grammars/fields.toml", "verb", fields.verb, fields.fragments, ("role", "sentence_start", "trigger")),
         conventions=_compile_rules("grammars/fields.toml", "convention", fields.convention, fields.fragments, ("effect",)),
         collective=_compile_rules("grammars/unit_aliases.toml", "collective", units.collective, units.fragments, ()),
-        deadline_rules=[
-            replace(c, attrs={**c.attrs, "prose_not_next": _compile_optional(r.prose_not_next, deadlines.fragments, f"rule -> {i} -> prose_not_next")})
-            for i, (c, r) in enumerate(zip(_compile_rules("grammars/deadlines.toml", "rule", deadlines.rule, deadlines.fragments, ("kind", "date", "in_prose")), deadlines.rule, strict=True))
-        ],
+        deadline_rules=_compile_rules(
+            "grammars/deadlines.toml", "rule", deadlines.rule, deadlines.fragments, ("kind", "date", "in_prose"), ("prose_not_next",)
+        ),
         comparators=_compile_rules("grammars/targets.toml", "comparator", targets.comparator, targets.fragments, ("comparator", "position")),
         noise_lines=noise_lines,
         meta=_compile_settings("grammars/metadata.toml", "metadata", metadata.metadata, meta_keys, metadata.fragments),

@@ -118,13 +118,14 @@ def _indented_lines(text: str, textpage) -> list[str]:  # type: ignore[no-untype
         return lines
     lefts: list[tuple[int, float, float]] = []  # (line number, left edge, glyph height)
     pos = 0
-    for k, line in enumerate(text.split("\r\n")):
+    pdfium_lines = text.split("\r\n")  # PDFium ends lines with CRLF: these offsets match its boxes
+    for k, line in enumerate(pdfium_lines):
         lead = len(line) - len(line.lstrip())
         if line.strip():
             left, bottom, _right, top = textpage.get_charbox(pos + lead)
             lefts.append((k, left, top - bottom))
         pos += len(line) + 2
-    if len(lefts) < 4 or len(lines) != len(text.split("\r\n")):
+    if len(lefts) < 4 or len(lines) != len(pdfium_lines):
         return lines
     margin = sorted(x for _, x, _ in lefts)[len(lefts) // 5]
     height = sorted(h for _, _, h in lefts)[len(lefts) // 2]
