@@ -121,6 +121,11 @@ def test_to_raw_shifts_past_crlf() -> None:
     assert norm.to_raw(i) == raw.index("（")
 
 
+def _paragraphs(lines: list[str]) -> list[str]:
+    """The normalised paragraphs of text given as lines (a PDF's or pdftotext's wrapped lines)."""
+    return normalize("\n".join(lines)).text.split("\n")
+
+
 def test_indented_paragraphs_decide_where_wrapped_text_breaks() -> None:
     """PDF text marks each paragraph's indented first line (the loader adds 　　): an unindented line
     after a full one continues the paragraph even after a 。, and a block on its own line stays
@@ -137,8 +142,7 @@ def test_indented_paragraphs_decide_where_wrapped_text_breaks() -> None:
         "\u3000\u3000（三）加强保障。加大财政投入力度，",
         "确保各项任务落实到位，按期完成目标任务。",
     ]
-    text = normalize("\n".join(lines)).text
-    paragraphs = text.split("\n")
+    paragraphs = _paragraphs(lines)
     assert len(paragraphs) == 3, paragraphs
     assert paragraphs[0].startswith("（一）") and "（责任单位：县生态环境局）强化执法检查" in paragraphs[0]
     assert paragraphs[0].endswith("确保达标。")
@@ -156,8 +160,7 @@ def test_wrapped_heading_line_joins_the_tail_that_ends_its_sentence() -> None:
         "，为打击非法开采海砂行为提供重要依据。",
         *[full + "。"] * 8,
     ]
-    text = normalize("\n".join(lines)).text
-    paragraphs = text.split("\n")
+    paragraphs = _paragraphs(lines)
     assert "（二）一年内未因社会危害性较大的违法行为被处予安全生产行政处罚且未发生较大事故的；" in paragraphs
     assert "（三）积极推动制定《辽宁省海砂资源鉴定标准规范》，为打击非法开采海砂行为提供重要依据。" in paragraphs
 
@@ -185,7 +188,7 @@ def test_addressee_line_ends_at_its_colon() -> None:
         "项任务落实到位，按期完成目标任务，务求实效。",
         "\u3000\u3000（四）强化考核。把任务完成情况纳入考核，",
     ]
-    paragraphs = normalize("\n".join(lines)).text.split("\n")
+    paragraphs = _paragraphs(lines)
     assert paragraphs[0] == "各区县（自治县）人民政府，市政府各部门，有关单位："
     assert paragraphs[1].startswith("《重庆市提振消费若干措施》")
 
