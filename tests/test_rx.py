@@ -26,6 +26,7 @@ def _patterns(obj: Any) -> list[Any]:
             out.append(v)
         elif isinstance(v, Compiled):
             out.append(v.pattern)
+            out.extend(_patterns(v.attrs))  # prose_not_next, anchor
         elif isinstance(v, dict):
             out.extend(p for x in v.values() for p in _patterns(x))
         elif isinstance(v, (list, tuple)):

@@ -42,6 +42,8 @@ class Node:
 
 
 def _match_heading(text: str, pos: int, end: int, g: Grammars) -> tuple[Heading, regex.Match[str]] | None:
+    if g.heading_start.match(text, pos, end) is None:
+        return None  # most lines: one test instead of one per family
     for fam in g.heading_families:
         m = fam.at.match(text, pos, end)
         if m:
@@ -82,6 +84,7 @@ def find_headings(text: str, g: Grammars) -> list[Node]:
     n = len(text)
     notes = tuple(g.headings.structure.note_starts)
     note: tuple[str, int] | None = None  # (family, next number) of a note's numbered points
+    toc = {text.rfind("\n", 0, m.start()) + 1 for m in g.toc.finditer(text)}  # where contents lines start
     while pos < n:
         line_end = text.find("\n", pos)
         if line_end == -1:
@@ -92,7 +95,7 @@ def find_headings(text: str, g: Grammars) -> list[Node]:
             note = (hit[0].id, marker_number(hit[1].group("num"), hit[0].number) + 1) if hit else None
             pos = line_end + 1
             continue
-        if not g.toc.search(text, pos, line_end) and text.find("\t", pos, line_end) == -1:  # table rows are not headings
+        if pos not in toc and text.find("\t", pos, line_end) == -1:  # table rows are not headings
             cursor = pos
             while cursor < line_end:
                 hit = _match_heading(text, cursor, line_end, g)

@@ -104,13 +104,49 @@ def _build(m: regex.Match[str], rule: Compiled, ref_year: int | None) -> tuple[D
     )
 
 
+class _Scan:
+    """Where each rule is tried over ``text[start:end]``: everywhere, or for a rule with an ``anchor``
+    only in the sentences that hold one (most plan text holds no date; an anchor such as a year is
+    found far faster than the rule). A region runs past its sentence's end by two characters, so
+    what a rule checks after a match (``(?=[。；]|$)``) reads the same as in a whole-text scan."""
+
+    def __init__(self, text: str, start: int, end: int, g: Grammars) -> None:
+        self.text, self.start, self.end = text, start, end
+        self.next_end = g.deadline_sentence_end
+        self.last_end = g.deadline_sentence_end_back
+        self.cache: dict[str, list[tuple[int, int]]] = {}
+
+    def regions(self, anchor: regex.Pattern[str] | None) -> list[tuple[int, int]]:
+        if anchor is None:
+            return [(self.start, self.end)]
+        out = self.cache.get(anchor.pattern)
+        if out is None:
+            out = []
+            text, start, end = self.text, self.start, self.end
+            for m in anchor.finditer(text, start, end):
+                if out and m.start() < out[-1][1] - 2:
+                    continue  # in the sentence already taken
+                before = self.last_end.search(text, start, m.start())
+                after = self.next_end.search(text, m.end(), end)
+                s = before.end() if before else start
+                e = min(end, after.start() + 2) if after else end
+                if out and s <= out[-1][1]:
+                    out[-1] = (out[-1][0], e)
+                else:
+                    out.append((s, e))
+            self.cache[anchor.pattern] = out
+        return out
+
+
 def _matches(text: str, start: int, end: int, g: Grammars) -> list[tuple[regex.Match[str], Compiled, int]]:
     """Non-overlapping rule matches, leftmost first, then longest, then rule order."""
     found: list[tuple[int, int, int, regex.Match[str], Compiled]] = []
+    scan = _Scan(text, start, end, g)
     for order, rule in enumerate(g.deadline_rules):
-        for m in rule.pattern.finditer(text, start, end):
-            if m.end() > m.start():
-                found.append((m.start(), -(m.end() - m.start()), order, m, rule))
+        for lo, hi in scan.regions(rule.attrs["anchor"]):
+            for m in rule.pattern.finditer(text, lo, hi):
+                if m.end() > m.start():
+                    found.append((m.start(), -(m.end() - m.start()), order, m, rule))
     found.sort(key=lambda t: t[:3])
     out: list[tuple[regex.Match[str], Compiled, int]] = []
     last_end = -1

@@ -101,7 +101,7 @@ class Grammars:
     tables: TablesFile
     heading_families: list[Heading]
     standard_title: regex.Pattern[str]
-    toc: regex.Pattern[str]
+    toc: regex.Pattern[str]  # MULTILINE: one pass finds every table-of-contents line
     heading_start: regex.Pattern[str]  # any family's marker at a position (one pass instead of one per family)
     noise_any: regex.Pattern[str]  # any noise line, to test a line once before finding which rule
     label: regex.Pattern[str]
@@ -110,6 +110,8 @@ class Grammars:
     conventions: list[Compiled]
     collective: list[Compiled]
     deadline_rules: list[Compiled]
+    deadline_sentence_end: regex.Pattern[str]  # no deadline rule's match runs across one (see ``anchor``)
+    deadline_sentence_end_back: regex.Pattern[str]  # the same, searched from the end backwards
     comparators: list[Compiled]
     noise_lines: list[Compiled]
     meta: dict[str, regex.Pattern[str]]
@@ -250,7 +252,7 @@ def load_grammars(directory: Path | str | None = None) -> Grammars:
         heading_families=families,
         heading_start=rx.compile("|".join(f"(?:{h.at.pattern})" for h in families)),
         noise_any=rx.compile("|".join(f"(?:{c.pattern.pattern})" for c in noise_lines)),
-        toc=compile_pattern(headings.toc.pattern, headings.fragments, "grammars/headings.toml", "toc -> pattern"),
+        toc=compile_pattern(headings.toc.pattern, headings.fragments, "grammars/headings.toml", "toc -> pattern", regex.MULTILINE),
         standard_title=rx.compile(f"(?:{literal_alternation(headings.standard_titles.titles)})"),
         label=label,
         label_field=label_field,
@@ -258,8 +260,10 @@ def load_grammars(directory: Path | str | None = None) -> Grammars:
         conventions=_compile_rules("grammars/fields.toml", "convention", fields.convention, fields.fragments, ("effect",)),
         collective=_compile_rules("grammars/unit_aliases.toml", "collective", units.collective, units.fragments, ()),
         deadline_rules=_compile_rules(
-            "grammars/deadlines.toml", "rule", deadlines.rule, deadlines.fragments, ("kind", "date", "in_prose"), ("prose_not_next",)
+            "grammars/deadlines.toml", "rule", deadlines.rule, deadlines.fragments, ("kind", "date", "in_prose"), ("prose_not_next", "anchor")
         ),
+        deadline_sentence_end=compile_pattern(deadlines.sentence_end, {}, "grammars/deadlines.toml", "sentence_end"),
+        deadline_sentence_end_back=compile_pattern(deadlines.sentence_end, {}, "grammars/deadlines.toml", "sentence_end", regex.REVERSE),
         comparators=_compile_rules("grammars/targets.toml", "comparator", targets.comparator, targets.fragments, ("comparator", "position")),
         noise_lines=noise_lines,
         meta=_compile_settings("grammars/metadata.toml", "metadata", metadata.metadata, meta_keys, metadata.fragments),

@@ -123,9 +123,17 @@ class DeadlineRule(_Rule):
     prose_not_next: str = Field(
         "", description="In prose, a match followed by this (matched at its end) qualifies a noun, not a commitment: 2022年度国土变更调查."
     )
+    anchor: str = Field(
+        "",
+        description="A cheap pattern every match of the rule contains: the rule is then tried only in the sentences "
+        "(between two `sentence_end` characters) that hold it, not over the whole text.",
+    )
 
 
 class DeadlinesFile(_Strict):
+    sentence_end: str = Field(
+        "[。；;\\n]", description="A character no rule's match (nor what it looks at after its end) runs across: where anchored rules' sentences end."
+    )
     fragments: dict[str, str] = Field(default_factory=dict)
     rule: list[DeadlineRule]
 
