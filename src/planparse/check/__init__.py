@@ -23,6 +23,7 @@ superset of the pipeline's own warnings and ``merge_warnings`` can put them in `
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from planparse.check import dates, numbering, placeholders, targets, units
 from planparse.check.config import Checks, Rule, Severity, checks_path, load_checks
@@ -40,7 +41,13 @@ FAMILIES: tuple[Callable[[Context], None], ...] = (units.check, placeholders.che
 def checks_for(grammars: Grammars | None = None) -> Checks:
     """checks.toml for these grammars (the one beside their directory, else the shipped one)."""
     g = grammars or load_grammars()
-    return load_checks(checks_path(g.directory))
+    found = _CHECKS.get(g.directory)
+    if found is None:  # finding the file costs a stat per plan otherwise
+        found = _CHECKS[g.directory] = load_checks(checks_path(g.directory))
+    return found
+
+
+_CHECKS: dict[Path, Checks] = {}
 
 
 def rules(grammars: Grammars | None = None) -> list[Rule]:

@@ -76,6 +76,14 @@ class Context:
         self._starts = [f.section.span.start for f in self._flat]
         self._index = {id(f.section): k for k, f in enumerate(self._flat)}
 
+    def has_token(self, name: str) -> bool:
+        """A placeholder token (checks.toml ``token``) in a unit's name; a plan names the same units often."""
+        seen: dict[str, bool] = self.cache.setdefault("token_in_name", {})
+        hit = seen.get(name)
+        if hit is None:
+            hit = seen[name] = self.cfg.token.search(name) is not None
+        return hit
+
     # -- places ---------------------------------------------------------------------------
 
     def innermost(self, pos: int) -> _Flat | None:

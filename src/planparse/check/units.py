@@ -46,7 +46,7 @@ def task_findings(ctx: Context) -> None:
         if not units:
             ctx.add("task-without-units", task.span, task=task, quote_span=(task.span.start, task.span.end))
         for u in units:
-            if (u.placeholder or ctx.cfg.token.search(u.name)) and u.span.root not in seen:
+            if (u.placeholder or ctx.has_token(u.name)) and u.span.root not in seen:
                 seen.add(u.span.root)
                 ctx.add("placeholder-unit", u.span, task=task, unit=u.name)
 
@@ -173,7 +173,7 @@ def _each_comparable(ctx: Context) -> Iterator[tuple[Unit, str, bool, Task]]:
         for role in (task.lead_units, task.responsible_units, task.cooperating_units):
             prev: Unit | None = None
             for u in role:
-                skip = u.collective or u.placeholder or ctx.cfg.token.search(u.name) or u.span.root in seen
+                skip = u.collective or u.placeholder or ctx.has_token(u.name) or u.span.root in seen
                 if not skip:
                     seen.add(u.span.root)
                     prefix = inherited_prefix(u, prev, ctx)

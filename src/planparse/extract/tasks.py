@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from planparse import rx
 from planparse.extract.blocks import Block, Convention
 from planparse.extract.deadlines import DateIndex, find_dates, latest, parse_field
+from planparse.extract.topics import TopicIndex
 from planparse.extract.units import RawUnit, split_units
 from planparse.grammar import Grammars
 from planparse.models import Deadline, Issue, Span, Task, Unit
@@ -188,6 +189,7 @@ def build_tasks(
     warnings: list[Issue] = []
     by_node = _assign(nodes, blocks, text)
     lines = LineIndex(text)
+    topic_index = TopicIndex(text, g)
     groups: list[_Group] = []
     for node in [None, *nodes]:
         bl = by_node.get(id(node))
@@ -262,7 +264,7 @@ def build_tasks(
         seen: set[tuple[int, int]] = set()
         milestones = [m for m in milestones if not (m.span.root in seen or seen.add(m.span.root))]
         title = text[grp.title[0] : grp.title[1]] if grp.title else ""
-        topics = [tid for tid, keywords in g.topic_patterns if keywords.search(text, grp.start, end)]
+        topics = topic_index.within(grp.start, end)
         task = Task(
             id=f"t{len(tasks) + 1}",
             section_id=grp.node.id if grp.node else None,

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from planparse import rx
 from planparse.errors import GrammarError
-from planparse.grammar.compile import check_unique_ids, compile_pattern, literal_alternation
+from planparse.grammar.compile import any_of, check_unique_ids, compile_pattern, literal_alternation
 from planparse.grammar.schema import (
     FILES,
     DeadlinesFile,
@@ -117,7 +117,9 @@ class Grammars:
     meta: dict[str, regex.Pattern[str]]
     unit_patterns: dict[str, regex.Pattern[str]]
     target_patterns: dict[str, regex.Pattern[str]]
-    topic_patterns: list[tuple[str, regex.Pattern[str]]]  # (topic id, any of its keywords)
+    topic_ids: list[str]
+    topic_keywords: regex.Pattern[str]  # every topic's keywords, the longest first
+    keyword_topics: dict[str, tuple[tuple[tuple[int, int], ...], bool]]  # see _keyword_topics
     # what the extractors learn about a name (canonical form, collective…), kept per grammar:
     # a plan names the same units again and again
     memo: dict[str, dict[Any, Any]] = field(default_factory=dict, repr=False, compare=False)
@@ -167,6 +169,20 @@ def _compile_rules(
         for a in patterns:
             values[a] = compile_pattern(getattr(r, a), fragments, file, f"{kind} -> {i} -> {a}") if getattr(r, a) else None
         out.append(Compiled(r.id, compile_pattern(r.pattern, fragments, file, f"{kind} -> {i} -> pattern"), values))
+    return out
+
+
+def _keyword_topics(topics: TopicsFile) -> dict[str, tuple[tuple[tuple[int, int], ...], bool]]:
+    """For each keyword: (topic, length) for its own topic and that of every keyword it starts
+    with, the length of the shortest such keyword (a scan finds only the longest keyword at a
+    place: 大气污染 holds 大气); and whether another keyword can start inside it (水生态 /
+    生态保护), which a scan steps over."""
+    words = {k for t in topics.topic for k in t.keywords}
+    out = {}
+    for w in words:
+        lengths = [min((len(k) for k in t.keywords if w.startswith(k)), default=0) for t in topics.topic]
+        inner = any(k.startswith(w[j:]) or w[j:].startswith(k) for j in range(1, len(w)) for k in words)
+        out[w] = (tuple((i, n) for i, n in enumerate(lengths) if n), inner)
     return out
 
 
@@ -250,8 +266,8 @@ def load_grammars(directory: Path | str | None = None) -> Grammars:
         topics=topics,
         tables=tables,
         heading_families=families,
-        heading_start=rx.compile("|".join(f"(?:{h.at.pattern})" for h in families)),
-        noise_any=rx.compile("|".join(f"(?:{c.pattern.pattern})" for c in noise_lines)),
+        heading_start=rx.compile(any_of([h.at.pattern for h in families])),
+        noise_any=rx.compile(any_of([c.pattern.pattern for c in noise_lines])),
         toc=compile_pattern(headings.toc.pattern, headings.fragments, "grammars/headings.toml", "toc -> pattern", regex.MULTILINE),
         standard_title=rx.compile(f"(?:{literal_alternation(headings.standard_titles.titles)})"),
         label=label,
@@ -269,7 +285,9 @@ def load_grammars(directory: Path | str | None = None) -> Grammars:
         meta=_compile_settings("grammars/metadata.toml", "metadata", metadata.metadata, meta_keys, metadata.fragments),
         unit_patterns=unit_patterns,
         target_patterns=target_patterns,
-        topic_patterns=[(t.id, rx.compile(literal_alternation(t.keywords))) for t in topics.topic],
+        topic_ids=[t.id for t in topics.topic],
+        topic_keywords=rx.compile(literal_alternation([k for t in topics.topic for k in t.keywords])),
+        keyword_topics=_keyword_topics(topics),
     )
     if d.resolve() != default_grammar_dir().resolve():  # the shipped grammars are probed by the tests
         _check_no_empty_matches(grammars)

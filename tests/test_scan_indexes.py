@@ -1,7 +1,9 @@
-"""Deadline rules with an ``anchor`` (grammars/deadlines.toml) are tried only in the sentences that
-hold their anchor. That is a speed-up, never a change of result: each example's match holds its
-anchor, and on real plans the anchored scan finds exactly what trying every rule over the whole
-text finds."""
+"""What is found once per text and then looked up gives what scanning each range again gives.
+
+Deadline rules with an ``anchor`` (grammars/deadlines.toml) are tried only in the sentences that
+hold their anchor: each example's match holds its anchor, and on real plans the anchored scan
+finds exactly what trying every rule over the whole text finds. Topic keywords are found in one
+pass; a task's topics are those a search of its own range finds."""
 
 from __future__ import annotations
 
@@ -12,7 +14,9 @@ import regex
 from conftest import REALPLANS, SAMPLE_PATHS
 
 from planparse.extract.deadlines import _matches
+from planparse.extract.topics import TopicIndex
 from planparse.grammar import Compiled, Grammars, load_grammars
+from planparse.grammar.compile import literal_alternation
 from planparse.loaders import load
 from planparse.normalize import normalize
 
@@ -77,3 +81,29 @@ def test_anchored_scan_finds_what_a_whole_text_scan_finds(path: Path) -> None:
     assert [(m.span(), r.id) for m, r, _ in _matches(text, 0, len(text), G)] == _whole_text(text, G)
     lo, hi = len(text) // 3, 2 * len(text) // 3  # a range inside the text, as a 完成时限 field is read
     assert [(m.span(), r.id) for m, r, _ in _matches(text, lo, hi, G)] == _whole_text(text, G, lo, hi)
+
+
+@pytest.mark.parametrize("path", _plans(), ids=lambda p: p.name)
+def test_topics_of_a_range_are_those_its_own_search_finds(path: Path) -> None:
+    text = normalize(load(path).text, G).text
+    index = TopicIndex(text, G)
+    per_topic = [(t.id, regex.compile(literal_alternation(t.keywords))) for t in G.topics.topic]
+    step = max(1, len(text) // 400)
+    for start in range(0, len(text), step):
+        for end in (start + 7, start + 60, start + 900):
+            expected = [tid for tid, kw in per_topic if kw.search(text, start, min(end, len(text)))]
+            assert index.within(start, min(end, len(text))) == expected, (start, end)
+
+
+@pytest.mark.parametrize(
+    "text,start,end,topics",
+    [
+        ("大气污染防治", 0, 2, ["air"]),  # a range that ends inside a longer keyword still holds the shorter one
+        ("大气污染防治", 1, 6, []),
+        ("水生态保护", 1, 5, ["ecology"]),  # a keyword that starts inside another one
+        ("水生态保护", 0, 3, ["water"]),
+        ("", 0, 0, []),
+    ],
+)
+def test_topic_edges(text: str, start: int, end: int, topics: list[str]) -> None:
+    assert TopicIndex(text, G).within(start, end) == topics
