@@ -411,11 +411,13 @@ def test_a_plan_whose_rows_break_the_schema_fails_alone(tmp_path: Path) -> None:
 
 def test_a_file_changed_after_it_was_hashed_is_not_filed_under_the_old_hash(tmp_path: Path) -> None:
     """The batch hashes a file to skip what is in; its worker reads it again, and refuses other content."""
-    from planparse.jobs import Parser, Problem
+    from planparse.jobs import Job, Parser, Problem
+    from planparse.sink import Sink
     from planparse.workers import work
 
     path = tmp_path / "plan.txt"
     path.write_text(sample_text(0), encoding="utf-8")
-    result = work(Parser(), str(path), "0" * 64, str(tmp_path / "plan.json"))
+    job = Job(str(path), "plan.txt", "0" * 64, b"", "plan.json")
+    result = Sink(tmp_path).write_json(job, work(Parser(), job))
     assert isinstance(result, Problem) and (result.stage, result.code) == ("read", "changed")
     assert not (tmp_path / "plan.json").exists()

@@ -2,12 +2,13 @@
 
 Why it is built this way:
 
-- Work crosses processes as a path (local workers read the file and write the plan's JSON file,
-  ``workers``) or bytes (Dask workers share no disk with us) in, table rows (and, from Dask, the
-  contract JSON) out (``jobs.Parser``); the parent only hashes, commits and reports.
-- Each plan's JSON file is written atomically, then the plan goes into the database whole, several
-  plans per transaction: a batch killed at any moment (even ``kill -9``) leaves whole plans only,
-  and the next run skips what is in (by sha256). The JSONL, the tables and ``errors.jsonl`` are
+- Work crosses processes as a path or as bytes. Local workers read the file and file the plan
+  themselves, its JSON file and its rows (``workers``, ``sink``), and say what happened; Dask
+  workers (which share no disk with us) get the bytes and send back the contract JSON and the
+  table rows (``jobs.Parser``), which this process files. Either way it hashes, hands out and reports.
+- Each plan's JSON file is written atomically, then the plan goes into the database whole (one
+  transaction per plan from a local worker; several per transaction here): a batch killed at any
+  moment (even ``kill -9``) leaves whole plans only, and the next run skips what is in (by sha256). The JSONL, the tables and ``errors.jsonl`` are
   rebuilt from one snapshot at the end, under a lock (``tables.export``), so two batches never
   interleave them.
 - Memory stays flat: a bounded number of jobs is in flight and the exports stream from the database.
@@ -31,10 +32,11 @@ from pathlib import Path
 from typing import Any
 
 from planparse.errors import InputError, PlanparseError
-from planparse.jobs import Job, Parsed, ParseFn, Parser, Problem, Result
+from planparse.jobs import Job, ParseFn, Parser, Problem, Result, Stored
 from planparse.loaders import sniff_format
 from planparse.options import Options
 from planparse.outputs import DB, BatchSummary, NoProgress, Progress, inside, plan_json_name, remove_stale_temps, write_atomic
+from planparse.sink import Sink
 from planparse.store import FailureRow, NewPlan, Store, now
 from planparse.tables import export, warm_up
 from planparse.workers import IDLE_TICK_S, LocalPool
@@ -207,13 +209,12 @@ def _abandon(client: Any, fut: Any) -> None:
 
 class BatchIO:
     """The parent's side of a batch: it hashes each file as a worker frees up (to skip what is in), and
-    writes each result: the JSON file when the worker could not (Dask), the database, the report.
+    reports each result; a plan from Dask it files itself: the JSON file, the database.
 
-    Plans are committed several at a time (``FLUSH_PLANS``, or after ``FLUSH_SECONDS``), each whole:
-    one commit and one ``executemany`` per table for the group cost about a fifth less than plan by
-    plan, and this process's time per plan is what limits how far the batch scales with workers
-    (it shares the cores with them). A kill loses at most the uncommitted plans, whose JSON files
-    the next run rewrites.
+    Plans from Dask are committed several at a time (``FLUSH_PLANS``, or after ``FLUSH_SECONDS``),
+    each whole: one commit and one ``executemany`` per table for the group cost about a fifth less
+    than plan by plan. A kill loses at most the uncommitted plans, whose JSON files the next run
+    rewrites.
     """
 
     def __init__(self, out: Path, store: Store, progress: Progress, summary: BatchSummary, force: bool) -> None:
@@ -247,12 +248,20 @@ class BatchIO:
             seen.add(sha)
             yield Job(c.path, c.file, sha, data if keep_bytes else b"", plan_json_name(c.file, sha))
 
-    def write(self, job: Job, result: Parsed | Problem) -> None:
-        """The JSON file first (atomic, named by content), then the plan into the database with the next
-        commit: a kill in between leaves a file the next run rewrites, never a database row without its file."""
+    def write(self, job: Job, result: Result) -> None:
+        """Report a plan a local worker filed; or file one from Dask: the JSON file first (atomic, named by
+        content), then the plan into the database with the next commit: a kill in between leaves a file
+        the next run rewrites, never a database row without its file."""
         path = os.path.abspath(job.path)
         if isinstance(result, Problem):
             self.fail(FailureRow(path, job.file, job.sha256, result.stage, result.code, result.reason))
+            return
+        if isinstance(result, Stored):
+            if result.new:
+                self.summary.ingested += 1
+                self.progress.advance("ingested", job.file)
+            else:
+                self.known(job.file)
             return
         if result.json is not None:
             try:
@@ -335,21 +344,23 @@ def ingest(
     started, since = time.perf_counter(), now()
     roots = [Path(p) for p in paths]
     out = Path(out_dir)
+    parser = Parser(parse_fn, options)
+    pool: LocalPool | None = None
     try:
         (out / "plans").mkdir(parents=True, exist_ok=True)
+        if not scheduler:  # first: they start while we walk, before any thread of ours (workers._context) and our database connection
+            pool = LocalPool(workers or default_workers(), timeout, parser, Sink(out, force))
         store = Store(out / DB)
     except (OSError, sqlite3.Error) as err:
+        if pool:
+            pool.close()
         raise SetupError(f"{out}: cannot be used as the output folder: {err}") from None
     for folder in (out, out / "plans"):
         remove_stale_temps(folder)
     summary = BatchSummary(out)
     report = progress or NoProgress()
-    parser = Parser(parse_fn, options)
     io = BatchIO(out, store, report, summary, force)
-    pool: LocalPool | None = None
     try:
-        if not scheduler:  # first: the workers start while we walk, and before any thread of ours (workers._context)
-            pool = LocalPool(workers or default_workers(), timeout, parser, out)
         found = walk(roots, exclude=out)
         summary.files, summary.not_plans = len(found.candidates), found.not_plans
         report.start(len(found.candidates) + len(found.problems))

@@ -1,6 +1,7 @@
 """What crosses between a batch and its workers: a ``Job`` (one file) out, a ``Result`` back, and the
 ``Parser`` that turns one into the other as a picklable value (local worker processes and Dask
-workers run the same one)."""
+workers run the same one). A Dask worker sends the parsed plan back (``Parsed``); a local one files
+it itself and sends back only what happened (``Stored``)."""
 
 from __future__ import annotations
 
@@ -41,7 +42,14 @@ class Problem:
     reason: str
 
 
-Result = Parsed | Problem
+@dataclass(frozen=True)
+class Stored:
+    """A local worker filed the plan itself (``sink.Sink``): ``new`` False when it was in already."""
+
+    new: bool
+
+
+Result = Parsed | Problem | Stored
 
 
 ParseFn = Callable[[bytes, str], Plan]

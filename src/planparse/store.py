@@ -2,11 +2,11 @@
 
 Why SQLite: no server to run, one file to hand over, readable from any language and from Excel's
 ODBC, and safe for a process killed at any moment (a transaction is there whole or not at all).
-WAL mode and a busy timeout let two batches write into the same file at once: one waits for the
-other's (short) transaction instead of failing.
+WAL mode and a busy timeout let several writers use the file at once (a batch's workers, each
+filing its own plans, and other batches): one waits for another's (short) transaction instead of
+failing.
 
-Rows are built by ``plan_rows`` in the worker process, beside the parse (``jobs.Parser``), so the one
-process that writes only inserts. Child tables key on ``(plan_id, <the contract's own id>)``, so a
+Rows are built by ``plan_rows`` beside the parse (``jobs.Parser``). Child tables key on ``(plan_id, <the contract's own id>)``, so a
 task's units, a section's parent and a target's section are plain foreign keys, deleting a plan
 cascades, and (WITHOUT ROWID) each row is stored once, in its key's order.
 

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -70,10 +71,16 @@ def decode(data: bytes) -> tuple[str, str] | None:
     return text, "gb18030"
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")  # below space, but for \t \n \v \f \r
+
+
 def is_probably_text(text: str) -> bool:
-    """Reject binary that happened to decode: too many control characters."""
+    """Reject binary that happened to decode: too many control characters.
+
+    >>> is_probably_text("一、总体要求\\r\\n\\t\\f"), is_probably_text("PK\\x03\\x04\\x00\\x00" * 10)
+    (True, False)
+    """
     if not text:
         return True
     sample = text[:20000]
-    bad = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f\v")
-    return bad <= len(sample) * 0.01
+    return len(_CONTROL.findall(sample)) <= len(sample) * 0.01
