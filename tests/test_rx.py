@@ -60,23 +60,33 @@ def test_re_and_regex_find_the_same(pattern: re.Pattern[str]) -> None:
 
 def test_pattern_choice() -> None:
     assert isinstance(rx.compile(r"[0-9]{4}年"), re.Pattern)
-    assert isinstance(rx.compile(r"(?<![0-9])[0-9]{4}"), regex.Pattern)  # a lookbehind first: regex skips ahead
-    assert isinstance(rx.compile(r"(?:关于)?印发"), regex.Pattern)  # an optional first item
+    assert isinstance(rx.compile(r"(?<![0-9])[0-9]{4}"), re.Pattern)  # a lookbehind first: re is given the digits to skip to
+    assert isinstance(rx.compile(r"(?:关于)?印发"), re.Pattern)  # an optional first item: 关 or 印
+    assert isinstance(rx.compile(r".{0,9}印发"), regex.Pattern)  # any character may start it
+    assert isinstance(rx.compile(r"[ \t]*"), regex.Pattern)  # it may match nothing
     assert isinstance(rx.compile(r"\p{Han}+"), regex.Pattern)  # re has no \p
     assert isinstance(rx.compile(r"[[a-z]]"), regex.Pattern)  # re would warn: a nested set
 
 
-@pytest.mark.parametrize("pattern", _on_re() + [p for p in _patterns(load_grammars()) if isinstance(p, regex.Pattern)], ids=lambda p: p.pattern[:40])
-def test_text_reading_agrees_with_the_parser(pattern: Any) -> None:
-    """Where rx decides from the pattern's text alone (to spare a second parse at start-up), the
-    decision is the one re's parser gives."""
-    from re import _parser  # type: ignore[attr-defined]
+# Start sets through every construct: the re pattern, given its start set, finds what regex finds.
+STARTS = [
+    (r"(?=[0-9])(?<![0-9.．])[0-9]+(?:[.．][0-9]+)?", "第3.5条，共12项，２０２５年"),
+    (r"(?:到|至)?(?<![较比])[0-9]{4}年", "到2025年，较2020年，2030年"),
+    (r"(?:(?:第)?[一二三])?季度|上半年", "第三季度、季度、二季度、上半年"),
+    (r"(?:x|)y", "axy y"),
+    (r"(?:[^，]|，)+。", "甲，乙。丙"),  # a negated set joins nothing: no start set, regex
+    (r"(?=[0-9])(?:[0-9]+|X)", "X1 22"),  # the lookahead narrows the start: X never starts a match
+    (r"(?:(?=年)|[到至])年", "到年 年"),
+    (r"(?>[0-9]+)个", "12个 3个"),
+    (r"^(?:附件|附表)?[0-9]+$", "附件1\n23\n附表"),
+    (r"(?:\b)?[a-z]{2,}", "PM2.5 ab cde"),
+    (r"[XxＸ]{1,2}(?=[ \t]*年)|(?:[XＸ]{2,4}|[xｘ]{2,4})", "20XX年 XXX xx"),
+]
 
-    quick = rx._weak_text(pattern.pattern)
-    if quick is None:
-        return
-    try:
-        parsed = _parser.parse(pattern.pattern, pattern.flags & (re.IGNORECASE | re.MULTILINE | re.DOTALL | re.VERBOSE))
-    except re.error:
-        return  # only regex reads it: the text decision then only picked the engine to try first
-    assert quick == rx._weak_start(list(parsed.data))
+
+@pytest.mark.parametrize("pattern,text", STARTS, ids=[p for p, _ in STARTS])
+def test_start_sets_find_what_regex_finds(pattern: str, text: str) -> None:
+    flags = re.MULTILINE if pattern.startswith("^") else 0
+    got = rx.compile(pattern, flags)
+    assert [m.span() for m in got.finditer(text)] == [m.span() for m in regex.compile(pattern, flags).finditer(text)]
+    assert [m.span() for m in got.finditer(text, 1, len(text) - 1)] == [m.span() for m in re.compile(pattern, flags).finditer(text, 1, len(text) - 1)]
