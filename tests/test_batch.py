@@ -421,3 +421,63 @@ def test_a_file_changed_after_it_was_hashed_is_not_filed_under_the_old_hash(tmp_
     result = Sink(tmp_path).write_json(job, work(Parser(), job))
     assert isinstance(result, Problem) and (result.stage, result.code) == ("read", "changed")
     assert not (tmp_path / "plan.json").exists()
+
+
+def odd_parse(data: bytes, name: str) -> Plan:
+    """A parse_fn for the filing tests: on locker* another program locks the database for 4 s; huge*
+    gets a period no SQLite integer holds; slow* takes 30 s (its start is marked beside the file)."""
+    stem = Path(name).name
+    if stem.startswith("locker") and not Path(name).with_suffix(".locked").exists():
+        Path(name).with_suffix(".locked").write_text("x")
+        out = Path(name).parent.parent / "out" / "planparse.db"
+        hold = "import sqlite3,sys,time; c=sqlite3.connect(sys.argv[1], isolation_level=None); c.execute('BEGIN IMMEDIATE'); print('locked', flush=True); time.sleep(4); c.execute('ROLLBACK')"
+        locker = subprocess.Popen([sys.executable, "-c", hold, str(out)], stdout=subprocess.PIPE, text=True, start_new_session=True)
+        assert locker.stdout is not None and locker.stdout.readline().strip() == "locked"
+    if stem.startswith("slow"):
+        Path(name).with_suffix(".started").write_text("x")
+        time.sleep(30)
+    plan = planparse.parse(data)
+    if stem.startswith("huge"):
+        plan = plan.model_copy(update={"metadata": plan.metadata.model_copy(update={"period": (10**20, 10**20)})})
+    return plan
+
+
+def test_a_locked_database_is_waited_for_and_no_file_is_blamed(tmp_path: Path) -> None:
+    """Workers file their plans themselves: a database another program locks for longer than a file's
+    timeout holds the filing up, and the files that parsed are neither timed out nor lost."""
+    src = many_plans(tmp_path / "in", 4)
+    (src / "locker.txt").write_text(sample_text(1) + "locker", encoding="utf-8")
+    summary = ingest([src], tmp_path / "out", workers=1, timeout=2, parse_fn=odd_parse)
+    assert summary.ok and summary.ingested == 5, summary.describe()
+    assert db_rows(tmp_path / "out", "SELECT count(*) FROM plans") == [(5,)]
+
+
+def test_rows_the_database_cannot_take_fail_their_file_alone(tmp_path: Path) -> None:
+    src = many_plans(tmp_path / "in", 4)
+    (src / "huge.txt").write_text(sample_text(2) + "huge", encoding="utf-8")
+    summary = ingest([src], tmp_path / "out", workers=1, timeout=30, parse_fn=odd_parse)
+    assert [(f.file, f.stage, f.code) for f in summary.failures] == [("huge.txt", "write", "internal-error")]
+    assert summary.ingested == 4 and db_rows(tmp_path / "out", "SELECT count(*) FROM plans") == [(4,)]
+
+
+CTRL_C = """
+import sys
+sys.path.insert(0, sys.argv[3])
+from test_batch import odd_parse
+from planparse.batch import ingest
+ingest([sys.argv[1]], sys.argv[2], workers=1, timeout=120, parse_fn=odd_parse)
+"""
+
+
+def test_plans_done_before_ctrl_c_are_filed(tmp_path: Path) -> None:
+    """Ctrl-C while the worker is on a slow file: the plans it finished before are in the database."""
+    src = many_plans(tmp_path / "in", 3)
+    (src / "slow.txt").write_text(sample_text(0) + "slow", encoding="utf-8")
+    batch = subprocess.Popen([sys.executable, "-c", CTRL_C, str(src), str(tmp_path / "out"), str(Path(__file__).parent)], stderr=subprocess.PIPE, text=True)
+    give_up = time.monotonic() + 60
+    while not (src / "slow.started").exists() and time.monotonic() < give_up:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    batch.send_signal(signal.SIGINT)
+    batch.communicate(timeout=60)
+    assert sorted(f for (f,) in db_rows(tmp_path / "out", "SELECT file FROM plans")) == ["000.txt", "001.txt", "002.txt"]

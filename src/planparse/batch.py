@@ -6,9 +6,9 @@ Why it is built this way:
   themselves, its JSON file and its rows (``workers``, ``sink``), and say what happened; Dask
   workers (which share no disk with us) get the bytes and send back the contract JSON and the
   table rows (``jobs.Parser``), which this process files. Either way it hashes, hands out and reports.
-- Each plan's JSON file is written atomically, then the plan goes into the database whole (one
-  transaction per plan from a local worker; several per transaction here): a batch killed at any
-  moment (even ``kill -9``) leaves whole plans only, and the next run skips what is in (by sha256). The JSONL, the tables and ``errors.jsonl`` are
+- Each plan's JSON file is written atomically, then the plan goes into the database whole, a few
+  plans per transaction: a batch killed at any moment (even ``kill -9``) leaves whole plans only,
+  and the next run skips what is in (by sha256). The JSONL, the tables and ``errors.jsonl`` are
   rebuilt from one snapshot at the end, under a lock (``tables.export``), so two batches never
   interleave them.
 - Memory stays flat: a bounded number of jobs is in flight and the exports stream from the database.
@@ -296,6 +296,8 @@ class BatchIO:
         for p, outcome in zip(plans, outcomes, strict=True):
             if isinstance(outcome, sqlite3.Error):
                 self.fail(FailureRow(p.path, p.file, p.sha256, "write", "database", str(outcome)))
+            elif isinstance(outcome, Exception):  # values the database cannot take
+                self.fail(FailureRow(p.path, p.file, p.sha256, "write", "internal-error", f"{type(outcome).__name__}: {outcome}"))
             elif outcome is None:  # another batch into this folder got there first
                 self.known(p.file)
             else:
@@ -369,7 +371,7 @@ def ingest(
             io.fail(row)
         try:
             jobs = io.read(found.candidates, Options.resolve(options).max_bytes, keep_bytes=pool is None)
-            for item in pool.run(jobs) if pool else run_dask(jobs, scheduler or "", timeout, parser):
+            for item in pool.run(jobs, store.known) if pool else run_dask(jobs, scheduler or "", timeout, parser):
                 if item is None:
                     io.idle()
                 else:
@@ -377,7 +379,7 @@ def ingest(
         finally:
             if pool:
                 pool.close()
-            io.flush()  # what is parsed goes in, even when Ctrl-C stops the batch
+            io.flush()  # what Dask parsed goes in, even when Ctrl-C stops the batch (local workers file their own)
             report.stop()
         for root in roots:  # failures under these roots that did not recur in this full run are resolved
             store.forget_failures(os.path.abspath(root), since)

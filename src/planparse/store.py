@@ -235,12 +235,14 @@ def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
 
 
+_BAD_VALUES = (OverflowError, ValueError, TypeError)  # what sqlite3 raises for values it cannot bind
 _PLAN_INSERT = _insert_sql("plans", ("sha256", "path", "file", "json", *PLAN_COLUMNS, "planparse_version", "ingested_at"))
 _CHILD_INSERTS = {t: _insert_sql(t, ("plan_id", *cols)) for t, cols in COLUMNS.items()}
 
 
 class Store:
-    """The database of one output folder. Only the batch's parent process writes; readers may come and go."""
+    """The database of one output folder, as one connection: the batch's workers write (each its own
+    connection), the batch process reads, records failures and writes what Dask parsed; readers may come and go."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
@@ -299,7 +301,7 @@ class Store:
     def known(self, sha256: str) -> bool:
         return self.conn.execute("SELECT 1 FROM plans WHERE sha256 = ?", (sha256,)).fetchone() is not None
 
-    def add(self, plans: list[NewPlan], meta: tuple[str, str], replace: bool) -> list[list[str] | sqlite3.Error | None]:
+    def add(self, plans: list[NewPlan], meta: tuple[str, str], replace: bool) -> list[list[str] | Exception | None]:
         """Insert whole plans in one transaction; per plan, what happened (same order).
 
         None: it is already there (another batch won the race); an error: it could not go in; else the
@@ -310,7 +312,8 @@ class Store:
         Each table's rows for all the plans go in with one ``executemany``: this process's time per
         plan is what limits how far a batch scales with workers, and the commit and the per-call
         overhead were most of it. When one plan's rows break a constraint, the plans go in again one
-        by one (a savepoint each), so that only that plan fails; a database that cannot be written
+        by one (a savepoint each), so that only that plan fails; so does a plan whose values SQLite
+        cannot take (an integer above 2**63 from a custom parser). A database that cannot be written
         (locked, full) fails them all (the error is raised).
         """
         try:
@@ -318,24 +321,24 @@ class Store:
                 return self._add_all(db, plans, meta, replace)
         except sqlite3.OperationalError:
             raise
-        except sqlite3.Error as err:
+        except (sqlite3.Error, *_BAD_VALUES) as err:
             if len(plans) == 1:
                 return [err]
-        outcomes: list[list[str] | sqlite3.Error | None] = []
+        outcomes: list[list[str] | Exception | None] = []
         with self.write() as db:
             for p in plans:
                 db.execute("SAVEPOINT plan")
                 try:
                     outcomes.extend(self._add_all(db, [p], meta, replace))
-                except sqlite3.Error as err:
+                except (sqlite3.Error, *_BAD_VALUES) as err:
                     db.execute("ROLLBACK TO plan")
                     outcomes.append(err)
                 db.execute("RELEASE plan")
         return outcomes
 
     @staticmethod
-    def _add_all(db: sqlite3.Connection, plans: list[NewPlan], meta: tuple[str, str], replace: bool) -> list[list[str] | sqlite3.Error | None]:
-        outcomes: list[list[str] | sqlite3.Error | None] = []
+    def _add_all(db: sqlite3.Connection, plans: list[NewPlan], meta: tuple[str, str], replace: bool) -> list[list[str] | Exception | None]:
+        outcomes: list[list[str] | Exception | None] = []
         added: list[tuple[int, NewPlan]] = []
         for p in plans:
             old = db.execute("SELECT id, sha256, json FROM plans WHERE sha256 = ? OR path = ?", (p.sha256, p.path)).fetchall()

@@ -2,20 +2,22 @@
 
 Why it is built this way:
 
-- A job crosses the pipe as a path, its sha256 and where its JSON file goes; a worker reads the
-  file itself, checks the hash the batch decided on, parses, and files the plan itself: its JSON
-  file at once, then its rows in the database with those of the next few plans, in one
-  transaction (``sink``). Only what happened comes back (``jobs.Stored``), so the batch process,
-  which every plan passes through, has the least to do per plan. Before each job a worker says it
-  starts it, so that the job's timeout counts from then and a hang is blamed on the right file.
+- A job (``jobs.Job``: a path, its sha256, its JSON file's name) crosses the pipe; a worker reads
+  the file itself, checks the hash the batch decided on, parses, and files the plan itself: its
+  JSON file at once, then its rows in the database, a group of plans a transaction, from a second
+  thread while it parses on (``sink.Filer``). Only what happened comes back (``jobs.Stored``), so
+  the batch process, which every plan passes through, has the least to do per plan.
+- A worker says when it starts a job (``STARTED``) and when it files a group (``FILING``): a job's
+  timeout counts from its start, a hang is blamed on the file it was on, and a database that is
+  locked for a while holds the filing up without any file being blamed.
 - Each worker has its file and, queued in its pipe, about ``QUEUED_S`` seconds of further files
   (2 to ``MAX_JOBS`` jobs in all, by the pace so far), so it never waits for the batch between
-  files, not even while the batch commits a group of plans; slow files (PDFs) keep the queue short,
-  so at the end no worker sits idle while another still has a queue. Only small messages are sent
-  to a busy worker: a large one could fill the pipe while the worker sends a large result back, and
-  both processes would wait for ever.
+  files; slow files (PDFs) keep the queue short, so at the end no worker sits idle while another
+  still has a queue. Only small messages go either way: a large one could fill the pipe while the
+  other side sends one too, and both processes would wait for ever.
 - Plain processes, not a pool: a file that hangs past the timeout has its worker killed and
-  replaced; a worker that dies takes only its own file with it.
+  replaced; a worker that dies takes only its own file with it (what it had finished goes to the
+  replacement, what it had filed is looked up in the database).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import suppress
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -37,19 +39,18 @@ from typing import Any
 
 import planparse.pipeline  # noqa: F401 - imported here so forkserver workers start with it loaded
 from planparse.grammar import load_grammars
-from planparse.jobs import Job, Parser, Problem, Result
-from planparse.sink import Sink, close_all
+from planparse.jobs import Job, Parser, Problem, Result, Stored
+from planparse.outputs import DB
+from planparse.sink import FILING, HOLD_S, Filer, Sink
+from planparse.store import BUSY_TIMEOUT_S
 
 # How long the batch waits for a result before it hands back control (``None``), so that it can
 # commit the plans it holds even while every worker is on a slow file.
 IDLE_TICK_S = 0.25
-# A worker files its plans a group at a time: a transaction per plan rewrites the same index pages
-# again and again (285 KB of WAL a plan, measured: one per plan cost 1.9 ms a plan, one per 32
-# plans 1.1 ms). It keeps about QUEUED_S of files queued, more than it holds plans for (HOLD_S),
-# so it never runs dry while it holds them.
-HOLD_PLANS, HOLD_S = 16, 0.1
-QUEUED_S, MAX_JOBS = 0.2, 32
+QUEUED_S, MAX_JOBS = 0.2, 32  # seconds of files queued per worker (2 to MAX_JOBS files)
 STARTED = "started"  # a worker's note that it begins its next job: the job's timeout starts then
+FILING_GRACE_S = BUSY_TIMEOUT_S + 30  # filing ends by itself within the busy timeout: only then is it hung
+STRIKES = 3  # workers in a row that die before they start anything: the batch gives up on their files
 
 
 def _context(first: bool = False) -> Any:
@@ -79,11 +80,9 @@ def work(parser: Parser, job: Job) -> Result:
 
 
 def _serve(conn: Connection, alive: Connection, parser: Parser, sink: Sink, inherited: Connection | None) -> None:
-    """A worker: one job at a time until told to stop, its plans filed a group at a time.
-
-    Before each job it says ``STARTED``; the plans it finished wait (their JSON files written) until
-    ``HOLD_PLANS`` of them, or ``HOLD_S`` seconds, or no next job is waiting, then go into the
-    database in one transaction, and their results go back as one list, in job order.
+    """A worker: one job at a time until told to stop. It says ``STARTED`` before each job, writes the
+    plan's JSON file, and hands the plan to its ``Filer``, which files a group at a time and sends
+    the results back, in job order.
 
     Its own process group, so that killing it also kills what it started (LibreOffice for a .doc)
     and Ctrl-C reaches the batch, which stops the workers itself. ``inherited``: the batch's end of
@@ -96,25 +95,27 @@ def _serve(conn: Connection, alive: Connection, parser: Parser, sink: Sink, inhe
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, args=(alive,), daemon=True).start()
     load_grammars()
-    held: list[tuple[Job, Result]] = []
-    since = 0.0
+    lock = threading.Lock()  # two threads send: this one and the filer
+
+    def send(msg: Any) -> None:
+        with lock:
+            conn.send(msg)
+
+    filer = Filer(sink, send)
     try:
         while True:
-            if held and (len(held) >= HOLD_PLANS or time.monotonic() - since >= HOLD_S or not conn.poll()):
-                conn.send(sink.put(held))
-                held = []
+            if not conn.poll():
+                filer.hurry()  # nothing queued: file what is held now, not after the next file
             try:
                 job = conn.recv()
             except (EOFError, OSError):
                 return
             if job is None:
                 return
-            conn.send(STARTED)
-            if not held:
-                since = time.monotonic()
-            held.append((job, sink.write_json(job, work(parser, job))))
+            send(STARTED)
+            filer.add(job, sink.write_json(job, work(parser, job)))
     finally:
-        close_all()
+        filer.close()
 
 
 def _exit_with_parent(alive: Connection) -> None:
@@ -125,8 +126,9 @@ def _exit_with_parent(alive: Connection) -> None:
 
 
 class _Worker:
-    """A worker process, its pipe and its jobs in the order given: ``started`` of them begun and not
-    yet reported (the last of those is the one it is on, due by ``deadline``), the others queued."""
+    """A worker process, its pipe and its jobs in the order given: ``started`` of them begun and not yet
+    reported (the last of those is the one it is on, due by ``deadline``, unless all of them are
+    done and held), the oldest ``filing`` of them being filed since ``filing_since``; the rest queued."""
 
     def __init__(self, ctx: Any, alive: tuple[Connection, Connection], parser: Parser, sink: Sink) -> None:
         self.conn, child = ctx.Pipe()
@@ -135,9 +137,8 @@ class _Worker:
         self.proc.start()
         child.close()
         self.jobs: deque[Job] = deque()
-        self.started = 0
-        self.deadline = 0.0
-        self.last_start = 0.0
+        self.started = self.filing = 0
+        self.deadline = self.filing_since = self.last_start = 0.0
 
     def give(self, job: Job, timeout: float) -> None:
         """Send a job (a few hundred bytes, no file content: never enough to fill the pipe, see the module's docstring)."""
@@ -146,6 +147,10 @@ class _Worker:
         self.jobs.append(job)
         with suppress(OSError):  # it died: its pipe reads EOF, and the job it was on is reported
             self.conn.send(job)
+
+    def due(self) -> float:
+        """When it is hung: its job's deadline, later while it files (a locked database waits by itself)."""
+        return max(self.deadline, self.filing_since + FILING_GRACE_S) if self.filing else self.deadline
 
     def stop(self, kill: bool = False) -> int | None:
         """Ask it to finish (or kill its process group); returns its exit code (negative: the signal)."""
@@ -167,30 +172,33 @@ class LocalPool:
     """``workers`` local processes that file each plan into ``sink`` themselves.
 
     Started before the batch walks its folders, before it starts any thread and before it opens the
-    database (an SQLite connection must not cross a fork), so the workers are ready when the first
-    file is; ``close`` stops them.
+    database (an SQLite connection must not cross a fork: where this process holds the database
+    open already, the workers start from the forkserver instead), so the workers are ready when the
+    first file is; ``close`` stops them.
     """
 
     def __init__(self, workers: int, timeout: float, parser: Parser, sink: Sink) -> None:
         self.timeout, self.parser, self.sink = timeout, parser, sink
-        ctx = _context(first=True)
+        ctx = _context(first=not _holds_open(sink.out / DB))
         if ctx.get_start_method() == "fork":
             load_grammars()  # once, here: forked workers share it, instead of each compiling it while the others do
         self.alive = ctx.Pipe(duplex=False)  # (read end for the workers, the batch's end)
         self.pool: list[_Worker] = []
+        self.strikes = 0
         try:
             self.pool.extend(_Worker(ctx, self.alive, parser, sink) for _ in range(max(1, workers)))
         except BaseException:
             self.close()
             raise
 
-    def run(self, jobs: Iterator[Job]) -> Iterator[tuple[Job, Result] | None]:
-        """Results as they come; ``None`` when nothing came for ``IDLE_TICK_S``.
+    def run(self, jobs: Iterator[Job], known: Callable[[str], bool]) -> Iterator[tuple[Job, Result] | None]:
+        """Results as they come; ``None`` when nothing came for ``IDLE_TICK_S``. ``known(sha256)``: whether
+        a plan is in the database (what a worker that died while filing got in).
 
         Workers are topped up before results are handed back, so they parse while the caller reports.
         A file's time starts when its worker starts it; a hung or dead worker is replaced, only the
-        file it was on fails, and the files it had finished but not yet filed, and those queued for
-        it, go to the replacement.
+        file it was on fails, and the files it had finished but not filed, and those queued for it,
+        go to the replacement.
         """
         pool, timeout, done, more = self.pool, self.timeout, [], True
         ahead, pace = 2, 0.0  # jobs per worker, and seconds per job (a moving average)
@@ -206,48 +214,94 @@ class LocalPool:
             busy = [w for w in pool if w.jobs]
             if not busy:
                 return
-            due = min(w.deadline for w in busy) - time.monotonic()
+            due = min(w.due() for w in busy) - time.monotonic()
             ready = wait([w.conn for w in busy], timeout=max(0.0, min(due, IDLE_TICK_S)))
             clock = time.monotonic()
             for i, w in enumerate(pool):
-                if not w.jobs or (w.conn not in ready and clock < w.deadline):
-                    continue
+                if not w.jobs or (w.conn not in ready and (clock < w.due() or w.conn.poll())):
+                    continue  # (a message that came just now is read in the next round)
                 msg: Any = None
                 if w.conn in ready:
                     with suppress(EOFError, OSError):
                         msg = w.conn.recv()
                 if msg == STARTED:
                     if w.last_start:
-                        pace = clock - w.last_start if not pace else 0.8 * pace + 0.2 * (clock - w.last_start)
+                        took = clock - w.last_start
+                        pace = took if not pace else 0.8 * pace + 0.2 * took
                         ahead = max(2, min(MAX_JOBS, 1 + math.ceil(QUEUED_S / max(pace, 1e-3))))
                     w.started += 1
                     w.last_start, w.deadline = clock, clock + timeout
-                    continue
-                if isinstance(msg, list):  # the results of its oldest jobs, filed
+                elif isinstance(msg, tuple) and msg[0] == FILING:
+                    w.filing, w.filing_since = msg[1], clock
+                elif isinstance(msg, list):  # the results of its oldest jobs, filed
                     done.extend((w.jobs.popleft(), result) for result in msg)
                     w.started -= len(msg)
-                    w.deadline = clock + timeout  # filing them counts as work on the next job
-                    continue
-                code = w.stop(kill=True)
-                why = f"killed by signal {-code}" if code and code < 0 else f"exit code {code}"
-                problem = (
-                    Problem("worker", "worker-died", f"the worker process died ({why}); it was replaced")
-                    if w.conn in ready
-                    else Problem("timeout", "timeout", f"no result after {timeout:g} s; the worker was stopped and replaced")
-                )
-                on = max(0, w.started - 1)  # the job it was on; those before it were done, not yet filed
-                done.append((w.jobs[on], problem))
-                del w.jobs[on]
-                pool[i] = _Worker(_context(), self.alive, self.parser, self.sink)
-                for job in w.jobs:
-                    pool[i].give(job, timeout)
+                    w.filing = 0
+                    self.strikes = 0
+                else:
+                    done.extend(self._replace(i, w, died=w.conn in ready, known=known))
             if not done:
                 yield None  # nothing came for a while: the caller may commit what it holds
 
+    def _replace(self, i: int, w: _Worker, died: bool, known: Callable[[str], bool]) -> list[tuple[Job, Result]]:
+        """Replace a dead or hung worker; what becomes of its jobs. A group it was filing is looked up
+        in the database. The job it was on fails, unless it died while filing (which of its threads
+        failed is unknown: all is tried again) or hung there (the database is to blame). The others go
+        to the replacement; after ``STRIKES`` replacements in a row that got nothing done, the first
+        of them fails, so that the batch ends."""
+        code = w.stop(kill=True)
+        why = f"killed by signal {-code}" if code and code < 0 else f"exit code {code}"
+        out: list[tuple[Job, Result]] = []
+        jobs = list(w.jobs)
+        group, rest = jobs[: w.filing], jobs[w.filing :]
+        on = w.started - w.filing - 1  # in rest: the job it was on (or the last it finished); those before it are done, not filed
+        if not w.filing and 0 <= on < len(rest):
+            problem = (
+                Problem("worker", "worker-died", f"the worker process died ({why}); it was replaced")
+                if died
+                else Problem("timeout", "timeout", f"no result after {self.timeout:g} s; the worker was stopped and replaced")
+            )
+            out.append((rest.pop(on), problem))
+        retry = []
+        for job in group:  # it may have committed them before it died
+            if known(job.sha256):
+                out.append((job, Stored(new=True)))
+            elif not died:
+                out.append((job, Problem("write", "database", f"filing into the database took over {FILING_GRACE_S:g} s")))
+            else:
+                retry.append(job)
+        jobs = retry + rest
+        self.strikes = 0 if out else self.strikes + 1
+        if self.strikes >= STRIKES and jobs:
+            out.append((jobs.pop(0), Problem("worker", "worker-died", f"{STRIKES} workers in a row died or hung without a result ({why})")))
+            self.strikes = 0
+        self.pool[i] = _Worker(_context(), self.alive, self.parser, self.sink)
+        for job in jobs:
+            self.pool[i].give(job, self.timeout)
+        return out
+
     def close(self) -> None:
-        """Stop the workers (killing any still on a file); closing twice is harmless."""
+        """Stop the workers (killing any still on a file, after a moment to file what they hold);
+        closing twice is harmless."""
         pool, self.pool = self.pool, []
+        if any(w.jobs for w in pool):
+            time.sleep(2 * HOLD_S)  # interrupted: the filers commit the plans that are done
         for w in pool:
             w.stop(kill=bool(w.jobs))
         for end in self.alive:
             end.close()
+
+
+def _holds_open(path: Path) -> bool:
+    """Whether this process has ``path`` (or its -wal/-shm) open: then a forked worker would inherit
+    SQLite's locks on it and take none of its own. Linux only (where fork is used at all)."""
+    names = {str(path.resolve()) + suffix for suffix in ("", "-wal", "-shm")}
+    try:
+        fds = os.listdir("/proc/self/fd")
+    except OSError:
+        return False
+    for fd in fds:
+        with suppress(OSError):
+            if os.readlink(f"/proc/self/fd/{fd}") in names:
+                return True
+    return False
