@@ -9,9 +9,11 @@ plans, and the batch process only hands out files and counts what comes back.
 
 A transaction per plan rewrites the same index pages again and again (285 KB of WAL a plan; 1.9 ms
 a plan against 1.1 ms for 32 plans a transaction, measured), so a worker files its plans a group at
-a time: its ``Filer`` thread takes the plans the worker finished and commits them together at most
-``HOLD_S`` after the first of them, while the worker parses on (or at once when the worker has
-nothing left to do). WAL and the busy timeout let the workers, and other batches, take turns.
+a time (``Filer``): between two files, once the first plan it holds is ``HOLD_S`` old, or it holds
+``HOLD_PLANS``, or it has nothing else to do. While it is on a long file, a second thread files what
+it holds after ``LATE_S``, so that finished plans never wait for a slow one (and Ctrl-C keeps them);
+it is only a backstop, as two threads in one process take turns at Python's lock and slow each
+other down. WAL and the busy timeout let the workers, and other batches, take turns.
 
 The JSON file is written first and the database row names it: a kill in between leaves a file the
 next run rewrites, never a row without its file. A plan that replaces an older one from the same path
@@ -35,6 +37,7 @@ from planparse.outputs import DB, write_atomic
 from planparse.store import NewPlan, Store, now
 
 HOLD_PLANS, HOLD_S = 16, 0.1  # at most this many plans, or this long after the first, per transaction
+LATE_S = 0.5  # while the worker is on a long file, its second thread files what waited this long
 FILING = "filing"  # a worker's note (with the number of jobs) that it commits a group now
 
 _OPEN: dict[Path, Store] = {}  # this process's connection per database: opened at its first plan
@@ -70,7 +73,7 @@ class Sink:
         try:
             store = _OPEN.get(self.out)
             if store is None:
-                store = _OPEN[self.out] = Store(self.out / DB)
+                store = _OPEN[self.out] = Store(self.out / DB, shared=True)  # the worker's two threads, one at a time (Filer)
             outcomes = store.add(plans, (__version__, now()), self.force) if plans else []
         except Exception as err:  # locked past the busy timeout, disk full, a damaged file; or a bug
             outcomes = [err] * len(plans)
@@ -93,60 +96,54 @@ class Sink:
 
 
 class Filer:
-    """A worker's second thread: it files the plans the worker finished (``add``), a group at a time,
-    and sends ``(FILING, n)`` and then the group's results through ``send``. ``hurry`` files what it
-    holds at once (the worker has nothing else to do); ``close`` files the rest and stops."""
+    """The plans a worker finished (``add``), filed a group at a time in job order: each group's
+    ``(FILING, n)`` and then its results go out through ``send``. The worker calls ``between_jobs``;
+    a thread of its own files what has waited ``LATE_S``; ``close`` files the rest and stops."""
 
     def __init__(self, sink: Sink, send: Callable[[Any], None]) -> None:
         self.sink, self.send = sink, send
         self.held: list[tuple[Job, Result]] = []
         self.since = 0.0  # when the first held plan came
-        self.urgent = self.closing = False
-        self.cond = threading.Condition()
-        self.thread = threading.Thread(target=self._run, name="planparse-filer", daemon=True)
+        self.mutex = threading.Lock()  # guards held and since
+        self.filing = threading.Lock()  # one group at a time, so that groups go out in order
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._watch, name="planparse-filer", daemon=True)
         self.thread.start()
 
     def add(self, job: Job, result: Result) -> None:
-        with self.cond:
+        with self.mutex:
             if not self.held:
                 self.since = time.monotonic()
             self.held.append((job, result))
-            self.cond.notify()
 
-    def hurry(self) -> None:
-        with self.cond:
-            self.urgent = True
-            self.cond.notify()
+    def between_jobs(self, idle: bool) -> None:
+        """File the held plans if they are due (``idle``: the worker has no next file yet), unless the
+        other thread is filing just now."""
+        if self.filing.acquire(blocking=False):
+            try:
+                self._file(0.0 if idle else HOLD_S)
+            finally:
+                self.filing.release()
 
     def close(self) -> None:
-        with self.cond:
-            self.closing = True
-            self.cond.notify()
+        self.stopping.set()
         self.thread.join()
+        with self.filing:
+            self._file(0.0)
 
-    def _due(self) -> float | None:
-        """Seconds until the held plans are to be filed (0: now), None: nothing held."""
-        if not self.held:
-            return None
-        if self.urgent or self.closing or len(self.held) >= HOLD_PLANS:
-            return 0.0
-        return max(0.0, self.since + HOLD_S - time.monotonic())
+    def _watch(self) -> None:
+        while not self.stopping.wait(0.1):
+            with self.filing:
+                self._file(LATE_S)
 
-    def _run(self) -> None:
-        try:
-            while True:
-                with self.cond:
-                    due = self._due()
-                    while due != 0.0 and not (due is None and self.closing):
-                        self.cond.wait(due)
-                        due = self._due()
-                    if due is None:
-                        return  # closing, nothing held
-                    group, self.held, self.urgent = self.held, [], False
-                self.send((FILING, len(group)))
-                self.send(self.sink.put(group))
-        finally:
-            close_all()  # in this thread: a connection belongs to the thread that opened it
+    def _file(self, age: float) -> None:
+        """File the held plans if the first of them is ``age`` seconds old, or there are HOLD_PLANS (with ``filing`` held)."""
+        with self.mutex:
+            if not self.held or (len(self.held) < HOLD_PLANS and time.monotonic() - self.since < age):
+                return
+            group, self.held = self.held, []
+        self.send((FILING, len(group)))
+        self.send(self.sink.put(group))
 
 
 def close_all() -> None:

@@ -244,9 +244,10 @@ class Store:
     """The database of one output folder, as one connection: the batch's workers write (each its own
     connection), the batch process reads, records failures and writes what Dask parsed; readers may come and go."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, shared: bool = False) -> None:
+        """``shared``: used from more than one thread (the caller makes sure one at a time)."""
         self.path = Path(path)
-        self.conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        self.conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=not shared)
         self._wal()
         self.conn.execute("PRAGMA synchronous=NORMAL")  # safe against a killed process; an OS crash may lose the last commits
         self.conn.execute("PRAGMA cache_size=-16384")  # 16 MB, and checkpoints (with their fsync) every 16 MB of WAL:

@@ -4,8 +4,8 @@ Why it is built this way:
 
 - A job (``jobs.Job``: a path, its sha256, its JSON file's name) crosses the pipe; a worker reads
   the file itself, checks the hash the batch decided on, parses, and files the plan itself: its
-  JSON file at once, then its rows in the database, a group of plans a transaction, from a second
-  thread while it parses on (``sink.Filer``). Only what happened comes back (``jobs.Stored``), so
+  JSON file at once, then its rows in the database, a group of plans a transaction
+  (``sink.Filer``). Only what happened comes back (``jobs.Stored``), so
   the batch process, which every plan passes through, has the least to do per plan.
 - A worker says when it starts a job (``STARTED``) and when it files a group (``FILING``): a job's
   timeout counts from its start, a hang is blamed on the file it was on, and a database that is
@@ -41,7 +41,7 @@ import planparse.pipeline  # noqa: F401 - imported here so forkserver workers st
 from planparse.grammar import load_grammars
 from planparse.jobs import Job, Parser, Problem, Result, Stored
 from planparse.outputs import DB
-from planparse.sink import FILING, HOLD_S, Filer, Sink
+from planparse.sink import FILING, LATE_S, Filer, Sink, close_all
 from planparse.store import BUSY_TIMEOUT_S
 
 # How long the batch waits for a result before it hands back control (``None``), so that it can
@@ -81,8 +81,8 @@ def work(parser: Parser, job: Job) -> Result:
 
 def _serve(conn: Connection, alive: Connection, parser: Parser, sink: Sink, inherited: Connection | None) -> None:
     """A worker: one job at a time until told to stop. It says ``STARTED`` before each job, writes the
-    plan's JSON file, and hands the plan to its ``Filer``, which files a group at a time and sends
-    the results back, in job order.
+    plan's JSON file, and hands the plan to its ``Filer``, which files a group at a time (between
+    jobs, or from its own thread during a long one) and sends the results back, in job order.
 
     Its own process group, so that killing it also kills what it started (LibreOffice for a .doc)
     and Ctrl-C reaches the batch, which stops the workers itself. ``inherited``: the batch's end of
@@ -104,8 +104,7 @@ def _serve(conn: Connection, alive: Connection, parser: Parser, sink: Sink, inhe
     filer = Filer(sink, send)
     try:
         while True:
-            if not conn.poll():
-                filer.hurry()  # nothing queued: file what is held now, not after the next file
+            filer.between_jobs(idle=not conn.poll())
             try:
                 job = conn.recv()
             except (EOFError, OSError):
@@ -116,6 +115,7 @@ def _serve(conn: Connection, alive: Connection, parser: Parser, sink: Sink, inhe
             filer.add(job, sink.write_json(job, work(parser, job)))
     finally:
         filer.close()
+        close_all()
 
 
 def _exit_with_parent(alive: Connection) -> None:
@@ -285,7 +285,7 @@ class LocalPool:
         closing twice is harmless."""
         pool, self.pool = self.pool, []
         if any(w.jobs for w in pool):
-            time.sleep(2 * HOLD_S)  # interrupted: the filers commit the plans that are done
+            time.sleep(LATE_S + 0.3)  # interrupted: the workers' filer threads commit the plans that are done
         for w in pool:
             w.stop(kill=bool(w.jobs))
         for end in self.alive:
