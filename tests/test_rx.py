@@ -61,7 +61,8 @@ def test_re_and_regex_find_the_same(pattern: re.Pattern[str]) -> None:
 def test_pattern_choice() -> None:
     assert isinstance(rx.compile(r"[0-9]{4}年"), re.Pattern)
     assert isinstance(rx.compile(r"(?<![0-9])[0-9]{4}"), re.Pattern)  # a lookbehind first: re is given the digits to skip to
-    assert isinstance(rx.compile(r"(?:关于)?印发"), re.Pattern)  # an optional first item: 关 or 印
+    assert isinstance(rx.compile(r"(?=[0-9])(?<![0-9])[0-9]+年"), re.Pattern)  # a lookahead first: re as before, now with a start set
+    assert isinstance(rx.compile(r"(?:关于)?印发"), regex.Pattern)  # an optional first item, a literal to search for
     assert isinstance(rx.compile(r".{0,9}印发"), regex.Pattern)  # any character may start it
     assert isinstance(rx.compile(r"[ \t]*"), regex.Pattern)  # it may match nothing
     assert isinstance(rx.compile(r"\p{Han}+"), regex.Pattern)  # re has no \p

@@ -7,9 +7,10 @@ faster, as long as it can skip to the places where a match may start. ``re`` fin
 a pattern opens with a literal or a character class; before a lookahead (``(?=[0-9])…``), a
 lookbehind or an optional item (``(?:关于)?印发``) it tries every position. So planparse works out
 the characters a match can start with itself (``_first``: through groups, alternations, optional
-items and lookarounds) and gives them to ``re`` as the pattern's start set. A pattern with none
-goes to ``regex``, which has its own ways of skipping ahead, where it opens with a lookbehind or
-an optional item (``.{0,9}印发``); else (``^…``, an alternation) to ``re`` as it is.
+items and lookarounds) and gives them to ``re`` as the pattern's start set. Where a pattern opens
+with a lookbehind or an optional item but every match holds some literal character (``(?:关于)?
+印发``), ``regex`` stays faster: it searches for that character. A pattern with neither goes to
+``regex`` where it opens so (``.{0,9}印发``), else (``^…``, an alternation) to ``re`` as it is.
 Measured over the samples and real plans: the whole parse 10 % faster than with ``re``'s own start
 sets only, a quarter faster than either engine alone. A pattern ``re`` cannot compile, or would
 read differently (``[[`` nested sets draw a FutureWarning), goes to ``regex``. tests/test_rx.py
@@ -17,7 +18,7 @@ checks every grammar pattern on ``re`` against ``regex`` over the samples: the s
 
 >>> type(compile(r"[0-9]{4}年")).__module__, type(compile(r"\\p{Han}+")).__module__
 ('re', '_regex')
->>> type(compile(r"(?:关于)?印发")).__module__, type(compile(r".{0,9}印发")).__module__
+>>> type(compile(r"(?<![0-9])[0-9]{4}")).__module__, type(compile(r"(?:关于)?印发")).__module__
 ('re', '_regex')
 >>> [m.span() for m in compile(r"(?=[0-9])(?<![0-9.])[0-9]+").finditer("第3.5条，共12项")]
 [(1, 2), (7, 9)]
@@ -55,11 +56,13 @@ def compile(pattern: str, flags: int = 0) -> Any:
             with warnings.catch_warnings():
                 warnings.simplefilter("error")  # a FutureWarning means re would read it otherwise
                 parsed = _parser.parse(pattern, flags & _RE_FLAGS)
+                items = list(parsed.data)
+                weak = _weak_start(items)
                 caseless = (flags | parsed.state.flags) & _CASE_FLAGS  # _first does not fold case
-                first = None if caseless else _first(list(parsed.data))
+                first = None if caseless or (weak and _has_literal(items)) else _first(items)
                 if first is not None:
                     return _re_with_start(pattern, flags & _RE_FLAGS, parsed, first)
-                if not _weak_start(list(parsed.data)):  # re finds its own start, or is only asked at one place (^…)
+                if not weak:  # re finds its own start, or is only asked at one place (^…)
                     return re.compile(pattern, flags & _RE_FLAGS)
         except (re.error, FutureWarning, DeprecationWarning, ValueError, TypeError, OverflowError, RecursionError, AttributeError):
             pass
@@ -160,6 +163,20 @@ def _re_with_start(pattern: str, flags: int, parsed: Any, first: _Set) -> re.Pat
     for name, i in parsed.state.groupdict.items():
         indexgroup[i] = name
     return _sre.compile(pattern, flags | parsed.state.flags, code, groups - 1, parsed.state.groupdict, tuple(indexgroup))
+
+
+def _has_literal(items: list[tuple[Any, Any]]) -> bool:
+    """Whether every match holds a given character (a literal outside any optional part or
+    alternation): ``regex`` searches for that one fast, faster than ``re`` tests each character
+    against a start set (0.1–0.3 ms against 1.6–2 ms a scan of the 30 texts, measured)."""
+    for op, av in items:
+        if op is sre.LITERAL:
+            return True
+        if op is sre.SUBPATTERN and _has_literal(list(av[3].data)):
+            return True
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and av[0] >= 1 and _has_literal(list(av[2].data)):
+            return True
+    return False
 
 
 def _weak_start(items: list[tuple[Any, Any]]) -> bool:
