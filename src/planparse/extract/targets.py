@@ -15,6 +15,7 @@ comparator, with places, years and hedges stripped from its front.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import regex
@@ -82,11 +83,16 @@ def _bound_right(text: str, pos: int, bounds: str) -> int:
     return i
 
 
+@functools.lru_cache(maxsize=8)
+def _value_pattern(units: tuple[str, ...]) -> regex.Pattern[str]:
+    """A number (or XX) and the unit after it: 120万吨/年."""
+    unit_alt = "|".join(regex.escape(u) for u in sorted(set(units), key=len, reverse=True))
+    return rx.compile(_NUMBER + r"[ \t]*(?P<unit>(?:" + unit_alt + r")(?:/(?:年|日|天|小时|月))?)")
+
+
 def _values(text: str, g: Grammars) -> list[_Value]:
     tp = g.target_patterns
-    units = g.targets.values.units + g.targets.values.count_units
-    unit_alt = "|".join(regex.escape(u) for u in sorted(set(units), key=len, reverse=True))
-    pat = rx.compile(_NUMBER + r"[ \t]*(?P<unit>(?:" + unit_alt + r")(?:/(?:年|日|天|小时|月))?)")  # 120万吨/年
+    pat = _value_pattern(tuple(g.targets.values.units + g.targets.values.count_units))
     out: list[_Value] = []
     for m in pat.finditer(text):
         num = m.group("num")

@@ -207,7 +207,7 @@ def build_tasks(
     tasks: list[Task] = []
     conv_i = 0
     first_is_lead = ""
-    implicit: list[tuple[Convention, list[RawUnit]]] = []
+    implicit: list[tuple[Convention, list[Unit]]] = []
     for grp in groups:
         roles: dict[str, list[Unit]] = {r: [] for r in ROLES}
         deadlines: list[Deadline] = []
@@ -240,8 +240,8 @@ def build_tasks(
             conv_i += 1
             if conv.effect == "first-is-lead":
                 first_is_lead = conv.rule
-            elif conv.units:
-                implicit.append((conv, split_units(text, conv.units[0], conv.units[1], g)))
+            elif conv.units:  # its units, made once: every later task lists the same records
+                implicit.append((conv, [_unit(u, conv.rule) for u in split_units(text, conv.units[0], conv.units[1], g)]))
         _apply_role_notes(roles, g)
         if first_is_lead and not roles["lead_units"] and roles["responsible_units"]:
             # "（排在第一为牵头单位，下同）": the first listed unit leads, the others carry the task
@@ -249,7 +249,7 @@ def build_tasks(
         for conv, units in implicit:
             if conv.start < grp.start:
                 names = {u.name for u in roles["responsible_units"]}
-                roles["responsible_units"].extend(_unit(u, conv.rule) for u in units if u.name not in names)
+                roles["responsible_units"].extend(u for u in units if u.name not in names)
         milestones: list[Deadline] = []
         pos = grp.start
         for bs, be in [*block_ranges, (end, end)]:

@@ -15,6 +15,7 @@ is found once, overlapping ones included, and each task looks its range up.
 from __future__ import annotations
 
 import bisect
+from itertools import accumulate
 
 from planparse.grammar import Grammars
 
@@ -25,21 +26,26 @@ class TopicIndex:
         n = len(self.ids)
         starts: list[list[int]] = [[] for _ in range(n)]
         ends: list[list[int]] = [[] for _ in range(n)]
-        find = g.topic_keywords.search
-        for m in g.topic_keywords.finditer(text):
-            hits = [m]
-            s, e = m.span()
-            if g.keyword_topics[m.group()][1]:  # another keyword may start inside this one (水生态 / 生态保护)
-                inner = find(text, s + 1)
-                while inner is not None and inner.start() < e:
-                    hits.append(inner)
-                    inner = find(text, inner.start() + 1)
-            for h in hits:
-                for k, length in g.keyword_topics[h.group()][0]:
-                    starts[k].append(h.start())
-                    ends[k].append(h.start() + length)
+        pattern, kt = g.topic_keywords, g.keyword_topics
+        reach = max(map(len, kt))  # the longest keyword
+        for m in pattern.finditer(text):
+            s = m.start()
+            word = m.group()
+            tops, inner = kt[word]
+            for k, n in tops:
+                starts[k].append(s)
+                ends[k].append(s + n)
+            if inner:  # another keyword may start inside this one (水生态 / 生态保护)
+                e = s + len(word)
+                h = pattern.search(text, s + 1, e + reach)
+                while h is not None and h.start() < e:
+                    hs = h.start()
+                    for k, n in kt[h.group()][0]:
+                        starts[k].append(hs)
+                        ends[k].append(hs + n)
+                    h = pattern.search(text, hs + 1, e + reach)
         self.starts = starts
-        self.min_end = [_suffix_min(e) for e in ends]  # [i]: the earliest end among hits i, i+1, …
+        self.min_end = [list(accumulate(reversed(e), min))[::-1] for e in ends]  # [i]: the earliest end among hits i, i+1, …
 
     def within(self, start: int, end: int) -> list[str]:
         """Topic ids with a keyword wholly inside ``text[start:end]``, in topics.toml order."""
@@ -49,10 +55,3 @@ class TopicIndex:
             if i < len(self.min_end[k]) and self.min_end[k][i] <= end:
                 out.append(tid)
         return out
-
-
-def _suffix_min(values: list[int]) -> list[int]:
-    out = values[:]
-    for i in range(len(out) - 2, -1, -1):
-        out[i] = min(out[i], out[i + 1])
-    return out
