@@ -50,6 +50,8 @@ _SHARE_OF = rx.compile(r"[ \t]*的[ \t]*(?=\p{Han})")
 _PARAGRAPH_STOP = rx.compile(r"[。！？!?\n]")
 _WORD_RUN = rx.compile(r"(?=[A-Za-z0-9]*\p{Han})[\p{Han}A-Za-z0-9]{2,12}[ \t]*")  # a noun: 充电桩, 5G基站
 _PAIRED = rx.compile(r"[ \t]*[和、及与][ \t]*")
+_ITEM_END = rx.compile(r"[ \t]*(?:[，,、。；;）)]|$)")  # a value that ends its list item
+_SENTENCE_STARTS = "。；;！？!?\n"
 _TRAILING_ACTION = rx.compile(r"(?:整治|改造|建设|治理|任务|工作|项目建设|的?目标)$")
 
 
@@ -88,6 +90,12 @@ def _value_pattern(units: tuple[str, ...]) -> regex.Pattern[str]:
     """A number (or XX) and the unit after it: 120万吨/年."""
     unit_alt = "|".join(regex.escape(u) for u in sorted(set(units), key=len, reverse=True))
     return rx.compile(_NUMBER + r"[ \t]*(?P<unit>(?:" + unit_alt + r")(?:/(?:年|日|天|小时|月))?)")
+
+
+def _goal_sentence(text: str, pos: int, frame: regex.Pattern[str]) -> bool:
+    """Whether the sentence holding ``pos`` opens with a goal's time (targets.toml ``goal_frame``)."""
+    start = max(text.rfind(c, 0, pos) for c in _SENTENCE_STARTS) + 1
+    return frame.match(text, start, pos) is not None
 
 
 def _values(text: str, g: Grammars) -> list[_Value]:
@@ -211,6 +219,20 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
                 break
         if v.unit is None and (ind_end == v.start or comparator is None):
             continue  # a bare number is a target only right after a comparator (系数提高到0.6395)
+        framed = (
+            ind_end == v.start
+            and not attributive
+            and v.unit not in ("%", None)
+            and v.unit not in durations
+            and "元" not in v.unit
+            and _ITEM_END.match(text, raw_end) is not None
+            and not tp["count_verbs"].search(text, clause_start, v.start)
+            and not (prev is not None and _PAIRED.fullmatch(text, prev_end, v.start))  # "降低20个、10个百分点": the pair's own
+            and _goal_sentence(text, v.start, tp["goal_frame"])
+        )
+        if framed:  # "到2025年，全市充电站3000座、充电桩16万个以上": a list of goals with no verb
+            comparator, rule = comparator or "=", rule or "goal-frame"
+            clause_start = max(clause_start, text.rfind("、", clause_start, v.start) + 1)
         if v.unit == "%" and ind_end == v.start and (comparator is None or attributive):
             share = _share_target(text, v, raw_end, comparator, rule, clause_start, clause_end, g)
             if share is not None:
@@ -288,7 +310,7 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
             elif i_end - i_start < 2 or (v.unit is None and not _ends_unitless(text, i_start, i_end, unitless)):
                 continue
             raw_start = i_start
-        if v.unit in count_units and not count and rule in ("at-least-after", "at-most-after", "about-after") and ind_end == v.start:
+        if v.unit in count_units and not count and not framed and rule in ("at-least-after", "at-most-after", "about-after") and ind_end == v.start:
             continue  # "10个以上": a count with no verb or comparator before it is a condition
         indicator = text[i_start:i_end]
         if follow_on and prev is not None:

@@ -161,6 +161,7 @@ class TargetValues(_Strict):
     indicator_suffix: str
     baseline: str
     retrospective_section: str
+    goal_frame: str
     baseline_tail: str
     region_prefix: str
     examples: list[str] = Field(default_factory=list)
