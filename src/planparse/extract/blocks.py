@@ -21,6 +21,7 @@ from planparse.grammar import Grammars
 from planparse.textindex import LineIndex, split_top_level
 
 _SENTENCE_END = rx.compile("[。]")
+_TAIL_END = rx.compile(r"[。；;\n]")
 _BY_SENTENCE = rx.compile(r"(?:(?<=[。；;\n])|^)由[^。；;\n]{2,120}?(?=[。；;]|$)", regex.MULTILINE)
 _UNIT_FIELDS = ("lead_units", "responsible_units", "cooperating_units")
 _MAX_BRACKET = 400  # a bracket longer than this is prose, not an annotation
@@ -45,6 +46,7 @@ class Block:
     kind: str  # "bracket", "line", "verb"
     fields: list[Field] = field(default_factory=list)
     prefix: tuple[int, int] | None = None  # unlabelled text before the first label inside a bracket
+    tail: int = 0  # where the sentence it opens ends: 由市发改委牵头筹备组建…，2025年底前建成。 is the task's text too
 
 
 @dataclass
@@ -229,7 +231,9 @@ def _verb_sentences(text: str, g: Grammars, notes: list[tuple[int, int]]) -> lis
                 continue
             units = split_units(text, us, ue, g)
             if units and all(looks_like_unit(u.name, g) for u in units):
-                out.append(Block(m.start(), m.end(), "verb", [Field(rule.attrs["role"], "", us, ue, rule.id)]))
+                stop = _TAIL_END.search(text, m.end())
+                tail = stop.start() if stop else len(text)
+                out.append(Block(m.start(), m.end(), "verb", [Field(rule.attrs["role"], "", us, ue, rule.id)], tail=tail))
                 taken.add(start)
     return out
 

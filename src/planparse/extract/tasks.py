@@ -233,7 +233,7 @@ def build_tasks(
                         if u.name not in names:
                             roles[f.field].append(_unit(u, f.rule))
                             names.add(u.name)
-        end = max(b.end for b in grp.blocks)
+        end = max(max(b.end, b.tail) for b in grp.blocks)
         # conventions stated so far (a note right after this task's block counts for it too)
         while conv_i < len(conventions) and conventions[conv_i].start < end + 40:
             conv = conventions[conv_i]
