@@ -35,7 +35,8 @@ BASE_YEAR_AFTER = r"[ \t]*(?:的)?(?:基础上|相比|为基数|为基准|水平
 _BASE_AFTER = rx.compile(BASE_YEAR_AFTER)
 _QUOTE_CLOSES = rx.compile(r"[^，。；;,“]{0,20}”")
 _TENDAY = {"上": 10, "中": 20}  # 上旬 / 中旬: by the 10th / the 20th; 下旬 is the month's end
-_NOT_COMMITMENT = rx.compile(r"(?:较|比|自|从|由|截至|以来|按照|根据|按|起)[ \t]*$")  # 自印发之日起至…前: a window
+# 自印发之日起至…前, 政策执行至2022年底, 有效期至…: a window or a validity, not a commitment
+_NOT_COMMITMENT = rx.compile(r"(?:较|比|自|从|由|截至|以来|按照|根据|按|起|执行|有效期|延续|延长|延期)[ \t]*$")
 
 
 def _number(s: str) -> int:
@@ -227,7 +228,7 @@ def find_dates(
     for m, rule, _ in found:
         # a range the rules split ("2022年4月至2022年12月31日"): a validity window, not a commitment
         was_range, in_range = in_range, _RANGE_NEXT.match(text, m.end()) is not None or _START_NEXT.match(text, m.end()) is not None
-        if was_range or in_range or _NOT_COMMITMENT.search(text, max(0, m.start() - 3), m.start()):
+        if was_range or in_range or _NOT_COMMITMENT.search(text, max(0, m.start() - 4), m.start()):
             continue
         before = text[max(0, m.start() - 60) : m.start()]
         if before.count("《") > before.count("》"):
