@@ -145,7 +145,7 @@ class _Joiner:
     def structural(self, s: str) -> bool:
         """A line that always starts a new paragraph: a heading, a field label, an annex, a box, a date line."""
         g = self.g
-        if "\t" in s or g.heading_start.match(s) or g.label.match(s.lstrip("（(〔【[")):
+        if "\t" in s or g.heading_at(s) or g.label.match(s.lstrip("（(〔【[")):
             return True
         if s.startswith(tuple(g.headings.structure.paragraph_starts)):
             return True
@@ -206,7 +206,7 @@ class _Joiner:
                 return True
         if s[0] in _OPEN and not self.full(prev):
             return False
-        heading = self.g.heading_start.match(first) is not None
+        heading = self.g.heading_at(first) is not None
         if self.wrap is not None:
             if not self.full(prev, first=para_len == len(prev)):
                 return False
@@ -279,7 +279,7 @@ def _drop_running_headers(lines: list[Line], breaks: list[bool], g: Grammars, dr
             counts[line.text] = counts.get(line.text, 0) + 1
             if brk:
                 at_break[line.text] = at_break.get(line.text, 0) + 1
-    running = {t for t, n in at_break.items() if n >= 2 and counts[t] >= 3 and not g.heading_start.match(t) and not g.label.match(t)}
+    running = {t for t, n in at_break.items() if n >= 2 and counts[t] >= 3 and not g.heading_at(t) and not g.label.match(t)}
     if not running:
         return lines
     out: list[Line] = []

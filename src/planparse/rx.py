@@ -69,6 +69,33 @@ def compile(pattern: str, flags: int = 0) -> Any:
     return regex.compile(pattern, flags)
 
 
+def first_chars(pattern: str, limit: int = 4096) -> frozenset[str] | None:
+    """The characters a match of ``pattern`` can start with, as a set to test one character against
+    before a ``match`` (which, unlike a search, gets no help from a start set); None when that may be
+    any character, or more than ``limit`` of them.
+
+    >>> sorted(first_chars(r"(?:第|[（(])[0-9]"))
+    ['(', '第', '（']
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            first = _first(list(_parser.parse(pattern).data))
+    except (re.error, FutureWarning, DeprecationWarning, ValueError, TypeError, OverflowError, RecursionError):
+        return None
+    chars: set[str] = set()
+    for op, av in first or [(None, None)]:
+        if op is sre.LITERAL:
+            chars.add(chr(av))
+        elif op is sre.RANGE and av[1] - av[0] < limit:
+            chars.update(map(chr, range(av[0], av[1] + 1)))
+        else:
+            return None
+        if len(chars) > limit:
+            return None
+    return frozenset(chars)
+
+
 _Set = list[tuple[Any, Any]]  # charset items as re's parser writes them: (LITERAL, 21270), (RANGE, (48, 57)), …
 
 

@@ -42,7 +42,7 @@ class Node:
 
 
 def _match_heading(text: str, pos: int, end: int, g: Grammars) -> tuple[Heading, regex.Match[str]] | None:
-    if g.heading_start.match(text, pos, end) is None:
+    if g.heading_at(text, pos, end) is None:
         return None  # most lines: one test instead of one per family
     for fam in g.heading_families:
         m = fam.at.match(text, pos, end)

@@ -103,6 +103,7 @@ class Grammars:
     standard_title: regex.Pattern[str]
     toc: regex.Pattern[str]  # MULTILINE: one pass finds every table-of-contents line
     heading_start: regex.Pattern[str]  # any family's marker at a position (one pass instead of one per family)
+    heading_first: frozenset[str] | None  # the characters a marker can start with (None: any)
     noise_any: regex.Pattern[str]  # any noise line, to test a line once before finding which rule
     label: regex.Pattern[str]
     label_field: dict[str, str]
@@ -123,6 +124,12 @@ class Grammars:
     # what the extractors learn about a name (canonical form, collective…), kept per grammar:
     # a plan names the same units again and again
     memo: dict[str, dict[Any, Any]] = field(default_factory=dict, repr=False, compare=False)
+
+    def heading_at(self, text: str, pos: int = 0, end: int | None = None) -> regex.Match[str] | None:
+        """Any family's marker at ``pos`` (most lines: one set lookup, no regex)."""
+        if pos >= len(text) or (self.heading_first is not None and text[pos] not in self.heading_first):
+            return None
+        return self.heading_start.match(text, pos, len(text) if end is None else end)
 
     def rules(self) -> list[tuple[str, str, list[str], list[str], regex.Pattern[str]]]:
         """(file, id, examples, counter_examples, pattern) of every rule that carries examples."""
@@ -267,6 +274,7 @@ def load_grammars(directory: Path | str | None = None) -> Grammars:
         tables=tables,
         heading_families=families,
         heading_start=rx.compile(any_of([h.at.pattern for h in families])),
+        heading_first=rx.first_chars(any_of([h.at.pattern for h in families])),
         noise_any=rx.compile(any_of([c.pattern.pattern for c in noise_lines])),
         toc=compile_pattern(headings.toc.pattern, headings.fragments, "grammars/headings.toml", "toc -> pattern", regex.MULTILINE),
         standard_title=rx.compile(f"(?:{literal_alternation(headings.standard_titles.titles)})"),
