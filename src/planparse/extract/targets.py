@@ -50,6 +50,7 @@ _SHARE_OF = rx.compile(r"[ \t]*的[ \t]*(?=\p{Han})")
 _PARAGRAPH_STOP = rx.compile(r"[。！？!?\n]")
 _WORD_RUN = rx.compile(r"(?=[A-Za-z0-9]*\p{Han})[\p{Han}A-Za-z0-9]{2,12}[ \t]*")  # a noun: 充电桩, 5G基站
 _PAIRED = rx.compile(r"[ \t]*[和、及与][ \t]*")
+_NEXT_COUNT = rx.compile(r"[和及与][ \t]*[0-9]")  # "10个重点实验室和5个创新中心": the next count begins
 _ITEM_END = rx.compile(r"[ \t]*(?:[，,、。；;）)]|$)")  # a value that ends its list item
 _SENTENCE_STARTS = "。；;！？!?\n"
 _TRAILING_ACTION = rx.compile(r"(?:整治|改造|建设|治理|任务|工作|项目建设|的?目标)$")
@@ -271,7 +272,8 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
             if verb is not None and verb.end() == ind_end:
                 # "组织发布不少于100场培训课程": the verb stands before the comparator, the noun after the count
                 count, rule = True, "count"
-        paired = prev is not None and _PAIRED.fullmatch(text, prev_end, v.start) is not None
+        # "分别降低15%和18%": the second value shares the first's indicator (a counted noun follows its own count)
+        paired = prev is not None and prev.rule != "count" and _PAIRED.fullmatch(text, prev_end, v.start) is not None
         if comparator is None and not paired:
             if v.placeholder:  # "X蒸吨/小时以下": not a target, but a placeholder all the same
                 warnings.append(Issue(code="placeholder-value", message=f"placeholder value {text[v.start : v.end]!r}", span=Span((v.start, v.end))))
@@ -279,7 +281,7 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
         if count:
             after_count = raw_end if after_only else v.end  # "8000台以上工业机器人": the noun follows 以上
             noun_end = after_count
-            while v.unit in count_units and noun_end < clause_end and _NOUN_CHAR.match(text, noun_end):
+            while v.unit in count_units and noun_end < clause_end and _NOUN_CHAR.match(text, noun_end) and not _NEXT_COUNT.match(text, noun_end):
                 noun_end += 1  # a counted noun follows its number; a measured one (万亩) comes before
             act = _TRAILING_ACTION.search(text, after_count, noun_end)
             i_start, i_end = after_count, act.start() if act and act.start() > after_count else noun_end
@@ -298,6 +300,8 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
             i_start = i_end = raw_start = v.start
         else:
             i_start, i_end = _indicator(text, clause_start, ind_end, g)
+            if prev is not None and i_start < prev_end < i_end:
+                i_start, i_end = _indicator(text, prev_end, i_end, g)  # "回收利用率达到45%、资源化利用率": after the last item
             follow_on = (
                 i_end - i_start < 2
                 and prev is not None
@@ -312,6 +316,8 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
             raw_start = i_start
         if v.unit in count_units and not count and not framed and rule in ("at-least-after", "at-most-after", "about-after") and ind_end == v.start:
             continue  # "10个以上": a count with no verb or comparator before it is a condition
+        while count and i_end > i_start + 2 and text[i_end - 1] in "和及与":
+            i_end -= 1  # "10个重点实验室和5个创新中心": the list goes on after the noun
         indicator = text[i_start:i_end]
         if follow_on and prev is not None:
             indicator = prev.indicator
