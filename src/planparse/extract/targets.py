@@ -1,7 +1,6 @@
 """Quantitative targets: ``全区森林覆盖率达到 31.48%以上`` → (森林覆盖率, >=, 31.48, %, year).
 
-A value is a number (or a placeholder ``XX``) with a unit from grammars/targets.toml. It is a
-target when a comparator governs it in the same clause: a ``before`` phrase right before the
+A value (``values``: a number or a placeholder ``XX`` with its unit) is a target when a comparator governs it in the same clause: a ``before`` phrase right before the
 number, an ``after`` phrase right after the unit (which wins: ``提高到17%左右`` is ≈), or a
 reduction verb (``下降3%``). A count of works (``完成102个入河排污口整治``) is a target with ``=``
 when a work verb precedes it in the clause. The indicator is the clause's text before the
@@ -15,16 +14,14 @@ comparator, with places, years and hedges stripped from its front.
 
 from __future__ import annotations
 
-import functools
-from dataclasses import dataclass
-
 import regex
 
 from planparse import rx
 from planparse.extract.deadlines import BASE_YEAR_AFTER
+from planparse.extract.values import NUMBER, SPACES, Value, values
 from planparse.grammar import Grammars
 from planparse.models import Issue, Span, Target
-from planparse.numerals import cn_decimal, cn_to_int, parse_number
+from planparse.numerals import cn_to_int
 from planparse.textindex import split_top_level
 
 _CLAUSE_BOUND = "。；;，,：:\n！？!?"
@@ -32,11 +29,7 @@ _YEAR = rx.compile(r"(?<![0-9])(?<![较比由从对自][ \t]{0,2})(?:到|至|在
 _FYP = rx.compile(r"[“\"]?(?P<fyp>十[一二三四五六七八九]?五)[”\"]?(?:末|期末|期间|时期)")
 _BASE_YEAR = rx.compile(r"(?:较|比|相比|与|在)[ \t]*(?:19|20)[0-9]{2}[ \t]*年?(?:相比|基础上|水平)?$|同比$|(?:累计|年均)$")
 # the lookahead names the first characters, so the engine skips to them (rx: 3x faster scan)
-_NUMBER = r"(?=[0-9XxＸ×])(?P<num>(?<![0-9A-Za-z_.．{])(?:[0-9]+(?:[.．][0-9]+)?|[XxＸ×]{1,3}))"
-_BARE_NUMBER = rx.compile(r"(?=[0-9])(?<![0-9A-Za-z_.．{/])[0-9]+(?:[.．][0-9]+)?(?![0-9.．A-Za-z%％‰])")
-_SPACES = rx.compile(r"[ \t]*")
-_NEXT_NUMBER = rx.compile(_NUMBER + r"[^，。；;]{0,12}?")
-_PLACEHOLDER = rx.compile(r"^[XxＸ×]+$")
+_NEXT_NUMBER = rx.compile(NUMBER + r"[^，。；;]{0,12}?")
 _HAN_OR_DE = rx.compile(r"[\p{Han}的]")
 _LIST_MARK = rx.compile("[、等]")
 _WORD_CHAR = rx.compile(r"[\p{Han}A-Za-z0-9]")
@@ -54,16 +47,6 @@ _NEXT_COUNT = rx.compile(r"[和及与][ \t]*[0-9]")  # "10个重点实验室和5
 _ITEM_END = rx.compile(r"[ \t]*(?:[，,、。；;）)]|$)")  # a value that ends its list item
 _SENTENCE_STARTS = "。；;！？!?\n"
 _TRAILING_ACTION = rx.compile(r"(?:整治|改造|建设|治理|任务|工作|项目建设|的?目标)$")
-
-
-@dataclass
-class _Value:
-    start: int
-    end: int  # end of unit
-    value: float | None
-    unit: str | None
-    placeholder: bool
-    num_start: int
 
 
 _MAX_PARAGRAPH = 1500  # the target year is looked for this far back in the paragraph at most
@@ -86,39 +69,10 @@ def _bound_right(text: str, pos: int, bounds: str) -> int:
     return i
 
 
-@functools.lru_cache(maxsize=8)
-def _value_pattern(units: tuple[str, ...]) -> regex.Pattern[str]:
-    """A number (or XX) and the unit after it: 120万吨/年."""
-    unit_alt = "|".join(regex.escape(u) for u in sorted(set(units), key=len, reverse=True))
-    return rx.compile(_NUMBER + r"[ \t]*(?P<unit>(?:" + unit_alt + r")(?:/(?:年|日|天|小时|月))?)")
-
-
 def _goal_sentence(text: str, pos: int, frame: regex.Pattern[str]) -> bool:
     """Whether the sentence holding ``pos`` opens with a goal's time (targets.toml ``goal_frame``)."""
     start = max(text.rfind(c, 0, pos) for c in _SENTENCE_STARTS) + 1
     return frame.match(text, start, pos) is not None
-
-
-def _values(text: str, g: Grammars) -> list[_Value]:
-    tp = g.target_patterns
-    pat = _value_pattern(tuple(g.targets.values.units + g.targets.values.count_units))
-    out: list[_Value] = []
-    for m in pat.finditer(text):
-        num = m.group("num")
-        ph = bool(_PLACEHOLDER.match(num))
-        unit = "%" if m.group("unit") == "％" else m.group("unit")
-        out.append(_Value(m.start(), m.end(), None if ph else parse_number(num), unit, ph, m.start()))
-    with_unit = {v.num_start for v in out}
-    for m in _BARE_NUMBER.finditer(text):  # a coefficient or ratio: kept only after a comparator (find_targets)
-        after = _SPACES.match(text, m.end()).end()
-        if m.start() not in with_unit and not tp["unit"].match(text, after) and not tp["count_unit"].match(text, after):
-            out.append(_Value(m.start(), m.end(), parse_number(m.group()), None, False, m.start()))
-    for key in ("cn_percent", "cn_tenths"):
-        for m in tp[key].finditer(text):
-            v = cn_decimal(m.group("cn")) if key == "cn_percent" else (cn_to_int(m.group("cn")) or 0) * 10.0
-            out.append(_Value(m.start(), m.end(), v, "%", False, m.start()))
-    out.sort(key=lambda v: v.start)
-    return out
 
 
 def _year(text: str, pos: int) -> int | None:
@@ -180,7 +134,7 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
     prev_end = -1
     unitless = tp["unitless_indicator"]
     series: list[tuple[int, int, list[int]]] = []  # (indicator start, comparator start, targets) of 分别 lists
-    for v in _values(text, g):
+    for v in values(text, g):
         clause_start = _bound_left(text, v.start, _CLAUSE_BOUND)
         if v.unit is None and not v.placeholder and not unitless.search(text, clause_start, v.start):
             continue  # a bare number with no coefficient or ratio before it: not a value
@@ -194,7 +148,7 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
         ind_end = v.start
         raw_end = v.end
         attributive = False
-        v_end = _SPACES.match(text, v.end).end()  # "0.75 以下": the comparator may follow a space
+        v_end = SPACES.match(text, v.end).end()  # "0.75 以下": the comparator may follow a space
         if _PAIRED.fullmatch(text, v.end, min(clause_end, v.end + 3)) is None:
             after_from = v_end
         else:
@@ -352,7 +306,7 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
 
 
 def _share_target(
-    text: str, v: _Value, raw_end: int, comparator: str | None, rule: str, clause_start: int, clause_end: int, g: Grammars
+    text: str, v: Value, raw_end: int, comparator: str | None, rule: str, clause_start: int, clause_end: int, g: Grammars
 ) -> Target | None:
     """"全市90%的重点领域市场主体纳入信用监管", "55%以上的行政村生活污水得到治理": a share of the things
     named after it, when nothing but places, years and hedges stands before the number."""

@@ -1,0 +1,68 @@
+"""Numbers with their units in plan text: the values targets are made of.
+
+A value is a number (or a placeholder ``XX``) with a unit from grammars/targets.toml (``120万吨/年``),
+a bare number (a coefficient, a ratio: kept only after a comparator), or a Chinese share
+(``百分之九十``, ``两成``).
+
+>>> from planparse.grammar import load_grammars
+>>> [(v.value, v.unit) for v in values("森林覆盖率达到31.48%，系数0.6，XX万吨，百分之九十", load_grammars())]
+[(31.48, '%'), (0.6, None), (None, '万吨'), (90.0, '%')]
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import regex
+
+from planparse import rx
+from planparse.grammar import Grammars
+from planparse.numerals import cn_decimal, cn_to_int, parse_number
+
+NUMBER = r"(?=[0-9XxＸ×])(?P<num>(?<![0-9A-Za-z_.．{])(?:[0-9]+(?:[.．][0-9]+)?|[XxＸ×]{1,3}))"
+SPACES = rx.compile(r"[ \t]*")
+_BARE_NUMBER = rx.compile(r"(?=[0-9])(?<![0-9A-Za-z_.．{/])[0-9]+(?:[.．][0-9]+)?(?![0-9.．A-Za-z%％‰])")
+_PLACEHOLDER = rx.compile(r"^[XxＸ×]+$")
+
+
+@dataclass
+class Value:
+    """One number in the text: where it stands (from the number to the end of its unit), its value
+    (None for a placeholder), its unit (None for a bare number)."""
+
+    start: int
+    end: int  # end of unit
+    value: float | None
+    unit: str | None
+    placeholder: bool
+    num_start: int
+
+
+@functools.lru_cache(maxsize=8)
+def _value_pattern(units: tuple[str, ...]) -> regex.Pattern[str]:
+    """A number (or XX) and the unit after it: 120万吨/年."""
+    unit_alt = "|".join(regex.escape(u) for u in sorted(set(units), key=len, reverse=True))
+    return rx.compile(NUMBER + r"[ \t]*(?P<unit>(?:" + unit_alt + r")(?:/(?:年|日|天|小时|月))?)")
+
+
+def values(text: str, g: Grammars) -> list[Value]:
+    tp = g.target_patterns
+    pat = _value_pattern(tuple(g.targets.values.units + g.targets.values.count_units))
+    out: list[Value] = []
+    for m in pat.finditer(text):
+        num = m.group("num")
+        ph = bool(_PLACEHOLDER.match(num))
+        unit = "%" if m.group("unit") == "％" else m.group("unit")
+        out.append(Value(m.start(), m.end(), None if ph else parse_number(num), unit, ph, m.start()))
+    with_unit = {v.num_start for v in out}
+    for m in _BARE_NUMBER.finditer(text):  # a coefficient or ratio: kept only after a comparator (find_targets)
+        after = SPACES.match(text, m.end()).end()
+        if m.start() not in with_unit and not tp["unit"].match(text, after) and not tp["count_unit"].match(text, after):
+            out.append(Value(m.start(), m.end(), parse_number(m.group()), None, False, m.start()))
+    for key in ("cn_percent", "cn_tenths"):
+        for m in tp[key].finditer(text):
+            v = cn_decimal(m.group("cn")) if key == "cn_percent" else (cn_to_int(m.group("cn")) or 0) * 10.0
+            out.append(Value(m.start(), m.end(), v, "%", False, m.start()))
+    out.sort(key=lambda v: v.start)
+    return out
