@@ -273,7 +273,7 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
         while count and i_end > i_start + 2 and text[i_end - 1] in "和及与":
             i_end -= 1  # "10个重点实验室和5个创新中心": the list goes on after the noun
         indicator = text[i_start:i_end]
-        if follow_on and prev is not None:
+        if (follow_on or tp["anaphor"].fullmatch(indicator)) and prev is not None:  # "该比例达到45%": the one before
             indicator = prev.indicator
         if paired and prev is not None and ind_end == v.start:
             # "分别降低15%和18%": the second value shares the first one's indicator and comparator

@@ -162,6 +162,7 @@ class TargetValues(_Strict):
     baseline: str
     retrospective_section: str
     goal_frame: str
+    anaphor: str
     baseline_tail: str
     region_prefix: str
     examples: list[str] = Field(default_factory=list)
