@@ -71,7 +71,8 @@ def _bound_right(text: str, pos: int, bounds: str) -> int:
 
 def _goal_sentence(text: str, pos: int, frame: regex.Pattern[str]) -> bool:
     """Whether the sentence holding ``pos`` opens with a goal's time (targets.toml ``goal_frame``)."""
-    start = max(text.rfind(c, 0, pos) for c in _SENTENCE_STARTS) + 1
+    floor = max(0, pos - _MAX_PARAGRAPH)  # bounded: an unbounded look back costs the whole text per value
+    start = max(floor, *(text.rfind(c, floor, pos) + 1 for c in _SENTENCE_STARTS))
     return frame.match(text, start, pos) is not None
 
 
