@@ -120,6 +120,8 @@ def test_units(row: Row) -> None:
         actual = [pick(u, e, UNIT_DEFAULTS) for u, e in zip(units, expected, strict=False)]
         assert actual == expected, f"{key}: got {[u['name'] for u in units]}"
         assert len(units) == len(expected), f"{key}: got {[(u['name'], u['scope']) for u in units]}"
+    if "title" in row:
+        assert task is not None and task.title == row["title"]
     check_warnings(codes_of(plan), row)
 
 

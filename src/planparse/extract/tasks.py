@@ -97,6 +97,9 @@ def _subtree(node: Node) -> list[Node]:
     return out
 
 
+_RUN_IN_TITLE = 30  # a paragraph's first sentence this short is its bold run-in title
+
+
 def _paragraph_groups(node: Node, blocks: list[Block], text: str, lines: LineIndex) -> list[_Group]:
     """Blocks of one section: one task, or one per un-numbered item when the blocks close items.
 
@@ -134,6 +137,10 @@ def _paragraph_groups(node: Node, blocks: list[Block], text: str, lines: LineInd
             start = node.start
             first_line = lines.bounds(bl[0].start)
             item = first_line[0] if first_line[0] < bl[0].start else lines.start(max(first_line[0] - 1, 0))
+            below = text.find("\n", node.title_end) + 1  # the heading's line ends with its title
+            lead = _SENT_END.search(text, below, bl[0].start) if below and item > below and not text[node.title_end : below].strip(" \t\n。：:") else None
+            if lead is not None and lead.start() - below <= _RUN_IN_TITLE and "\n" not in text[below : lead.start()]:
+                item = below  # "实施重点行业VOCs全过程污染防治。…" under the heading, the block paragraphs later: the run-in title
         else:
             start = groups[-1].blocks[-1].end
             while start < len(text) and text[start] in "\n \t。；;":
