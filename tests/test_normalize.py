@@ -165,6 +165,23 @@ def test_wrapped_heading_line_joins_the_tail_that_ends_its_sentence() -> None:
     assert "（三）积极推动制定《辽宁省海砂资源鉴定标准规范》，为打击非法开采海砂行为提供重要依据。" in paragraphs
 
 
+def test_heading_line_with_body_run_in_joins_its_wrap_short_of_the_margin() -> None:
+    """A numbered item whose title ended (。) and whose body runs on in the same line goes on in the
+    next line when it stops mid-word, even short of the margin (digits and spaces in pdftotext's
+    lines make them look shorter than they are): "…技术成果目" + "录，面向社会…"."""
+    full = "积极推进生态环境治理体系和治理能力现代化建设工作"  # 24 characters: the right margin
+    lines = [
+        "（二）强化科技支撑。10 月底前发布成果目",
+        "录，面向社会进行推广和转化。",
+        "（三）加强组织领导",
+        "各地要建立工作机制。",
+        *[full + "。"] * 8,
+    ]
+    paragraphs = _paragraphs(lines)
+    assert "（二）强化科技支撑。10 月底前发布成果目录，面向社会进行推广和转化。" in paragraphs
+    assert "（三）加强组织领导" in paragraphs
+
+
 def test_no_break_spaces_read_as_plain_spaces() -> None:
     """Web pages put a no-break space after a marker ("1.\\xa0申报"): it is a space, one for one."""
     raw = "一、总则\n1.\xa0申报材料要齐全。"

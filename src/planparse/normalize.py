@@ -208,6 +208,8 @@ class _Joiner:
             return False
         heading = self.g.heading_at(first) is not None
         if self.wrap is not None:
+            if heading and para_len == len(prev) and "。" in prev and _width(prev) >= 0.75 * self.wrap:
+                return True  # "（二）强化科技支撑。10 月底前发布…成果目" + "录，…": the body run in after its title goes on
             if not self.full(prev, first=para_len == len(prev)):
                 return False
             if heading and para_len == len(prev) and not _CLAUSE_PUNCT.search(prev):
