@@ -225,7 +225,7 @@ def find_dates(
     warnings: list[Issue] = []
     found = index.within(start, end) if index is not None and index.text is text else _matches(text, start, end, g)
     in_range = False
-    for m, rule, _ in found:
+    for k, (m, rule, _) in enumerate(found):
         # a range the rules split ("2022年4月至2022年12月31日"): a validity window, not a commitment
         was_range, in_range = in_range, _RANGE_NEXT.match(text, m.end()) is not None or _START_NEXT.match(text, m.end()) is not None
         if was_range or in_range or _NOT_COMMITMENT.search(text, max(0, m.start() - 4), m.start()):
@@ -253,6 +253,12 @@ def find_dates(
             c_start += 1
         stop = _COMMITMENT_END.search(text, c_start, end)
         c_end = stop.start() if stop else end
-        commitment = text[c_start:c_end].strip() or None
+        for m2, rule2, _ in found[k + 1 :]:
+            if m2.start() >= c_end:
+                break
+            if rule2.attrs["kind"] == "by" and text[m2.start() - 1] in "，,":
+                c_end = m2.start()  # "…置换计划，2025年年底前钢铁行业…": the next dated clause has its own
+                break
+        commitment = text[c_start:c_end].strip().rstrip("，,") or None
         out.append(d.model_copy(update={"commitment": commitment}))
     return out, warnings
