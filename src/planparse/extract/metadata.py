@@ -206,6 +206,20 @@ def _issuer_level(issuer: str | None, g: Grammars) -> str | None:
     return _admin_level(m.group(0), g) if m else None
 
 
+def _named_province(text: str, g: Grammars) -> str | None:
+    """The province a provincial body's text names most often (at least twice, more than any other)."""
+    md = g.metadata.metadata
+    counts = []
+    for full in [*md.provinces, *md.province_level]:
+        short = full.removesuffix("省").removesuffix("市")
+        for suffix in ("壮族自治区", "回族自治区", "维吾尔自治区", "自治区", "特别行政区"):
+            short = short.removesuffix(suffix)
+        counts.append((text.count(short), full))
+    counts.sort(reverse=True)
+    best, second = counts[0], counts[1]
+    return best[1] if best[0] >= 2 and best[0] > second[0] else None
+
+
 def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metadata:
     meta = g.meta
     head_end = first_heading if first_heading is not None else min(len(text), 3000)
@@ -282,6 +296,8 @@ def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metad
     if issuer is None:
         issuer = _cover_issuer(head, g)
     region = _region(title, g) or _region(issuer, g)
+    if region is None and _issuer_level(issuer, g) == "province":
+        region = _named_province(text, g)  # 省完善促进消费体制机制厅际联席会议: the province its text names
     period = _period(title, g)
     draft = any(meta["draft"].search(ln.text) for ln in head if len(ln.text) <= 40) or bool(title and meta["draft"].search(title))
     return Metadata(

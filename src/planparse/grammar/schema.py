@@ -194,6 +194,7 @@ class MetadataSettings(_Strict):
     region_lead: str
     draft: str
     province_level: list[str]
+    provinces: list[str] = Field(default_factory=list)
     admin_suffix: list[tuple[str, Literal["province", "city", "county", "district"]]]
 
 
