@@ -64,6 +64,7 @@ def test_pattern_choice() -> None:
     assert isinstance(rx.compile(r"(?=[0-9])(?<![0-9])[0-9]+年"), re.Pattern)  # a lookahead first: re as before, now with a start set
     assert isinstance(rx.compile(r"(?:关于)?印发"), regex.Pattern)  # an optional first item, a literal to search for
     assert isinstance(rx.compile(r".{0,9}印发"), regex.Pattern)  # any character may start it
+    assert rx.first_chars(r"^[0-9]+") is None and isinstance(rx.compile(r"^[0-9]+"), re.Pattern)  # ^: one place to try
     assert isinstance(rx.compile(r"[ \t]*"), regex.Pattern)  # it may match nothing
     assert isinstance(rx.compile(r"\p{Han}+"), regex.Pattern)  # re has no \p
     assert isinstance(rx.compile(r"[[a-z]]"), regex.Pattern)  # re would warn: a nested set

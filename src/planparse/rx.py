@@ -102,6 +102,8 @@ _Set = list[tuple[Any, Any]]  # charset items as re's parser writes them: (LITER
 def _first(items: list[tuple[Any, Any]]) -> _Set | None:
     """The characters a match of this sequence can start with (a superset), or None when that may be
     any character or the sequence may match nothing at all."""
+    if items and items[0][0] is sre.AT and items[0][1] in (sre.AT_BEGINNING, sre.AT_BEGINNING_STRING):
+        return None  # ^ (not per line) or \A: re tries the one place only, better than any start set
     parts: list[_Set] = []
     for op, av in items:
         if op is sre.AT or op is sre.ASSERT_NOT or (op is sre.ASSERT and av[0] < 0):
