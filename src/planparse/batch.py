@@ -36,7 +36,7 @@ from planparse.jobs import Job, ParseFn, Parser, Problem, Result, Stored
 from planparse.loaders import sniff_format
 from planparse.options import Options
 from planparse.outputs import DB, BatchSummary, NoProgress, Progress, inside, plan_json_name, remove_stale_temps, write_atomic
-from planparse.sink import Sink
+from planparse.sink import Sink, outcome_result
 from planparse.store import FailureRow, NewPlan, Store, now
 from planparse.tables import export, warm_up
 from planparse.workers import IDLE_TICK_S, LocalPool
@@ -253,15 +253,8 @@ class BatchIO:
         content), then the plan into the database with the next commit: a kill in between leaves a file
         the next run rewrites, never a database row without its file."""
         path = os.path.abspath(job.path)
-        if isinstance(result, Problem):
-            self.fail(FailureRow(path, job.file, job.sha256, result.stage, result.code, result.reason))
-            return
-        if isinstance(result, Stored):
-            if result.new:
-                self.summary.ingested += 1
-                self.progress.advance("ingested", job.file)
-            else:
-                self.known(job.file)
+        if isinstance(result, (Problem, Stored)):
+            self._report(path, job.file, job.sha256, result)
             return
         if result.json is not None:
             try:
@@ -294,18 +287,17 @@ class BatchIO:
         except sqlite3.Error as err:
             outcomes = [err] * len(plans)
         for p, outcome in zip(plans, outcomes, strict=True):
-            if isinstance(outcome, sqlite3.Error):
-                self.fail(FailureRow(p.path, p.file, p.sha256, "write", "database", str(outcome)))
-            elif isinstance(outcome, Exception):  # values the database cannot take
-                self.fail(FailureRow(p.path, p.file, p.sha256, "write", "internal-error", f"{type(outcome).__name__}: {outcome}"))
-            elif outcome is None:  # another batch into this folder got there first
-                self.known(p.file)
-            else:
-                for old in outcome:
-                    with suppress(OSError):
-                        (self.out / "plans" / Path(old).name).unlink(missing_ok=True)
-                self.summary.ingested += 1
-                self.progress.advance("ingested", p.file)
+            self._report(p.path, p.file, p.sha256, outcome_result(self.out, outcome))
+
+    def _report(self, path: str, file: str, sha256: str, result: Problem | Stored) -> None:
+        """Count and report one plan: failed, filed, or in the database already."""
+        if isinstance(result, Problem):
+            self.fail(FailureRow(path, file, sha256, result.stage, result.code, result.reason))
+        elif result.new:
+            self.summary.ingested += 1
+            self.progress.advance("ingested", file)
+        else:
+            self.known(file)
 
     def known(self, file: str) -> None:
         self.summary.known += 1

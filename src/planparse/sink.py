@@ -78,21 +78,23 @@ class Sink:
         except Exception as err:  # locked past the busy timeout, disk full, a damaged file; or a bug
             outcomes = [err] * len(plans)
         filed = iter(outcomes)
-        return [self._result(next(filed)) if isinstance(r, Parsed) else r for _, r in held]
+        return [outcome_result(self.out, next(filed)) if isinstance(r, Parsed) else r for _, r in held]
 
-    def _result(self, outcome: list[str] | Exception | None) -> Result:
-        if isinstance(outcome, sqlite3.Error):
-            return Problem("write", "database", str(outcome))
-        if isinstance(outcome, Exception):  # values the database cannot take (an int above 2**63 from a custom parser)
-            return Problem("write", "internal-error", f"{type(outcome).__name__}: {outcome}")
-        if outcome is None:  # another batch into this folder filed it first
-            return Stored(new=False)
-        for old in outcome:  # the JSON files of the plans this one replaced
-            try:
-                (self.out / "plans" / Path(old).name).unlink(missing_ok=True)
-            except OSError:
-                pass  # a stale JSON file is harmless: no row names it
-        return Stored(new=True)
+def outcome_result(out: Path, outcome: list[str] | Exception | None) -> Problem | Stored:
+    """What ``Store.add`` said of one plan, as the batch reports it; the JSON files of the plans it
+    replaced are removed (from ``out/plans``) once its row is committed."""
+    if isinstance(outcome, sqlite3.Error):
+        return Problem("write", "database", str(outcome))
+    if isinstance(outcome, Exception):  # values the database cannot take (an int above 2**63 from a custom parser)
+        return Problem("write", "internal-error", f"{type(outcome).__name__}: {outcome}")
+    if outcome is None:  # another batch into this folder filed it first
+        return Stored(new=False)
+    for old in outcome:
+        try:
+            (out / "plans" / Path(old).name).unlink(missing_ok=True)
+        except OSError:
+            pass  # a stale JSON file is harmless: no row names it
+    return Stored(new=True)
 
 
 class Filer:
