@@ -179,3 +179,21 @@ def test_utf16_without_bom(tmp_path: Path, original: Plan, codec: str) -> None:
     plan = planparse.parse(path)
     assert plan.source.encoding == "utf-16"
     assert _shape(plan) == _shape(original)
+
+
+def test_running_lines_are_dropped_but_not_field_lines_that_end_pages() -> None:
+    """A header and a footer repeat at every page's edge and nowhere else; a task's field line that
+    happens to end several pages also ends paragraphs mid-page, so it stays."""
+    from planparse.loaders.pdf import strip_running
+
+    def page(n: int, body: list[str]) -> list[str]:
+        return ["达州市人民政府办公室", *body, f"— {n} —"]
+
+    works = ["推进能源结构调整", "推进产业结构升级", "推进交通运输转型", "推进城乡建设降碳"]
+    pages = [
+        page(n, [f"{w}。", "责任单位：市发展改革委", "完成时限：2022 年 2 月底前", f"{w}工作专班。", "责任单位：市经济和信息化局", f"完成时限：2022 年 {n + 3} 月底前"])
+        for n, w in enumerate(works, 1)
+    ]
+    kept = strip_running(pages)
+    assert [lines[0] for lines in kept] == [f"{w}。" for w in works]
+    assert [lines[-1] for lines in kept] == [f"完成时限：2022 年 {n + 3} 月底前" for n in range(1, 5)]

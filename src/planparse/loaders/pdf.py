@@ -31,15 +31,19 @@ def _band_key(line: str) -> str:
 
 
 def strip_running(pages: list[list[str]]) -> list[list[str]]:
-    """Drop lines in the top/bottom band that repeat (digits ignored) on at least half the pages."""
+    """Drop lines in the top/bottom band that repeat (digits ignored) on at least half the pages and
+    that the pages' bodies seldom print: a field line that ends many pages (``完成时限：2022年2月底前``)
+    ends many paragraphs mid-page too, a running header or footer none."""
     if len(pages) < 3:
         return pages
     counts: Counter[str] = Counter()
+    inner: Counter[str] = Counter()
     for lines in pages:
         nonblank = [x for x in lines if x.strip()]
         counts.update({_band_key(x) for x in nonblank[:_BAND] + nonblank[-_BAND:]})
+        inner.update({_band_key(x) for x in nonblank[_BAND:-_BAND]})
     limit = max(2, len(pages) // 2)
-    running = {k for k, n in counts.items() if n >= limit and len(k) <= 40}
+    running = {k for k, n in counts.items() if n >= limit and len(k) <= 40 and 2 * inner[k] < n}
     if not running:
         return pages
     out = []
