@@ -182,6 +182,38 @@ def test_heading_line_with_body_run_in_joins_its_wrap_short_of_the_margin() -> N
     assert "（三）加强组织领导" in paragraphs
 
 
+def test_pdftotext_wraps_without_indents() -> None:
+    """pdftotext drops the first-line indents; what still tells a paragraph's wrap from its end:
+    - a paragraph's first lines end about 2 cells short of the margin (the indent they had), so a
+      line that reaches the margin continues the paragraph above, even after a 。;
+    - an assignment block wrapped to a line's start closes the sentence the full line above cut off;
+    - a quote left open at a line's end (a glyph in another font ends pdftotext's line) runs on;
+    - a heading at its first line's full width goes on into a line that opens with a bracket."""
+    full = "积极推进生态环境治理体系和治理能力现代化建设工"  # 23 characters + 。: the right margin
+    first = "加强生态环境保护和建设工作，全面推进各项工作"  # 22: a paragraph's first line, 2 cells short
+    lines = [
+        "（一）加强目标考核。分解国家下达我省的碳排放强",
+        "度目标任务，持续降低碳排放强度，严格控制碳排放增",
+        "量，确保完成国家下达的碳排放强度下降目标任务。",
+        "积极推动将碳排放强度相关目标纳入全省高质量发展考核",
+        "（责任部门：综合处）。",
+        "（二）完善统计核算体系。健全碳排放统计核算制度",
+        "体系，推动重点行业企业碳排放核算工作全面开展，",
+        "（责任部门：气候处，完成期限：2022 年四季度）。",
+        "（三）提升生态系统碳汇能力。“十",
+        "四五”期间完成森林抚育 300 万亩。",
+        "（四）对采用合同能源管理模式建设项目的应用方",
+        "（屋顶方）给予一次性补贴，补贴标准为每瓦 0.2 元。",
+        *[first, full + "。", "各地要认真落实。"] * 4,
+    ]
+    paragraphs = _paragraphs(lines)
+    assert paragraphs[0].startswith("（一）") and paragraphs[0].endswith("下降目标任务。积极推动将碳排放强度相关目标纳入全省高质量发展考核（责任部门：综合处）。")
+    assert paragraphs[1] == "（二）完善统计核算体系。健全碳排放统计核算制度体系，推动重点行业企业碳排放核算工作全面开展，（责任部门：气候处，完成期限：2022 年四季度）。"
+    assert paragraphs[2] == "（三）提升生态系统碳汇能力。“十四五”期间完成森林抚育 300 万亩。"
+    assert paragraphs[3].startswith("（四）对采用合同能源管理模式建设项目的应用方（屋顶方）给予")
+    assert paragraphs[4:6] == [first + full + "。", "各地要认真落实。"]
+
+
 def test_no_break_spaces_read_as_plain_spaces() -> None:
     """Web pages put a no-break space after a marker ("1.\\xa0申报"): it is a space, one for one."""
     raw = "一、总则\n1.\xa0申报材料要齐全。"

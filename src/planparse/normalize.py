@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from planparse import rx
 from planparse.grammar import Grammars, load_grammars
@@ -141,6 +142,19 @@ class _Joiner:
         # after a full one continues the paragraph even after a 。
         body = [ln.indented for ln in lines if len(ln.text) >= 6]
         self.indents = self.wrap is not None and len(body) >= 8 and 0.03 <= sum(body) / len(body) <= 0.7
+        # wrapped text that lost its indents (pdftotext): do its paragraphs' first lines still end
+        # short of the margin, by the 2 cells of the indent they had? Then a line that reaches the
+        # margin is no first line, and continues the paragraph even after a 。 (or a page break)
+        self.first_short = False
+        if self.wrap is not None and not self.indents:
+            firsts = sorted(
+                _width(b.text)
+                for a, b in pairwise(lines)
+                if len(b.text) >= 6
+                and self.full(b.text, first=True)
+                and (g.heading_at(b.text) or (a.text[-1:] == "。" and not self.full(a.text) and not self.structural(b.text)))
+            )
+            self.first_short = len(firsts) >= 3 and firsts[len(firsts) // 2] <= self.wrap - 1.5
 
     def structural(self, s: str) -> bool:
         """A line that always starts a new paragraph: a heading, a field label, an annex, a box, a date line."""
@@ -189,12 +203,18 @@ class _Joiner:
             titles = self._title_line(s) or self._title_line(prev)  # a plan's title stands alone
             if self.full(prev, first=para_len == len(prev)) and not titles and not self._colon_ends(prev) and (block or not self.structural(s)):
                 return True
+        if self.wrap is not None and s[0] in _OPEN and self.full(prev) and prev[-1] not in _TERMINAL and self.g.label.match(s, 1):
+            return True  # "（责任部门：…）" wrapped to a line's start closes the sentence the full line above cut off
         if self.structural(s):
             return False
+        if _open_quote(prev) and _open_quote(s) < 0:
+            return True  # "…固碳能力。“十" + "四五”期间…": a quote left open runs on to the line that closes it
         if s[0] in _NEVER_STARTS:
             return True  # no line of its own starts with ，。；: the sentence runs on ("…》\n，为打击…")
         if balance > 0 and (_closes(s) > 0 or self.full(prev) or self.wrap is None):
             return True  # an open bracket continues on the next line
+        if self.first_short and self.full(prev) and _width(s) >= self.wrap - 0.5 and not self._title_line(s):  # type: ignore[operator]
+            return True  # a line reaching the margin is no (indented) first line
         last = prev[-1]
         if "\t" in prev or last in "。！？!?" or self._closes_block(prev) or _ENDS_WITH_DATE.search(prev) or self._colon_ends(prev):
             return False
@@ -204,7 +224,7 @@ class _Joiner:
             # a unit list cut at the end of a label line continues: a short tail or more units
             if len(s) <= 12 or _LIST_PUNCT.search(s):
                 return True
-        if s[0] in _OPEN and not self.full(prev):
+        if s[0] in _OPEN and not self.full(prev, first=para_len == len(prev)):
             return False
         heading = self.g.heading_at(first) is not None
         if self.wrap is not None:
@@ -217,6 +237,9 @@ class _Joiner:
                 # (indented, so slightly shorter) paragraph begin, or body text may run on
                 if s[0] in "）)" or _width(s) >= self.wrap - 1.0:  # ，。； at a line start ran on above
                     return True
+                if s[0] in _OPEN and not self.g.label.match(s, 1):
+                    return True  # "…建设分布式光伏发电项目应用方" + "（屋顶方）按照…": no paragraph opens with a bracket here
+
                 if self.g.standard_title.match(prev, self.g.heading_start.match(prev).end()):
                     return True  # 一、指导思想以习近平…: a standard title with body run in
                 # a short tail that ends the sentence: "…褐潮灾害预" + "警监测工作，积极应对海洋生态灾害。"
@@ -231,6 +254,19 @@ class _Joiner:
             return True
         # a heading line, or a short paragraph, continues only when its sentence is under way
         return _CLAUSE_PUNCT.search(first) is not None or (not heading and para_len >= 40)
+
+
+def _open_quote(s: str) -> int:
+    """Opening minus closing double quotes (“ ”) in ``s``, taken in order: 1 when it leaves one open,
+    -1 when it closes one opened before it."""
+    depth = low = 0
+    for ch in s:
+        if ch == "“":
+            depth += 1
+        elif ch == "”":
+            depth -= 1
+            low = min(low, depth)
+    return -1 if low < 0 else min(depth, 1)
 
 
 def _closes(s: str) -> int:
