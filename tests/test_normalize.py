@@ -30,6 +30,8 @@ CASES: list[tuple[str, str, str]] = [
         "全面推进生态环境保护工作，持续改善区域生态环境质量，切实解决突出生态环境问题，不\n\n— 3 —\n\n断提升人民群众获得感。",
         "全面推进生态环境保护工作，持续改善区域生态环境质量，切实解决突出生态环境问题，不断提升人民群众获得感。",
     ),
+    ("pdf-gaps-between-chinese-and-latin", "到 2025 年，建设 5G 基站 1000 座，占比 31.48% 以上", "到2025年，建设5G基站1000座，占比31.48%以上"),
+    ("gaps-kept-between-latin-words-and-after-markers", "1. 采用 Microsoft Word 格式\n（一） 加强领导", "1. 采用Microsoft Word格式\n（一） 加强领导"),
     ("label-unit-cut", "责任单位：区生态环境局、区市政公用服务\n\n中心", "责任单位：区生态环境局、区市政公用服务中心"),
     ("label-unit-cut-after-comma", "牵头单位：区住建局，区交通运\n输局", "牵头单位：区住建局，区交通运输局"),
     ("heading-then-body", "一、总体要求\n坚持生态优先，推进绿色发展", "一、总体要求\n坚持生态优先，推进绿色发展"),
@@ -178,7 +180,7 @@ def test_heading_line_with_body_run_in_joins_its_wrap_short_of_the_margin() -> N
         *[full + "。"] * 8,
     ]
     paragraphs = _paragraphs(lines)
-    assert "（二）强化科技支撑。10 月底前发布成果目录，面向社会进行推广和转化。" in paragraphs
+    assert "（二）强化科技支撑。10月底前发布成果目录，面向社会进行推广和转化。" in paragraphs
     assert "（三）加强组织领导" in paragraphs
 
 
@@ -208,8 +210,8 @@ def test_pdftotext_wraps_without_indents() -> None:
     ]
     paragraphs = _paragraphs(lines)
     assert paragraphs[0].startswith("（一）") and paragraphs[0].endswith("下降目标任务。积极推动将碳排放强度相关目标纳入全省高质量发展考核（责任部门：综合处）。")
-    assert paragraphs[1] == "（二）完善统计核算体系。健全碳排放统计核算制度体系，推动重点行业企业碳排放核算工作全面开展，（责任部门：气候处，完成期限：2022 年四季度）。"
-    assert paragraphs[2] == "（三）提升生态系统碳汇能力。“十四五”期间完成森林抚育 300 万亩。"
+    assert paragraphs[1] == "（二）完善统计核算体系。健全碳排放统计核算制度体系，推动重点行业企业碳排放核算工作全面开展，（责任部门：气候处，完成期限：2022年四季度）。"
+    assert paragraphs[2] == "（三）提升生态系统碳汇能力。“十四五”期间完成森林抚育300万亩。"
     assert paragraphs[3].startswith("（四）对采用合同能源管理模式建设项目的应用方（屋顶方）给予")
     assert paragraphs[4:6] == [first + full + "。", "各地要认真落实。"]
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from planparse import rx
+from planparse.gaps import close_gaps
 from planparse.grammar import Grammars, load_grammars
 
 _TERMINAL = "。！？!?；;"
@@ -361,7 +362,8 @@ def normalize(raw: str, grammars: Grammars | None = None) -> Normalized:
             raw_starts.append(raw_off)
         out.append(line.text)
         length += len(line.text)
-    return Normalized("".join(out), norm_starts, raw_starts, dropped)
+    text, norm_starts, raw_starts = close_gaps("".join(out), norm_starts, raw_starts)
+    return Normalized(text, norm_starts, raw_starts, dropped)
 
 
 def _bracket_balance_from(bal: int, s: str) -> int:

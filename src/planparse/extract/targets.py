@@ -49,6 +49,14 @@ _SENTENCE_STARTS = "。；;！？!?\n"
 _TRAILING_ACTION = rx.compile(r"(?:整治|改造|建设|治理|任务|工作|项目建设|的?目标)$")
 
 
+_HAN = rx.compile(r"\p{Han}")
+
+
+def _noun_run(text: str, start: int, end: int, tp: dict[str, regex.Pattern[str]]) -> bool:
+    """``text[start:end]`` is a noun a number counts (充电桩, 5G基站, 15分钟商业服务圈), not another count's words (104家总投资)."""
+    return _WORD_RUN.fullmatch(text, start, end) is not None and tp["count_in"].search(text, start, end) is None
+
+
 _MAX_PARAGRAPH = 1500  # the target year is looked for this far back in the paragraph at most
 _MAX_CLAUSE = 200  # a "clause" longer than this is run-on text: look no further for its words
 
@@ -215,9 +223,9 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
             marks = list(_LIST_MARK.finditer(text, verb.end(), v.start)) if verb else []
             if verb and not marks:
                 # "完成102个入河排污口整治", "新增造林面积1.2万亩": a quantity of work committed
-                if v.unit in count_units or _WORD_RUN.fullmatch(text, verb.end(), v.start):
+                if v.unit in count_units or _noun_run(text, verb.end(), v.start, tp):
                     count, noun_from = True, verb.end()
-            elif verb and _WORD_RUN.fullmatch(text, marks[-1].end(), v.start) and not _WORD_CHAR.match(text, v.end):
+            elif verb and _noun_run(text, marks[-1].end(), v.start, tp) and not _WORD_CHAR.match(text, v.end):
                 # "培育体验店 360 家、示范店 40 家": each item of the list is counted after its noun
                 count, noun_from = True, marks[-1].end()
             if count:  # "推广应用工业机器人8000台以上": the comparator after the count stands
@@ -236,12 +244,18 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
         if count:
             after_count = raw_end if after_only else v.end  # "8000台以上工业机器人": the noun follows 以上
             noun_end = after_count
-            while v.unit in count_units and noun_end < clause_end and _NOUN_CHAR.match(text, noun_end) and not _NEXT_COUNT.match(text, noun_end):
-                noun_end += 1  # a counted noun follows its number; a measured one (万亩) comes before
+            while (
+                v.unit in count_units
+                and noun_end < clause_end
+                and _NOUN_CHAR.match(text, noun_end)
+                and not _NEXT_COUNT.match(text, noun_end)
+                and not (_HAN.match(text, noun_end - 1) and tp["measure_at"].match(text, noun_end))
+            ):
+                noun_end += 1  # a counted noun follows its number, up to another value (104家总投资60亿元); a measured one (万亩) comes before
             act = _TRAILING_ACTION.search(text, after_count, noun_end)
             i_start, i_end = after_count, act.start() if act and act.start() > after_count else noun_end
             raw_start, raw_end = min(v.start, ind_end), max(i_end, raw_end if after_only else v.end)
-            if i_end - i_start < 2 and noun_from >= 0 and _WORD_RUN.fullmatch(text, noun_from, v.start):
+            if i_end - i_start < 2 and noun_from >= 0 and _noun_run(text, noun_from, v.start, tp):
                 # "淘汰老旧车辆1200辆": the noun stands between the verb (or the list mark) and the number
                 i_start, i_end = noun_from, v.start
                 while i_start < i_end and text[i_start] in "和及与并":

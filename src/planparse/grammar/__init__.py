@@ -259,6 +259,10 @@ def load_grammars(directory: Path | str | None = None) -> Grammars:
     )
     target_patterns["unit"] = rx.compile(f"(?:{literal_alternation(tv.units)})")
     target_patterns["count_unit"] = rx.compile(f"(?:{literal_alternation(tv.count_units)})")
+    # a count inside a noun (104家总投资): what precedes a number is then no noun of its own
+    target_patterns["count_in"] = rx.compile(f"[0-9][ \t]*(?:{literal_alternation(tv.count_units)})")
+    # a value with its unit (60亿元): where a counted noun ends
+    target_patterns["measure_at"] = rx.compile(f"[0-9]+(?:[.．][0-9]+)?[ \t]*(?:{literal_alternation(tv.units)})")
     noise_lines = _compile_rules("grammars/noise.toml", "line", noise.line, noise.fragments, ("needs_break",))
     meta_keys = [k for k in type(metadata.metadata).model_fields if isinstance(getattr(metadata.metadata, k), str)]
     grammars = Grammars(
