@@ -186,6 +186,18 @@ def test_no_tasks_beyond_the_txt(name: str) -> None:
     assert not extra, f"{len(extra)} tasks the TXT does not have, e.g. {extra[:3]}"
 
 
+@pytest.mark.parametrize("name", _params(RENDITIONS, "milestones"))
+def test_milestones_match_txt(name: str) -> None:
+    """The dated commitments of each task, also where the units stand in a 任务分工表 at the end (003,
+    004): a row's milestones are those of the section it names."""
+    def milestones(plan: Plan) -> list[tuple[str, tuple[tuple[str, str | None], ...]]]:
+        return [(_sq(t.title), tuple((m.kind, m.date) for m in t.milestones)) for t in plan.tasks]
+
+    expected = milestones(_txt(_stem(name)))
+    wanted = set(expected)
+    assert [m for m in milestones(_plan(name)) if m in wanted] == expected
+
+
 @pytest.mark.parametrize("name", _params(RENDITIONS, "targets"))
 def test_targets_match_txt(name: str) -> None:
     assert _targets(_plan(name)) == _targets(_txt(_stem(name)))

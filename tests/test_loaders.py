@@ -197,3 +197,62 @@ def test_running_lines_are_dropped_but_not_field_lines_that_end_pages() -> None:
     kept = strip_running(pages)
     assert [lines[0] for lines in kept] == [f"{w}。" for w in works]
     assert [lines[-1] for lines in kept] == [f"完成时限：2022 年 {n + 3} 月底前" for n in range(1, 5)]
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "cell"),
+    [
+        (["市住房城乡建设委", "各区住房城乡建设部门"], "市住房城乡建设委、各区住房城乡建设部门"),  # a unit a paragraph
+        (["市财政局\n市税务局"], "市财政局、市税务局"),  # a unit a soft line break
+        (["完成时限：", "2022年底"], "完成时限：2022年底"),  # a label and its value
+        (["加强组织领导。", "各地要建立健全工作机制，明确责任分工，确保各项任务落到实处。"], "加强组织领导。各地要建立健全工作机制，明确责任分工，确保各项任务落到实处。"),
+        (["", "  市生态环境局  ", ""], "市生态环境局"),
+    ],
+)
+def test_cell_paragraphs_are_one_cell(paragraphs: list[str], cell: str) -> None:
+    from planparse.loaders.base import cell_text
+
+    assert cell_text(paragraphs) == cell
+
+
+def test_html_task_table_with_merged_cells(tmp_path: Path) -> None:
+    """A cell merged down (rowspan) stands under each row it spans; a blank cell beside filled ones
+    stays blank; a cell's paragraphs are its units."""
+    page = """<html><head><meta charset="utf-8"></head><body><div class="content">
+<p>一、重点任务</p>
+<p>（一）推进燃煤锅炉整治。全面淘汰燃煤锅炉。</p><p>（二）加强扬尘管控。落实扬尘治理措施。</p><p>（三）推进柴油货车治理。淘汰老旧柴油货车。</p>
+<table><tr><th>序号</th><th>工作任务</th><th>牵头单位</th><th>配合单位</th><th>完成时限</th></tr>
+<tr><td>1</td><td>推进燃煤锅炉整治</td><td rowspan="2">市生态环境局</td><td><p>市发展改革委</p><p>市市场监管局</p></td><td rowspan="2">2025年底前</td></tr>
+<tr><td>2</td><td>加强扬尘管控</td><td>市住房城乡建设局</td></tr>
+<tr><td>3</td><td>推进柴油货车治理</td><td>市公安局</td><td></td><td>2024年6月底前</td></tr>
+</table></div></body></html>"""
+    path = tmp_path / "plan.html"
+    path.write_text(page, encoding="utf-8")
+    rows = [
+        ([u.name for u in t.lead_units], [u.name for u in t.cooperating_units], t.deadline.date if t.deadline else None)
+        for t in planparse.parse(path).tasks
+    ]
+    assert rows == [
+        (["市生态环境局"], ["市发展改革委", "市市场监管局"], "2025-12-31"),
+        (["市生态环境局"], ["市住房城乡建设局"], "2025-12-31"),
+        (["市公安局"], [], "2024-06-30"),
+    ]
+
+
+def test_docx_blank_table_cell_stays_blank(tmp_path: Path) -> None:
+    """Word marks a merged cell (vMerge), and the loader repeats it; so a blank lead or deadline cell
+    beside a filled cooperating one is blank, not the row above's (a PDF cannot tell: there it is)."""
+    import docx
+
+    document = docx.Document()
+    for line in ("一、重点任务", "（一）加快专项债券发行使用。2022年8月底前完成全部新增专项债券发行。", "（二）加强组织领导。建立工作专班。"):
+        document.add_paragraph(line)
+    table = document.add_table(rows=3, cols=4)
+    for r, cells in enumerate((["工作任务", "牵头单位", "配合单位", "完成时限"], ["加快专项债券发行使用", "市财政局", "市发展改革委", "2022年8月底前"], ["加强组织领导", "", "市政府办公室", ""])):
+        for c, value in enumerate(cells):
+            table.cell(r, c).text = value
+    path = tmp_path / "plan.docx"
+    document.save(str(path))
+    tasks = planparse.parse(path).tasks
+    assert [([u.name for u in t.lead_units], t.deadline.date if t.deadline else None) for t in tasks] == [(["市财政局"], "2022-08-31"), ([], None)]
+    assert [(m.kind, m.date) for m in tasks[0].milestones] == [("by", "2022-08-31")]  # from the section the row names

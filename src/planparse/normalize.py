@@ -129,7 +129,7 @@ class _Joiner:
 
     def __init__(self, lines: list[Line], g: Grammars) -> None:
         self.g = g
-        widths = sorted(_width(ln.text) for ln in lines if len(ln.text) >= 6)
+        widths = sorted(_width(ln.text) for ln in lines if len(ln.text) >= 6 and "\t" not in ln.text)  # a table's rows are no measure
         self.wrap: float | None = None
         if len(widths) >= 8:
             w = widths[int(len(widths) * 0.9)]

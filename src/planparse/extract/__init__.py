@@ -10,7 +10,7 @@ from planparse.extract.deadlines import DateIndex, find_dates
 from planparse.extract.metadata import extract_metadata
 from planparse.extract.tables import table_tasks
 from planparse.extract.targets import find_targets
-from planparse.extract.tasks import build_tasks, innermost, provincial_names
+from planparse.extract.tasks import MILESTONE_KINDS, build_tasks, innermost, provincial_names
 from planparse.grammar import Grammars
 from planparse.models import Issue, Metadata, Target, Task
 from planparse.segment import Node
@@ -32,7 +32,9 @@ def _ancestors(node: Node | None) -> list[Node]:
     return out
 
 
-def extract_all(text: str, nodes: list[Node], g: Grammars, page_of: Callable[[int], int | None]) -> Extracted:
+def extract_all(text: str, nodes: list[Node], g: Grammars, page_of: Callable[[int], int | None], cells_repeated: bool = False) -> Extracted:
+    """Every extractor over the normalised text. ``cells_repeated``: the loader repeated each merged
+    table cell under every row it spans (DOCX, HTML), so a blank cell is blank."""
     metadata = extract_metadata(text, nodes[0].start if nodes else None, g)
     ref_year = int(metadata.date[:4]) if metadata.date else (metadata.period[0] if metadata.period else None)
     conventions = find_conventions(text, g)  # found once: blocks skip them, tasks apply them
@@ -57,9 +59,17 @@ def extract_all(text: str, nodes: list[Node], g: Grammars, page_of: Callable[[in
         kept.append(t.model_copy(update=update))
     targets = kept
     warnings.extend(t_warn)
-    rows, r_warn = table_tasks(text, nodes, g, ref_year, page_of)
+    rows, r_warn = table_tasks(text, nodes, g, ref_year, page_of, cells_repeated)
     warnings.extend(r_warn)
     if rows:  # table rows and annotated sections, in document order, numbered again
+        by_id = {n.id: n for n in nodes}
+        for i, row in enumerate(rows):
+            node = by_id.get(row.section_id or "")
+            if node is not None and not row.milestones:
+                # the dated commitments stand in the section the row names (8月底前完成…), not in its cells
+                body_end = node.children[0].start if node.children else node.end
+                found, _ = find_dates(text, node.start, body_end, g, ref_year, MILESTONE_KINDS, index=dates, min_year=min_year)
+                rows[i] = row.model_copy(update={"milestones": found})
         merged = sorted([*tasks, *rows], key=lambda t: t.span.start)
         tasks = [t.model_copy(update={"id": f"t{i}"}) for i, t in enumerate(merged, 1)]
     # impossible years anywhere in the plan, not only in tasks (22020年底前)

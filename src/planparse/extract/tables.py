@@ -22,8 +22,8 @@ from planparse.models import Deadline, Issue, Span, Task, Unit
 from planparse.segment import Node
 
 _ROLES = ("lead_units", "responsible_units", "cooperating_units")
-# Cells that a merged cell spans down several rows: a lead or deadline is rarely left blank on
-# purpose, a cooperating unit often is, so a blank cooperating cell stays blank.
+# What a blank cell takes from the row above where merged cells show as blank ones (PDF): a lead or
+# deadline is rarely left blank on purpose, a cooperating unit often is, so that one stays blank.
 _INHERIT = ("lead_units", "responsible_units", "deadline", "section")
 
 
@@ -107,8 +107,12 @@ def _section_for(cell: str, nodes: list[Node], text: str) -> Node | None:
 
 
 def table_tasks(
-    text: str, nodes: list[Node], g: Grammars, ref_year: int | None, page_of: Callable[[int], int | None]
+    text: str, nodes: list[Node], g: Grammars, ref_year: int | None, page_of: Callable[[int], int | None], cells_repeated: bool = False
 ) -> tuple[list[Task], list[Issue]]:
+    """Tasks from the rows of 任务分工表 tables (tab-separated lines under a header naming the roles).
+    ``cells_repeated``: the loader repeated merged cells under each row (DOCX, HTML), so a blank cell
+    beside filled ones is blank; otherwise (a PDF draws a merged cell as blank cells) it takes the
+    one above."""
     tasks: list[Task] = []
     warnings: list[Issue] = []
     header: list[str | None] | None = None
@@ -149,13 +153,13 @@ def table_tasks(
                     pending[-1].cells.setdefault(role, []).extend(spans)
                 continue
             if pending:
-                # a vertically merged cell: empty here, written once above. A row with no unit or
-                # deadline at all shares every one of them with the row above (merged down, or
-                # across a page break where the PDF cannot tell)
+                # a row with no unit or deadline at all shares every one of them with the row above
+                # (merged down, or across a page break, where a PDF cannot tell)
                 bare = not any(r in cells for r in (*_ROLES, "deadline"))
-                for role in (*_INHERIT, "cooperating_units") if bare else _INHERIT:
-                    if role not in cells and role in pending[-1].cells and role in header:
-                        cells[role] = pending[-1].cells[role][-1:]
+                if bare or not cells_repeated:
+                    for role in (*_INHERIT, "cooperating_units") if bare else _INHERIT:
+                        if role not in cells and role in pending[-1].cells and role in header:
+                            cells[role] = pending[-1].cells[role][-1:]
             pending.append(_Pending(row, cells))
     flush()
     return tasks, warnings

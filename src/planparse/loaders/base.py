@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from planparse.models import Source
 
@@ -19,3 +21,24 @@ class Loaded:
     source: Source
     page_starts: list[int] = field(default_factory=list)
     tables: list[list[list[str]]] = field(default_factory=list)
+
+
+_JOINS_AS_IS = "。！？；;，,、：:（(）)"
+
+
+def cell_text(paragraphs: Iterable[str]) -> str:
+    """A table cell's paragraphs and soft line breaks as one cell's text. Short lines with no
+    punctuation between them are list items (a unit a line: 市住房城乡建设委 / 各区住房城乡建设部门)
+    and are joined with 、; the rest (a sentence and its punctuation, a long paragraph) as written.
+    A form feed (a loader's page mark) stays where it was."""
+    parts = [s for p in paragraphs for s in (x.strip(_SPACES) for x in p.split("\n")) if s.strip()]
+    out = parts[:1]
+    for prev, part in pairwise(parts):
+        a, b = prev.strip(), part.strip()
+        short = len(a) <= _ITEM and len(b) <= _ITEM
+        out.append("、" + part if short and a[-1] not in _JOINS_AS_IS and b[0] not in _JOINS_AS_IS else part)
+    return "".join(out)
+
+
+_SPACES = " \t\r\u3000\xa0"
+_ITEM = 30  # longest line read as one item of a list (a unit's name, a date)

@@ -20,7 +20,7 @@ import zipfile
 from typing import Any
 
 from planparse.errors import InputError
-from planparse.loaders.base import Loaded
+from planparse.loaders.base import Loaded, cell_text
 from planparse.models import Source
 from planparse.numerals import cn_numeral
 from planparse.options import Options
@@ -179,7 +179,7 @@ def _table_rows(tbl: Any) -> list[list[str]]:
             tcpr = tc.find(f"{W}tcPr")
             span = int(_val(tcpr.find(f"{W}gridSpan"), "1")) if tcpr is not None and tcpr.find(f"{W}gridSpan") is not None else 1
             vmerge = tcpr.find(f"{W}vMerge") if tcpr is not None else None
-            text = "".join(_text(p) for p in tc.iter(f"{W}p")).replace("\n", "").strip()
+            text = cell_text(_text(p) for p in tc.iter(f"{W}p"))
             if vmerge is not None and vmerge.get(f"{W}val", "continue") == "continue":
                 text = above.get(col, "")  # a vertically merged cell repeats the one above
             above[col] = text

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from planparse.errors import InputError
-from planparse.loaders.base import Loaded
+from planparse.loaders.base import Loaded, cell_text
 from planparse.loaders.txt import decode
 from planparse.models import Source
 
@@ -36,6 +36,7 @@ class _Node:
     tag: str
     attrs: str
     children: list[_Node | str] = field(default_factory=list)
+    span: tuple[int, int] = (1, 1)  # a table cell's rowspan and colspan
 
     def text_len(self) -> int:
         return sum(len(c.strip()) if isinstance(c, str) else c.text_len() for c in self.children)
@@ -49,6 +50,8 @@ class _TreeBuilder(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         node = _Node(tag, " ".join(f"{v}" for k, v in attrs if k in ("id", "class") and v))
+        if tag in ("td", "th"):
+            node.span = (_span(attrs, "rowspan"), _span(attrs, "colspan"))
         self.stack[-1].children.append(node)
         if tag not in _VOID:
             self.stack.append(node)
@@ -91,15 +94,71 @@ def _render(node: _Node, out: list[str]) -> None:
     if node.tag == "br":
         out.append("\n")
         return
-    if node.tag in ("td", "th"):
-        out.append("\t")
+    if node.tag == "table":
+        out.extend(f"{chr(9).join(row)}\n" for row in _table_rows(node))
+        return
     for c in node.children:
         if isinstance(c, str):
             out.append(re.sub(r"[ \t\r\n]+", " ", c))
         else:
             _render(c, out)
-    if node.tag in _BLOCK and node.tag not in ("td", "th"):
+    if node.tag in _BLOCK:
         out.append("\n")
+
+
+def _span(attrs: list[tuple[str, str | None]], name: str) -> int:
+    value = next((v for k, v in attrs if k == name and v), "1")
+    digits = re.match(r"\s*([0-9]{1,3})", value)
+    return max(1, int(digits.group(1))) if digits else 1
+
+
+def _table_rows(table: _Node) -> list[list[str]]:
+    """The rows of a table, a cell under each column it spans: a cell merged down (rowspan) or
+    across (colspan) repeats its text there, as the DOCX and PDF loaders do. Tables inside a cell
+    are part of its text."""
+    rows: list[list[str]] = []
+    below: dict[int, tuple[int, str]] = {}  # column → (rows it still covers, text) of a cell merged down
+    for tr in _rows_of(table):
+        cells = iter([c for c in tr.children if isinstance(c, _Node) and c.tag in ("td", "th")])
+        row: list[str] = []
+        while True:
+            col = len(row)
+            if col in below:
+                left, text = below.pop(col)
+                row.append(text)
+                if left > 1:
+                    below[col] = (left - 1, text)
+                continue
+            cell = next(cells, None)
+            if cell is None:
+                break
+            parts: list[str] = []
+            for c in cell.children:
+                if isinstance(c, str):
+                    parts.append(re.sub(r"[ \t\r\n]+", " ", c))
+                else:
+                    _render(c, parts)
+            text = cell_text("".join(parts).replace("\t", " ").split("\n"))
+            down, across = cell.span
+            for _ in range(min(across, 64)):
+                if down > 1:
+                    below[len(row)] = (down - 1, text)
+                row.append(text)
+        if any(row):
+            rows.append(row)
+    return rows
+
+
+def _rows_of(node: _Node) -> list[_Node]:
+    """The ``tr`` of a table, in thead/tbody/tfoot or not, not those of tables nested in its cells."""
+    out: list[_Node] = []
+    for c in node.children:
+        if isinstance(c, _Node):
+            if c.tag == "tr":
+                out.append(c)
+            elif c.tag not in ("table", "td", "th"):
+                out.extend(_rows_of(c))
+    return out
 
 
 def load_html(data: bytes, name: str, sha: str) -> Loaded:
@@ -121,9 +180,8 @@ def load_html(data: bytes, name: str, sha: str) -> Loaded:
     _render(chosen, parts)
     lines = []
     for raw in "".join(parts).split("\n"):
-        line = raw.strip(" \u3000")
-        line = re.sub(r"^\t+|\t+$", "", line)
-        if line:
+        line = raw.strip(" \u3000")  # a table row keeps its empty edge cells (tabs)
+        if line.strip():
             lines.append(line)
     out = "\n".join(lines)
     if not out.strip():
