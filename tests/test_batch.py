@@ -303,7 +303,15 @@ def flaky_parse(data: bytes, name: str) -> Plan:
     return planparse.parse(data)
 
 
-def test_hang_crash_and_bug_are_isolated(tmp_path: Path) -> None:
+@pytest.fixture(params=["workers", "batch"])
+def filer(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Who files the plans of a 1-worker batch: the worker (as on a machine whose every core runs a
+    worker) or the batch process (a core to spare). The choice follows the machine's cores: fix them."""
+    monkeypatch.setattr("planparse.batch.default_workers", lambda: 1 if request.param == "workers" else 4)
+    return str(request.param)
+
+
+def test_hang_crash_and_bug_are_isolated(tmp_path: Path, filer: str) -> None:
     src = many_plans(tmp_path / "in", 4)
     for name in ("crash.txt", "hang.txt", "bug.txt"):
         (src / name).write_text(sample_text(0) + name, encoding="utf-8")
@@ -442,9 +450,9 @@ def odd_parse(data: bytes, name: str) -> Plan:
     return plan
 
 
-def test_a_locked_database_is_waited_for_and_no_file_is_blamed(tmp_path: Path) -> None:
-    """Workers file their plans themselves: a database another program locks for longer than a file's
-    timeout holds the filing up, and the files that parsed are neither timed out nor lost."""
+def test_a_locked_database_is_waited_for_and_no_file_is_blamed(tmp_path: Path, filer: str) -> None:
+    """A database another program locks for longer than a file's timeout holds the filing up (the
+    worker's or the batch's), and the files that parsed are neither timed out nor lost."""
     src = many_plans(tmp_path / "in", 4)
     (src / "locker.txt").write_text(sample_text(1) + "locker", encoding="utf-8")
     summary = ingest([src], tmp_path / "out", workers=1, timeout=2, parse_fn=odd_parse)
@@ -452,7 +460,7 @@ def test_a_locked_database_is_waited_for_and_no_file_is_blamed(tmp_path: Path) -
     assert db_rows(tmp_path / "out", "SELECT count(*) FROM plans") == [(5,)]
 
 
-def test_rows_the_database_cannot_take_fail_their_file_alone(tmp_path: Path) -> None:
+def test_rows_the_database_cannot_take_fail_their_file_alone(tmp_path: Path, filer: str) -> None:
     src = many_plans(tmp_path / "in", 4)
     (src / "huge.txt").write_text(sample_text(2) + "huge", encoding="utf-8")
     summary = ingest([src], tmp_path / "out", workers=1, timeout=30, parse_fn=odd_parse)
@@ -464,16 +472,18 @@ CTRL_C = """
 import sys
 sys.path.insert(0, sys.argv[3])
 from test_batch import odd_parse
-from planparse.batch import ingest
-ingest([sys.argv[1]], sys.argv[2], workers=1, timeout=120, parse_fn=odd_parse)
+import planparse.batch
+planparse.batch.default_workers = lambda: int(sys.argv[4])  # 1: the worker files its plans; 4: the batch does
+planparse.batch.ingest([sys.argv[1]], sys.argv[2], workers=1, timeout=120, parse_fn=odd_parse)
 """
 
 
-def test_plans_done_before_ctrl_c_are_filed(tmp_path: Path) -> None:
+@pytest.mark.parametrize("cores", [1, 4])
+def test_plans_done_before_ctrl_c_are_filed(tmp_path: Path, cores: int) -> None:
     """Ctrl-C while the worker is on a slow file: the plans it finished before are in the database."""
     src = many_plans(tmp_path / "in", 3)
     (src / "slow.txt").write_text(sample_text(0) + "slow", encoding="utf-8")
-    batch = subprocess.Popen([sys.executable, "-c", CTRL_C, str(src), str(tmp_path / "out"), str(Path(__file__).parent)], stderr=subprocess.PIPE, text=True)
+    batch = subprocess.Popen([sys.executable, "-c", CTRL_C, str(src), str(tmp_path / "out"), str(Path(__file__).parent), str(cores)], stderr=subprocess.PIPE, text=True)
     give_up = time.monotonic() + 60
     while not (src / "slow.started").exists() and time.monotonic() < give_up:
         time.sleep(0.05)

@@ -3,7 +3,8 @@
 Why it is built this way:
 
 - Work crosses processes as a path or as bytes. Local workers read the file and file the plan
-  themselves, its JSON file and its rows (``workers``, ``sink``), and say what happened; Dask
+  themselves, its JSON file and its rows (``workers``, ``sink``), and say what happened (with
+  fewer workers than cores, they send the plan back and this process, on the spare core, files it); Dask
   workers (which share no disk with us) get the bytes and send back the contract JSON and the
   table rows (``jobs.Parser``), which this process files. Either way it hashes, hands out and reports.
 - Each plan's JSON file is written atomically, then the plan goes into the database whole, a few
@@ -343,7 +344,9 @@ def ingest(
     try:
         (out / "plans").mkdir(parents=True, exist_ok=True)
         if not scheduler:  # first: they start while we walk, before any thread of ours (workers._context) and our database connection
-            pool = LocalPool(workers or default_workers(), timeout, parser, Sink(out, force))
+            n = workers or default_workers()
+            # with a core to spare, this process files the plans while the workers parse the next ones
+            pool = LocalPool(n, timeout, parser, Sink(out, force, files=n >= default_workers()))
         store = Store(out / DB)
     except (OSError, sqlite3.Error) as err:
         if pool:

@@ -15,6 +15,10 @@ it holds after ``LATE_S``, so that finished plans never wait for a slow one (and
 it is only a backstop, as two threads in one process take turns at Python's lock and slow each
 other down. WAL and the busy timeout let the workers, and other batches, take turns.
 
+Where the batch runs fewer workers than the machine has cores, the batch process has a core to
+itself: there the workers only parse and send each plan back (its JSON and rows), and the batch
+process files them, beside the parsing instead of after it (``Sink.files``).
+
 The JSON file is written first and the database row names it: a kill in between leaves a file the
 next run rewrites, never a row without its file. A plan that replaces an older one from the same path
 (other content) removes that one's JSON file once the new row is committed.
@@ -47,10 +51,13 @@ if hasattr(os, "register_at_fork"):  # a connection must never cross a fork
 
 @dataclass(frozen=True)
 class Sink:
-    """The output folder a worker files plans into; ``force`` re-files a plan already in."""
+    """The output folder a worker files plans into; ``force`` re-files a plan already in. ``files``:
+    the workers file their plans; else each sends its parsed plans back, for the batch process to
+    file (when it has a core of its own, that takes the filing off the workers' time)."""
 
     out: Path
     force: bool = False
+    files: bool = True
 
     def write_json(self, job: Job, result: Result) -> Result:
         """A parsed plan's JSON file, at once (atomic); the plan comes back without its JSON, to wait for ``put``."""

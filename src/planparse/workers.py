@@ -6,7 +6,9 @@ Why it is built this way:
   the file itself, checks the hash the batch decided on, parses, and files the plan itself: its
   JSON file at once, then its rows in the database, a group of plans a transaction
   (``sink.Filer``). Only what happened comes back (``jobs.Stored``), so
-  the batch process, which every plan passes through, has the least to do per plan.
+  the batch process, which every plan passes through, has the least to do per plan. Where the
+  batch process has a core of its own (fewer workers than cores), the workers send each parsed
+  plan back instead, and it files them while they parse (``Sink.files``).
 - A worker says when it starts a job (``STARTED``) and when it files a group (``FILING``): a job's
   timeout counts from its start, a hang is blamed on the file it was on, and a database that is
   locked for a while holds the filing up without any file being blamed.
@@ -26,6 +28,7 @@ import hashlib
 import math
 import multiprocessing as mp
 import os
+import queue
 import signal
 import sys
 import threading
@@ -101,21 +104,46 @@ def _serve(conn: Connection, alive: Connection, parser: Parser, sink: Sink, inhe
         with lock:
             conn.send(msg)
 
-    filer = Filer(sink, send)
+    filer = Filer(sink, send) if sink.files else None
+    # a parsed plan sent back is larger than the pipe holds: a thread sends it, so that the worker
+    # parses on while the batch process is busy filing and not reading
+    outbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
+    sender = threading.Thread(target=_send_all, args=(outbox, send), name="planparse-sender", daemon=True) if filer is None else None
+    post = outbox.put if sender is not None else send
+    if sender is not None:
+        sender.start()
     try:
         while True:
-            filer.between_jobs(idle=not conn.poll())
+            if filer is not None:
+                filer.between_jobs(idle=not conn.poll())
             try:
                 job = conn.recv()
             except (EOFError, OSError):
                 return
             if job is None:
                 return
-            send(STARTED)
-            filer.add(job, sink.write_json(job, work(parser, job)))
+            post(STARTED)
+            result = work(parser, job)
+            if filer is None:
+                post([result])  # the batch process files it (it has a core of its own)
+            else:
+                filer.add(job, sink.write_json(job, result))
     finally:
-        filer.close()
+        if filer is not None:
+            filer.close()
+        if sender is not None:
+            outbox.put(None)
+            sender.join()
         close_all()
+
+
+def _send_all(outbox: queue.SimpleQueue[Any], send: Callable[[Any], None]) -> None:
+    """Send what the worker posts, in order, until ``None``; stop if the batch process is gone."""
+    while (msg := outbox.get()) is not None:
+        try:
+            send(msg)
+        except OSError:
+            return
 
 
 def _exit_with_parent(alive: Connection) -> None:
