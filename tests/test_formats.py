@@ -578,3 +578,51 @@ def test_pdf_marks_indented_first_lines() -> None:
     indented = [x for x in lines if x.startswith("\u3000\u3000")]
     assert any(x[2:].startswith(("（一）", "(一)")) for x in indented)
     assert 0.05 < len(indented) / len([x for x in lines if x.strip()]) < 0.6
+
+
+# ----------------------------------------------------------------------------- Word layouts as PDF
+
+LAYOUTS = ["layout-digits", "layout-table", "layout-cells"]  # tests/fixtures/make_layouts.py says what each holds
+
+
+def _everything(plan: Plan) -> dict[str, object]:
+    return {
+        "sections": _sections(plan),
+        "tasks": _tasks(plan),
+        "milestones": [[(m.kind, m.date) for m in t.milestones] for t in plan.tasks],
+        "targets": [(*t, g.year) for t, g in zip(_targets(plan), plan.targets, strict=True)],
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "aspects"),
+    [
+        ("layout-digits", ("sections", "tasks", "milestones", "targets")),
+        # a unit list cut by the table's page break stays cut (a name across a page has no one span)
+        ("layout-table", ("sections", "targets")),
+        # a blank cell in a PDF's table takes the one above (a PDF may draw a merged cell so)
+        ("layout-cells", ("sections", "milestones", "targets")),
+    ],
+)
+def test_word_layouts_read_the_same_as_pdf(name: str, aspects: tuple[str, ...]) -> None:
+    """The PDF of a Word document gives the document's plan: lines of wide digits that reach the
+    margin, a number run set on its own line and a task table wider than the body all wrap as the
+    PDF's character boxes show; a row's milestones come from its section in both."""
+    docx_plan, pdf_plan = (_everything(planparse.parse(FIXTURES / f"{name}.{ext}")) for ext in ("docx", "pdf"))
+    assert {a: pdf_plan[a] for a in aspects} == {a: docx_plan[a] for a in aspects}
+
+
+def test_word_layouts_hold_what_they_were_made_for() -> None:
+    digits = planparse.parse(FIXTURES / "layout-digits.pdf")
+    assert [(g.indicator, g.year) for g in digits.targets][:2] == [("养老保险单位费率", 2022), ("失业保险单位费率", 2022)]
+    assert {u.name for t in digits.tasks for u in t.lead_units} == {"区人社局", "区财政局"}
+    table = planparse.parse(FIXTURES / "layout-table.pdf")
+    assert all(s.title.endswith("持续深化改革持续优化营商环境，完善企业服务机制，加强部门协同配合，") for s in table.iter_sections() if s.level == 2)
+    cells = planparse.parse(FIXTURES / "layout-cells.docx")  # Word marks merged cells: a blank one is blank
+    assert [([u.name for u in t.lead_units], [u.name for u in t.cooperating_units], t.deadline is None) for t in cells.tasks] == [
+        (["市财政局"], ["市商务局", "市住房城乡建设局"], False),
+        ([], ["市政府办公室"], True),
+        (["市委宣传部"], [], False),
+    ]
+    pdf_cells = planparse.parse(FIXTURES / "layout-cells.pdf")  # a unit a line in a ruled cell
+    assert [u.name for u in pdf_cells.tasks[0].cooperating_units] == ["市商务局", "市住房城乡建设局"]

@@ -217,21 +217,20 @@ def test_cell_paragraphs_are_one_cell(paragraphs: list[str], cell: str) -> None:
 
 def test_html_task_table_with_merged_cells(tmp_path: Path) -> None:
     """A cell merged down (rowspan) stands under each row it spans; a blank cell beside filled ones
-    stays blank; a cell's paragraphs are its units."""
+    stays blank; a cell's paragraphs are its units; a target the row repeats from its section is one."""
     page = """<html><head><meta charset="utf-8"></head><body><div class="content">
 <p>一、重点任务</p>
-<p>（一）推进燃煤锅炉整治。全面淘汰燃煤锅炉。</p><p>（二）加强扬尘管控。落实扬尘治理措施。</p><p>（三）推进柴油货车治理。淘汰老旧柴油货车。</p>
+<p>（一）推进燃煤锅炉整治。全面淘汰燃煤锅炉，完成120台燃煤锅炉改造。</p><p>（二）加强扬尘管控。落实扬尘治理措施。</p><p>（三）推进柴油货车治理。淘汰老旧柴油货车。</p>
 <table><tr><th>序号</th><th>工作任务</th><th>牵头单位</th><th>配合单位</th><th>完成时限</th></tr>
-<tr><td>1</td><td>推进燃煤锅炉整治</td><td rowspan="2">市生态环境局</td><td><p>市发展改革委</p><p>市市场监管局</p></td><td rowspan="2">2025年底前</td></tr>
+<tr><td>1</td><td>推进燃煤锅炉整治（完成120台燃煤锅炉改造）</td><td rowspan="2">市生态环境局</td><td><p>市发展改革委</p><p>市市场监管局</p></td><td rowspan="2">2025年底前</td></tr>
 <tr><td>2</td><td>加强扬尘管控</td><td>市住房城乡建设局</td></tr>
 <tr><td>3</td><td>推进柴油货车治理</td><td>市公安局</td><td></td><td>2024年6月底前</td></tr>
 </table></div></body></html>"""
     path = tmp_path / "plan.html"
     path.write_text(page, encoding="utf-8")
-    rows = [
-        ([u.name for u in t.lead_units], [u.name for u in t.cooperating_units], t.deadline.date if t.deadline else None)
-        for t in planparse.parse(path).tasks
-    ]
+    plan = planparse.parse(path)
+    rows = [([u.name for u in t.lead_units], [u.name for u in t.cooperating_units], t.deadline.date if t.deadline else None) for t in plan.tasks]
+    assert [(g.indicator, g.value) for g in plan.targets] == [("燃煤锅炉", 120)]  # the row's echo of its section is no second target
     assert rows == [
         (["市生态环境局"], ["市发展改革委", "市市场监管局"], "2025-12-31"),
         (["市生态环境局"], ["市住房城乡建设局"], "2025-12-31"),

@@ -22,6 +22,7 @@ from itertools import pairwise
 from planparse import rx
 from planparse.gaps import close_gaps
 from planparse.grammar import Grammars, load_grammars
+from planparse.loaders.base import MARGIN_MARK
 
 _TERMINAL = "。！？!?；;"
 _OPEN = "（([〔【［〈<《"
@@ -34,6 +35,8 @@ _TITLE_PUNCT = rx.compile("[。，；,;：:]")
 _LIST_PUNCT = rx.compile("[、，,]")
 _CLAUSE_PUNCT = rx.compile("[。，；,;]")
 _NEVER_STARTS = frozenset("，,。；;、：:")
+_WORD_END = rx.compile(r"[\p{Han}A-Za-z0-9]")  # a line ending so stops mid-sentence
+_RUN_START = rx.compile(r"[0-9A-Za-z][0-9A-Za-z.%％]*(?:[、，,]|$)")  # a run of numbers a layout sets whole: 0.6%、1.0%…
 # no-break and typographic spaces (web pages: "1.\xa0申报") read as a plain space
 _ODD = "\xa0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f"
 _ODD_SPACES = str.maketrans(dict.fromkeys(_ODD, " "))
@@ -52,6 +55,7 @@ class Line:
     pieces: list[tuple[int, int]]  # (offset in line, raw offset) at each jump caused by dropped chars
     indented: bool = False  # began with a first-line indent (two spaces or a full-width space)
     form_feed: bool = False  # held a form feed: a page break
+    reaches_margin: bool = False  # the loader saw it reach the right margin (a PDF: it wraps)
 
 
 @dataclass
@@ -82,6 +86,7 @@ _NEWLINE = rx.compile(r"\r\n|\r|\n")
 def _split_lines(raw: str) -> list[Line]:
     """Lines of the loader text with their raw offsets; bold marks and invisible chars removed."""
     drops = [(m.start(), m.end()) for m in _DROP_CHARS.finditer(raw)]
+    marks = MARGIN_MARK in raw
     ends = [(m.start(), m.end()) for m in _NEWLINE.finditer(raw)]
     ends.append((len(raw), len(raw)))
     lines: list[Line] = []
@@ -119,7 +124,8 @@ def _split_lines(raw: str) -> list[Line]:
                 shifted = [(0, r + lead - o)]
             else:
                 shifted.append((o - lead, r))
-        lines.append(Line(text, shifted[0][1] if shifted else pos, end, shifted or [(0, pos)], indented, form_feed))
+        reaches = marks and raw[pos:end].rstrip(_SPACE).endswith(MARGIN_MARK)
+        lines.append(Line(text, shifted[0][1] if shifted else pos, end, shifted or [(0, pos)], indented, form_feed, reaches))
         pos = next_pos
     return lines
 
@@ -192,19 +198,22 @@ class _Joiner:
         tail = prev[max(i, len(prev) - _BLOCK_TAIL) :]
         return self.g.label.search(tail) is not None or any(v in tail for v in self.g.fields.block.verb_hints)
 
-    def join(self, prev: str, first: str, para_len: int, balance: int, nxt: Line) -> bool:
-        """Does ``nxt`` continue the paragraph whose first line is ``first`` and last line ``prev``?"""
+    def join(self, prev: str, first: str, para_len: int, balance: int, nxt: Line, marked: bool = False) -> bool:
+        """Does ``nxt`` continue the paragraph whose first line is ``first`` and last line ``prev``?
+        ``marked``: the loader saw ``prev`` reach the right margin (a PDF's character boxes)."""
         s = nxt.text
         if not s:
             return False
-        if balance > 0 and _closes(s) > 0 and self.g.label.match(s):
-            return True  # the next field of a bracket block wrapped onto its own line
+        pfull = marked or self.full(prev)
+        pfirst = marked or self.full(prev, first=para_len == len(prev))
+        if balance > 0 and (_closes(s) > 0 or pfull) and self.g.label.match(s):
+            return True  # the next field of a bracket block wrapped onto its own line ("…（牵" + "头单位：…")
         if self.indents and not nxt.indented:
             block = s[0] in _OPEN and self.g.label.match(s, 1) is not None  # "（责任单位：…）" after its sentence
             titles = self._title_line(s) or self._title_line(prev)  # a plan's title stands alone
-            if self.full(prev, first=para_len == len(prev)) and not titles and not self._colon_ends(prev) and (block or not self.structural(s)):
+            if pfirst and not titles and not self._colon_ends(prev) and (block or not self.structural(s)):
                 return True
-        if self.wrap is not None and s[0] in _OPEN and self.full(prev) and prev[-1] not in _TERMINAL and self.g.label.match(s, 1):
+        if self.wrap is not None and s[0] in _OPEN and pfull and prev[-1] not in _TERMINAL and self.g.label.match(s, 1):
             return True  # "（责任部门：…）" wrapped to a line's start closes the sentence the full line above cut off
         if self.structural(s):
             return False
@@ -212,26 +221,28 @@ class _Joiner:
             return True  # "…固碳能力。“十" + "四五”期间…": a quote left open runs on to the line that closes it
         if s[0] in _NEVER_STARTS:
             return True  # no line of its own starts with ，。；: the sentence runs on ("…》\n，为打击…")
-        if balance > 0 and (_closes(s) > 0 or self.full(prev) or self.wrap is None):
+        if balance > 0 and (_closes(s) > 0 or pfull or self.wrap is None):
             return True  # an open bracket continues on the next line
-        if self.first_short and self.full(prev) and _width(s) >= self.wrap - 0.5 and not self._title_line(s):  # type: ignore[operator]
+        if self.first_short and pfull and (nxt.reaches_margin or _width(s) >= self.wrap - 0.5) and not self._title_line(s):  # type: ignore[operator]
             return True  # a line reaching the margin is no (indented) first line
         last = prev[-1]
         if "\t" in prev or last in "。！？!?" or self._closes_block(prev) or _ENDS_WITH_DATE.search(prev) or self._colon_ends(prev):
             return False
-        if (para_len == len(prev) and self._title_line(prev)) or (self._title_line(s) and not self.full(prev)):
+        if (para_len == len(prev) and self._title_line(prev)) or (self._title_line(s) and not pfull):
             return False  # a title line (…实施方案, …的通知) stands alone
         if self.g.label.match(first.lstrip("（(〔【[")) and last not in _TERMINAL and "。" not in s and s[0] not in _OPEN:
             # a unit list cut at the end of a label line continues: a short tail or more units
             if len(s) <= 12 or _LIST_PUNCT.search(s):
                 return True
-        if s[0] in _OPEN and not self.full(prev, first=para_len == len(prev)):
+        if s[0] in _OPEN and not pfirst:
             return False
         heading = self.g.heading_at(first) is not None
         if self.wrap is not None:
             if heading and para_len == len(prev) and "。" in prev and _width(prev) >= 0.75 * self.wrap:
                 return True  # "（二）强化科技支撑。10 月底前发布…成果目" + "录，…": the body run in after its title goes on
-            if not self.full(prev, first=para_len == len(prev)):
+            if not pfirst and not (para_len > len(prev) and _WORD_END.match(prev[-1]) and _RUN_START.match(s) and "\t" not in prev):
+                # short of the margin: the paragraph ends there, unless a later line of it stops
+                # mid-word ("…执行行业基准费率" + "0.6%、1.0%…": an unbreakable run set on the next line)
                 return False
             if heading and para_len == len(prev) and not _CLAUSE_PUNCT.search(prev):
                 # a heading line at full width with no punctuation: its title may end there and a new
@@ -240,11 +251,10 @@ class _Joiner:
                     return True
                 if s[0] in _OPEN and not self.g.label.match(s, 1):
                     return True  # "…建设分布式光伏发电项目应用方" + "（屋顶方）按照…": no paragraph opens with a bracket here
-
                 if self.g.standard_title.match(prev, self.g.heading_start.match(prev).end()):
                     return True  # 一、指导思想以习近平…: a standard title with body run in
                 # a short tail that ends the sentence: "…褐潮灾害预" + "警监测工作，积极应对海洋生态灾害。"
-                if s[-1] in "。；;" and not self.full(s):
+                if s[-1] in "。；;" and not (nxt.reaches_margin or self.full(s)):
                     return True
                 return _width(s) <= self.wrap * 0.6 and not _CLAUSE_PUNCT.search(s, 0, len(s) - 1)
             return True
@@ -344,7 +354,7 @@ def normalize(raw: str, grammars: Grammars | None = None) -> Normalized:
     first = prev = ""
     para_len = balance = 0
     for i, line in enumerate(kept):
-        if i > 0 and joiner.join(prev, first, para_len, balance, line):
+        if i > 0 and joiner.join(prev, first, para_len, balance, line, kept[i - 1].reaches_margin):
             para_len += len(line.text)
             balance = _bracket_balance_from(balance, line.text)
         else:

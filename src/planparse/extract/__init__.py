@@ -57,7 +57,7 @@ def extract_all(text: str, nodes: list[Node], g: Grammars, page_of: Callable[[in
         if t.year is None and single_year:
             update["year"] = single_year  # an annual plan's targets are for its year
         kept.append(t.model_copy(update=update))
-    targets = kept
+    targets = _without_table_echoes(text, kept)
     warnings.extend(t_warn)
     rows, r_warn = table_tasks(text, nodes, g, ref_year, page_of, cells_repeated)
     warnings.extend(r_warn)
@@ -68,6 +68,8 @@ def extract_all(text: str, nodes: list[Node], g: Grammars, page_of: Callable[[in
             if node is not None and not row.milestones:
                 # the dated commitments stand in the section the row names (8月底前完成…), not in its cells
                 body_end = node.children[0].start if node.children else node.end
+                table = text.find("\t", node.start, body_end)  # the last section runs on over the table itself
+                body_end = max(node.start, text.rfind("\n", node.start, table) + 1) if table >= 0 else body_end
                 found, _ = find_dates(text, node.start, body_end, g, ref_year, MILESTONE_KINDS, index=dates, min_year=min_year)
                 rows[i] = row.model_copy(update={"milestones": found})
         merged = sorted([*tasks, *rows], key=lambda t: t.span.start)
@@ -81,3 +83,16 @@ def extract_all(text: str, nodes: list[Node], g: Grammars, page_of: Callable[[in
             if d and d.date and not lo - 1 <= int(d.date[:4]) <= hi:
                 warnings.append(Issue(code="deadline-outside-period", message=f"task {task.id}: deadline {d.raw!r} is outside the plan period {lo}–{hi}", span=d.span))
     return Extracted(metadata, tasks, targets, warnings)
+
+
+def _without_table_echoes(text: str, targets: list[Target]) -> list[Target]:
+    """A task table's row repeats what its section says (新增5G基站1000座): a target in a table row
+    whose value and unit the plan's text also states elsewhere is that one again."""
+    def in_row(t: Target) -> bool:
+        start = text.rfind("\n", 0, t.span.start) + 1
+        end = text.find("\n", t.span.start)
+        return "\t" in text[start : end if end >= 0 else len(text)]
+
+    rows = [in_row(t) for t in targets]
+    stated = {(t.value, t.unit) for t, r in zip(targets, rows, strict=True) if not r}
+    return [t for t, r in zip(targets, rows, strict=True) if not (r and (t.value, t.unit) in stated)]

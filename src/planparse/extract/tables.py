@@ -111,8 +111,8 @@ def table_tasks(
 ) -> tuple[list[Task], list[Issue]]:
     """Tasks from the rows of 任务分工表 tables (tab-separated lines under a header naming the roles).
     ``cells_repeated``: the loader repeated merged cells under each row (DOCX, HTML), so a blank cell
-    beside filled ones is blank; otherwise (a PDF draws a merged cell as blank cells) it takes the
-    one above."""
+    beside filled ones is blank; otherwise (a PDF may draw a merged cell as blank cells, text shows
+    no merges) a blank lead, responsible or deadline cell takes the one above."""
     tasks: list[Task] = []
     warnings: list[Issue] = []
     header: list[str | None] | None = None
@@ -154,7 +154,7 @@ def table_tasks(
                 continue
             if pending:
                 # a row with no unit or deadline at all shares every one of them with the row above
-                # (merged down, or across a page break, where a PDF cannot tell)
+                # (merged down, or across a page break)
                 bare = not any(r in cells for r in (*_ROLES, "deadline"))
                 if bare or not cells_repeated:
                     for role in (*_INHERIT, "cooperating_units") if bare else _INHERIT:
@@ -197,7 +197,7 @@ def _task(
             id=f"table{k}",
             section_id=node.id if node else None,
             path=path,
-            title=title[:120],
+            title=title,
             lead_units=roles["lead_units"],
             responsible_units=roles["responsible_units"],
             cooperating_units=roles["cooperating_units"],

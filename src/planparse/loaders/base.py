@@ -8,6 +8,11 @@ from itertools import pairwise
 
 from planparse.models import Source
 
+# Ends a line that a loader saw reach the right margin (a PDF's character boxes): the line wraps,
+# whatever its characters' widths. A word joiner, invisible and meaningless at a line's end; the
+# normaliser reads it and drops it.
+MARGIN_MARK = "\u2060"
+
 
 @dataclass
 class Loaded:
@@ -23,7 +28,7 @@ class Loaded:
     tables: list[list[list[str]]] = field(default_factory=list)
 
 
-_JOINS_AS_IS = "。！？；;，,、：:（(）)"
+_JOINS_AS_IS = "。！？；;，,、：:（(）)“”‘’《》"
 
 
 def cell_text(paragraphs: Iterable[str]) -> str:

@@ -17,7 +17,7 @@ import re
 from collections import Counter
 
 from planparse.errors import InputError
-from planparse.loaders.base import Loaded
+from planparse.loaders.base import MARGIN_MARK, Loaded, cell_text
 from planparse.models import Source
 from planparse.options import Options
 
@@ -94,12 +94,15 @@ def _table_page_lines(data: bytes, index: int) -> list[str] | None:
         lines: list[str] = before.split("\n") if before.strip() else []
         for t in tables:
             above: list[str] = []
-            for row in t.extract():
+            grid = t.extract()
+            # a column's widest line: a line of a cell that reaches it wraps on, a shorter one ends an item
+            widths = [max((len(x) for r in grid if i < len(r) and r[i] for x in r[i].split("\n")), default=0) for i in range(max(map(len, grid), default=0))]
+            for row in grid:
                 # pdfplumber gives None for a cell covered by a merged cell. A row whose cells after the
                 # first are all covered is one cell across the table (a category line): they stay empty;
                 # otherwise a covered cell repeats the one above (merged down).
                 across = row[0] is not None and all(c is None for c in row[1:])
-                cells = [(c if c is not None else ("" if across or i >= len(above) else above[i])).replace("\n", "") for i, c in enumerate(row)]
+                cells = [_cell(c, widths[i]) if c is not None else ("" if across or i >= len(above) else above[i]) for i, c in enumerate(row)]
                 above = cells
                 if any(cells):
                     lines.append("\t".join(cells))
@@ -107,6 +110,25 @@ def _table_page_lines(data: bytes, index: int) -> list[str] | None:
         return lines
 
 
+_LISTED = re.compile("[、，,；;]")
+
+
+def _cell(text: str, width: int) -> str:
+    """A ruled table cell's lines as one cell: a line near the column's widest wraps on into the next
+    (lines end a little short where punctuation may not start one); a line well short of it ends one
+    of the cell's own lines (a unit a line), read as Word's paragraphs are."""
+    if _LISTED.search(text):  # a list written with its punctuation flows on: every break is a wrap
+        return text.replace("\n", "")
+    parts: list[str] = []
+    for line in text.split("\n"):
+        if parts and len(parts[-1]) > 0.75 * width:
+            parts[-1] += line
+        else:
+            parts.append(line)
+    return cell_text(parts)
+
+
+_NARROW_GLYPHS = frozenset("，。、；：！？")
 _INDENT = "\u3000\u3000"  # what marks a paragraph's first line in plan text; normalize reads it
 
 
@@ -115,28 +137,55 @@ def _indented_lines(text: str, textpage) -> list[str]:  # type: ignore[no-untype
 
     PDFium gives text without the first-line indent that starts a paragraph; without it a
     sentence that ends at the right margin cannot be told from a paragraph's end. The margin is a
-    low percentile of the lines' left edges; "well right" is 1.5 character heights.
+    low percentile of the lines' left edges; "well right" is 1.5 character heights. PDFium also
+    ends a line where the font changes (a number in a Latin font: "0.6%" + "、1.0%…"): a line that
+    goes on at the same height, right of where the one before ends, is the same printed line.
     """
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if len(text) != textpage.count_chars():  # offsets would not match the character boxes
         return lines
-    lefts: list[tuple[int, float, float]] = []  # (line number, left edge, glyph height)
+    boxes: list[tuple[int, float, float, float, float] | None] = []  # (line, left, bottom, top, right of its last character)
     pos = 0
     pdfium_lines = text.split("\r\n")  # PDFium ends lines with CRLF: these offsets match its boxes
     for k, line in enumerate(pdfium_lines):
-        lead = len(line) - len(line.lstrip())
-        if line.strip():
+        lead, body = len(line) - len(line.lstrip()), line.rstrip()
+        if body.strip():
             left, bottom, _right, top = textpage.get_charbox(pos + lead)
-            lefts.append((k, left, top - bottom))
+            right = textpage.get_charbox(pos + len(body) - 1)[2]
+            boxes.append((k, left, bottom, top, right))
+        else:
+            boxes.append(None)
         pos += len(line) + 2
-    if len(lefts) < 4 or len(lines) != len(pdfium_lines):
+    found = [b for b in boxes if b is not None]
+    if len(found) < 4 or len(lines) != len(pdfium_lines):
         return lines
-    margin = sorted(x for _, x, _ in lefts)[len(lefts) // 5]
-    height = sorted(h for _, _, h in lefts)[len(lefts) // 2]
-    for k, left, _h in lefts:
-        if height > 0 and left - margin >= 1.5 * height:
-            lines[k] = _INDENT + lines[k].lstrip()
-    return lines
+    margin = sorted(b[1] for b in found)[len(found) // 5]
+    height = sorted(b[3] - b[2] for b in found)[len(found) // 2]
+    right = sorted(b[4] for b in found)[len(found) * 9 // 10]  # the right margin, which body lines reach
+    out: list[str] = []
+    ends: list[float | None] = []  # where each output line ends on the page (None: it starts right of the indent)
+    prev: tuple[int, float, float, float, float] | None = None
+    for k, box in enumerate(boxes):
+        line = lines[k]
+        if box is not None and prev is not None and out and height > 0:
+            if abs(box[2] - prev[2]) < 0.3 * height and -0.2 * height <= box[1] - prev[4] < 0.5 * height:  # the same printed line, no gap
+                out[-1] = out[-1].rstrip() + line.strip()
+                prev = (prev[0], prev[1], prev[2], prev[3], box[4])
+                ends[-1] = box[4] if ends[-1] is not None else None
+                continue
+        if box is not None and height > 0 and box[1] - margin >= 1.5 * height:
+            line = _INDENT + line.lstrip()
+        out.append(line)
+        # a line that starts far right of the margin (a signature, a date) is set flush right, not wrapped
+        ends.append(box[4] if box is not None and box[1] - margin < 2.5 * height else None)
+        prev = box if box is not None else prev
+    # a line that reaches the right margin wraps, whatever its characters' widths (digits in a
+    # Latin font are wider than half a Chinese character): the normaliser is told so
+    # a full-width comma or stop is drawn at the left of its square: such a line ends further left
+    full = [e is not None and e >= right - (1.3 if x.rstrip()[-1:] in _NARROW_GLYPHS else 0.8) * height for x, e in zip(out, ends, strict=True)]
+    if sum(full) < max(3, len(found) // 4):
+        return out  # no run of text that fills the lines (a list, a form): no margin to tell
+    return [x.rstrip() + MARGIN_MARK if f else x for x, f in zip(out, full, strict=True)]
 
 
 def _ruled(page, pdfium) -> bool:  # type: ignore[no-untyped-def]
