@@ -255,3 +255,24 @@ def test_docx_blank_table_cell_stays_blank(tmp_path: Path) -> None:
     tasks = planparse.parse(path).tasks
     assert [([u.name for u in t.lead_units], t.deadline.date if t.deadline else None) for t in tasks] == [(["市财政局"], "2022-08-31"), ([], None)]
     assert [(m.kind, m.date) for m in tasks[0].milestones] == [("by", "2022-08-31")]  # from the section the row names
+
+
+def test_docx_line_breaks_inside_a_paragraph(tmp_path: Path) -> None:
+    """Text pasted from a PDF into Word keeps a line break (w:br) at each line's end: the paragraph
+    goes on across one mid-sentence, and a break before a field label or after a 。 still splits."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("一、重点任务")
+    paragraph = document.add_paragraph()
+    for i, piece in enumerate(["1.推动“鹿城之窗”自助终端向企业、社区、园区等重", "点区域延伸。到2025年，全市新增5G基站1000座，各级大厅综合一窗受理率达", "到90%以上。", "牵头单位：市审批服务局"]):
+        run = paragraph.add_run(piece)
+        if i < 3:
+            run.add_break()
+    path = tmp_path / "plan.docx"
+    document.save(str(path))
+    plan = planparse.parse(path)
+    assert "1.推动“鹿城之窗”自助终端向企业、社区、园区等重点区域延伸。到2025年，全市新增5G基站1000座，各级大厅综合一窗受理率达到90%以上。\n牵头单位：市审批服务局" in plan.text
+    assert [s.title for s in plan.iter_sections()][-1] == "推动“鹿城之窗”自助终端向企业、社区、园区等重点区域延伸"
+    assert [(g.indicator, g.value, g.year) for g in plan.targets] == [("5G基站", 1000, 2025), ("各级大厅综合一窗受理率", 90, 2025)]
+    assert [u.name for u in plan.tasks[0].lead_units] == ["市审批服务局"]

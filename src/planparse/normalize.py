@@ -261,6 +261,8 @@ class _Joiner:
         # unwrapped text (one paragraph a line): only a page break cuts a long paragraph
         if nxt.indented or last in _TERMINAL or last in "：:":
             return False
+        if marked:
+            return True  # a line break the loader saw inside a paragraph (DOCX), mid-sentence
         if last in "，、,":
             return True
         # a heading line, or a short paragraph, continues only when its sentence is under way

@@ -36,7 +36,7 @@ def cell_text(paragraphs: Iterable[str]) -> str:
     punctuation between them are list items (a unit a line: 市住房城乡建设委 / 各区住房城乡建设部门)
     and are joined with 、; the rest (a sentence and its punctuation, a long paragraph) as written.
     A form feed (a loader's page mark) stays where it was."""
-    parts = [s for p in paragraphs for s in (x.strip(_SPACES) for x in p.split("\n")) if s.strip()]
+    parts = [s for p in paragraphs for s in (x.strip(_SPACES + MARGIN_MARK) for x in p.split("\n")) if s.strip()]
     out = parts[:1]
     for prev, part in pairwise(parts):
         a, b = prev.strip(), part.strip()

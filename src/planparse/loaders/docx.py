@@ -20,7 +20,7 @@ import zipfile
 from typing import Any
 
 from planparse.errors import InputError
-from planparse.loaders.base import Loaded, cell_text
+from planparse.loaders.base import MARGIN_MARK, Loaded, cell_text
 from planparse.models import Source
 from planparse.numerals import cn_numeral
 from planparse.options import Options
@@ -161,7 +161,9 @@ def _text(el: Any) -> str:
             elif tag == f"{W}lastRenderedPageBreak" or (tag == f"{W}br" and child.get(f"{W}type") == "page"):
                 out.append(_PAGE)  # where Word last laid out a new page: the page map
             elif tag in (f"{W}br", f"{W}cr"):
-                out.append("\n")
+                # a line break inside a paragraph (Shift+Enter; text pasted from a PDF has one at every
+                # line's end): the paragraph goes on unless what follows starts one (normalize decides)
+                out.append(MARGIN_MARK + "\n")
             else:
                 walk(child)
 
