@@ -269,9 +269,17 @@ def test_docx_line_breaks_inside_a_paragraph(tmp_path: Path) -> None:
         run = paragraph.add_run(piece)
         if i < 3:
             run.add_break()
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    body = document.add_paragraph("各有关单位要认真抓好落实，确保各项措施落地见效，按时报送工作进展情况。")
+    body.paragraph_format.first_line_indent = Pt(32)
+    signature = document.add_paragraph("某某市人民政府办公室")
+    signature.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     path = tmp_path / "plan.docx"
     document.save(str(path))
     plan = planparse.parse(path)
+    assert plan.text.endswith("按时报送工作进展情况。\n某某市人民政府办公室")  # a right-aligned paragraph starts its own
     assert "1.推动“鹿城之窗”自助终端向企业、社区、园区等重点区域延伸。到2025年，全市新增5G基站1000座，各级大厅综合一窗受理率达到90%以上。\n牵头单位：市审批服务局" in plan.text
     assert [s.title for s in plan.iter_sections()][-1] == "推动“鹿城之窗”自助终端向企业、社区、园区等重点区域延伸"
     assert [(g.indicator, g.value, g.year) for g in plan.targets] == [("5G基站", 1000, 2025), ("各级大厅综合一窗受理率", 90, 2025)]

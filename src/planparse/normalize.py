@@ -223,14 +223,14 @@ class _Joiner:
             return True  # no line of its own starts with ，。；: the sentence runs on ("…》\n，为打击…")
         if balance > 0 and (_closes(s) > 0 or pfull or self.wrap is None):
             return True  # an open bracket continues on the next line
-        if self.first_short and pfull and (nxt.reaches_margin or _width(s) >= self.wrap - 0.5) and not self._title_line(s):  # type: ignore[operator]
+        if self.first_short and pfull and _width(s) >= self.wrap - 0.5 and not self._title_line(s):  # type: ignore[operator]
             return True  # a line reaching the margin is no (indented) first line
         last = prev[-1]
         if "\t" in prev or last in "。！？!?" or self._closes_block(prev) or _ENDS_WITH_DATE.search(prev) or self._colon_ends(prev):
             return False
         if (para_len == len(prev) and self._title_line(prev)) or (self._title_line(s) and not pfull):
             return False  # a title line (…实施方案, …的通知) stands alone
-        if self.g.label.match(first.lstrip("（(〔【[")) and last not in _TERMINAL and "。" not in s and s[0] not in _OPEN:
+        if self.g.label.match(first.lstrip("（(〔【[")) and last not in _TERMINAL and "。" not in s and s[0] not in _OPEN and not nxt.indented:
             # a unit list cut at the end of a label line continues: a short tail or more units
             if len(s) <= 12 or _LIST_PUNCT.search(s):
                 return True
@@ -261,8 +261,8 @@ class _Joiner:
         # unwrapped text (one paragraph a line): only a page break cuts a long paragraph
         if nxt.indented or last in _TERMINAL or last in "：:":
             return False
-        if marked:
-            return True  # a line break the loader saw inside a paragraph (DOCX), mid-sentence
+        if marked and (len(prev) >= 16 or _CLAUSE_PUNCT.search(prev)):
+            return True  # a line break inside a paragraph (DOCX) mid-sentence; not one of a signature's lines
         if last in "，、,":
             return True
         # a heading line, or a short paragraph, continues only when its sentence is under way

@@ -26,6 +26,7 @@ from planparse.numerals import cn_numeral
 from planparse.options import Options
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_INDENT = "\u3000\u3000"  # a first-line indent, as the PDF loader marks one (normalize reads it)
 _PAGE = "\x0c"  # a page-break mark in the walked text, removed again once pages are counted
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _TIANGAN = "甲乙丙丁戊己庚辛壬癸"
@@ -141,6 +142,57 @@ class _Numbering:
         return re.sub(r"%([1-9])", sub, text)
 
 
+class _Indents:
+    """Which paragraphs start right of the left margin: a first-line indent (w:ind firstLine /
+    firstLineChars) or centred or right-aligned (a title, a signature), set on the paragraph or
+    inherited from its style (basedOn) or the document's defaults. Such a paragraph is marked as a
+    PDF's indented line is, so that the normaliser never runs it on from the line before."""
+
+    def __init__(self, document: Any) -> None:
+        self.styles: dict[str, tuple[bool | None, str | None]] = {}  # styleId → (indented, basedOn)
+        self.default: bool = False
+        try:
+            root = document.styles.element
+        except (AttributeError, KeyError):
+            return
+        for style in root.iter(f"{W}style"):
+            based = style.find(f"{W}basedOn")
+            self.styles[style.get(f"{W}styleId", "")] = (_starts_right(style.find(f"{W}pPr")), _val(based, "") or None)
+        defaults = root.find(f"{W}docDefaults/{W}pPrDefault/{W}pPr")
+        self.default = bool(_starts_right(defaults))
+
+    def indented(self, p: Any) -> bool:
+        ppr = p.find(f"{W}pPr")
+        own = _starts_right(ppr)
+        if own is not None:
+            return own
+        style = _val(ppr.find(f"{W}pStyle"), "") if ppr is not None else ""
+        for _ in range(20):  # a basedOn chain, cut short should it loop
+            found, based = self.styles.get(style or "Normal", (None, None))
+            if found is not None:
+                return found
+            if not based:
+                break
+            style = based
+        return self.default
+
+
+def _starts_right(ppr: Any) -> bool | None:
+    """Whether a paragraph's properties start it right of the margin; None when they say nothing."""
+    if ppr is None:
+        return None
+    if _val(ppr.find(f"{W}jc"), "") in ("center", "right", "end"):
+        return True
+    ind = ppr.find(f"{W}ind")
+    if ind is None:
+        return None
+    values = [ind.get(f"{W}{a}") for a in ("firstLineChars", "firstLine", "hangingChars", "hanging")]
+    if all(v is None for v in values):
+        return None
+    first = next((v for v in values[:2] if v is not None), "0")
+    return first.lstrip("-").isdigit() and int(first) > 0
+
+
 def _val(el: Any, default: str) -> str:
     return default if el is None else el.get(f"{W}val", default)
 
@@ -205,6 +257,7 @@ def load_docx(data: bytes, name: str, sha: str, options: Options | None = None) 
     except Exception as err:
         raise InputError(name, "corrupt", f"not a readable .docx ({type(err).__name__})") from None
     numbering = _Numbering(document)
+    indents = _Indents(document)
     lines: list[str] = []
     tables: list[list[list[str]]] = []
 
@@ -214,7 +267,8 @@ def load_docx(data: bytes, name: str, sha: str, options: Options | None = None) 
             if tag == f"{W}p":
                 text = _text(child)
                 lead = len(text) - len(text.lstrip(_PAGE))  # a page that begins here begins before the number
-                lines.append(text[:lead] + numbering.marker(child) + text[lead:])
+                indent = _INDENT if indents.indented(child) and text.strip() else ""
+                lines.append(text[:lead] + indent + numbering.marker(child) + text[lead:])
             elif tag == f"{W}tbl":
                 rows = _table_rows(child)
                 tables.append(rows)
