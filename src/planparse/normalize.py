@@ -56,6 +56,7 @@ class Line:
     indented: bool = False  # began with a first-line indent (two spaces or a full-width space)
     form_feed: bool = False  # held a form feed: a page break
     reaches_margin: bool = False  # the loader saw it reach the right margin (a PDF: it wraps)
+    width: float = 0.0  # in CJK cells (_width), worked out once
 
 
 @dataclass
@@ -125,7 +126,7 @@ def _split_lines(raw: str) -> list[Line]:
             else:
                 shifted.append((o - lead, r))
         reaches = marks and raw[pos:end].rstrip(_SPACE).endswith(MARGIN_MARK)
-        lines.append(Line(text, shifted[0][1] if shifted else pos, end, shifted or [(0, pos)], indented, form_feed, reaches))
+        lines.append(Line(text, shifted[0][1] if shifted else pos, end, shifted or [(0, pos)], indented, form_feed, reaches, _width(text)))
         pos = next_pos
     return lines
 
@@ -135,7 +136,7 @@ class _Joiner:
 
     def __init__(self, lines: list[Line], g: Grammars) -> None:
         self.g = g
-        widths = sorted(_width(ln.text) for ln in lines if len(ln.text) >= 6 and "\t" not in ln.text)  # a table's rows are no measure
+        widths = sorted(ln.width for ln in lines if len(ln.text) >= 6 and "\t" not in ln.text)  # a table's rows are no measure
         self.wrap: float | None = None
         if len(widths) >= 8:
             w = widths[int(len(widths) * 0.9)]
@@ -155,11 +156,11 @@ class _Joiner:
         self.first_short = False
         if self.wrap is not None and not self.indents:
             firsts = sorted(
-                _width(b.text)
+                b.width
                 for a, b in pairwise(lines)
                 if len(b.text) >= 6
-                and self.full(b.text, first=True)
-                and (g.heading_at(b.text) or (a.text[-1:] == "。" and not self.full(a.text) and not self.structural(b.text)))
+                and self.reaches(b.width, first=True)
+                and (g.heading_at(b.text) or (a.text[-1:] == "。" and not self.reaches(a.width) and not self.structural(b.text)))
             )
             self.first_short = len(firsts) >= 3 and firsts[len(firsts) // 2] <= self.wrap - 1.5
 
@@ -171,6 +172,10 @@ class _Joiner:
         if s.startswith(tuple(g.headings.structure.paragraph_starts)):
             return True
         return bool(g.meta["signoff_date"].match(s) or g.meta["doc_number"].fullmatch(s.strip("（()）")))
+
+    def reaches(self, width: float, first: bool = False) -> bool:
+        """A line this wide reaches the right margin (``full``)."""
+        return self.wrap is not None and width >= self.wrap - (4.5 if first else 2.5)
 
     def full(self, s: str, first: bool = False) -> bool:
         """A line that reaches the right margin; a paragraph's first line may be indented 2 cells."""
@@ -198,14 +203,15 @@ class _Joiner:
         tail = prev[max(i, len(prev) - _BLOCK_TAIL) :]
         return self.g.label.search(tail) is not None or any(v in tail for v in self.g.fields.block.verb_hints)
 
-    def join(self, prev: str, first: str, para_len: int, balance: int, nxt: Line, marked: bool = False) -> bool:
-        """Does ``nxt`` continue the paragraph whose first line is ``first`` and last line ``prev``?
-        ``marked``: the loader saw ``prev`` reach the right margin (a PDF's character boxes)."""
-        s = nxt.text
+    def join(self, before: Line, first: str, para_len: int, balance: int, nxt: Line) -> bool:
+        """Does ``nxt`` continue the paragraph whose first line is ``first`` and last line ``before``?
+        A line the loader saw reach the right margin (a PDF's character boxes) or break inside its
+        paragraph (DOCX) is ``marked``."""
+        s, prev, marked = nxt.text, before.text, before.reaches_margin
         if not s:
             return False
-        pfull = marked or self.full(prev)
-        pfirst = marked or self.full(prev, first=para_len == len(prev))
+        pfull = marked or self.reaches(before.width)
+        pfirst = marked or self.reaches(before.width, first=para_len == len(prev))
         if balance > 0 and (_closes(s) > 0 or pfull) and self.g.label.match(s):
             return True  # the next field of a bracket block wrapped onto its own line ("…（牵" + "头单位：…")
         if self.indents and not nxt.indented:
@@ -217,13 +223,13 @@ class _Joiner:
             return True  # "（责任部门：…）" wrapped to a line's start closes the sentence the full line above cut off
         if self.structural(s):
             return False
-        if _open_quote(prev) and _open_quote(s) < 0:
+        if "“" in prev and _open_quote(prev) and _open_quote(s) < 0:
             return True  # "…固碳能力。“十" + "四五”期间…": a quote left open runs on to the line that closes it
         if s[0] in _NEVER_STARTS:
             return True  # no line of its own starts with ，。；: the sentence runs on ("…》\n，为打击…")
         if balance > 0 and (_closes(s) > 0 or pfull or self.wrap is None):
             return True  # an open bracket continues on the next line
-        if self.first_short and pfull and _width(s) >= self.wrap - 0.5 and not self._title_line(s):  # type: ignore[operator]
+        if self.first_short and pfull and nxt.width >= self.wrap - 0.5 and not self._title_line(s):  # type: ignore[operator]
             return True  # a line reaching the margin is no (indented) first line
         last = prev[-1]
         if "\t" in prev or last in "。！？!?" or self._closes_block(prev) or _ENDS_WITH_DATE.search(prev) or self._colon_ends(prev):
@@ -238,7 +244,7 @@ class _Joiner:
             return False
         heading = self.g.heading_at(first) is not None
         if self.wrap is not None:
-            if heading and para_len == len(prev) and "。" in prev and _width(prev) >= 0.75 * self.wrap:
+            if heading and para_len == len(prev) and "。" in prev and before.width >= 0.75 * self.wrap:
                 return True  # "（二）强化科技支撑。10 月底前发布…成果目" + "录，…": the body run in after its title goes on
             if not pfirst and not (para_len > len(prev) and _WORD_END.match(prev[-1]) and _RUN_START.match(s) and "\t" not in prev):
                 # short of the margin: the paragraph ends there, unless a later line of it stops
@@ -247,16 +253,16 @@ class _Joiner:
             if heading and para_len == len(prev) and not _CLAUSE_PUNCT.search(prev):
                 # a heading line at full width with no punctuation: its title may end there and a new
                 # (indented, so slightly shorter) paragraph begin, or body text may run on
-                if s[0] in "）)" or _width(s) >= self.wrap - 1.0:  # ，。； at a line start ran on above
+                if s[0] in "）)" or nxt.width >= self.wrap - 1.0:  # ，。； at a line start ran on above
                     return True
                 if s[0] in _OPEN and not self.g.label.match(s, 1):
                     return True  # "…建设分布式光伏发电项目应用方" + "（屋顶方）按照…": no paragraph opens with a bracket here
                 if self.g.standard_title.match(prev, self.g.heading_start.match(prev).end()):
                     return True  # 一、指导思想以习近平…: a standard title with body run in
                 # a short tail that ends the sentence: "…褐潮灾害预" + "警监测工作，积极应对海洋生态灾害。"
-                if s[-1] in "。；;" and not (nxt.reaches_margin or self.full(s)):
+                if s[-1] in "。；;" and not (nxt.reaches_margin or self.reaches(nxt.width)):
                     return True
-                return _width(s) <= self.wrap * 0.6 and not _CLAUSE_PUNCT.search(s, 0, len(s) - 1)
+                return nxt.width <= self.wrap * 0.6 and not _CLAUSE_PUNCT.search(s, 0, len(s) - 1)
             return True
         # unwrapped text (one paragraph a line): only a page break cuts a long paragraph
         if nxt.indented or last in _TERMINAL or last in "：:":
@@ -353,10 +359,10 @@ def normalize(raw: str, grammars: Grammars | None = None) -> Normalized:
     norm_starts: list[int] = []
     raw_starts: list[int] = []
     length = 0
-    first = prev = ""
+    first = ""
     para_len = balance = 0
     for i, line in enumerate(kept):
-        if i > 0 and joiner.join(prev, first, para_len, balance, line, kept[i - 1].reaches_margin):
+        if i > 0 and joiner.join(kept[i - 1], first, para_len, balance, line):
             para_len += len(line.text)
             balance = _bracket_balance_from(balance, line.text)
         else:
@@ -368,7 +374,6 @@ def normalize(raw: str, grammars: Grammars | None = None) -> Normalized:
             first = line.text
             para_len = len(line.text)
             balance = _bracket_balance_from(0, line.text)
-        prev = line.text
         for off, raw_off in line.pieces:
             norm_starts.append(length + off)
             raw_starts.append(raw_off)
