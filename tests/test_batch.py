@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import signal
 import sqlite3
 import subprocess
@@ -322,6 +323,30 @@ def test_hang_crash_and_bug_are_isolated(tmp_path: Path, filer: str) -> None:
     assert stages == {"crash.txt": ("worker", "worker-died"), "hang.txt": ("timeout", "timeout"), "bug.txt": ("parse", "internal-error")}
     assert summary.ingested == 4  # the replaced worker went on with the rest
     assert "ZeroDivisionError" in next(f.reason for f in summary.failures if f.file == "bug.txt")
+
+
+def big_then_stuck_parse(data: bytes, name: str) -> Plan:
+    """A parse_fn whose first plan is larger than a pipe holds and whose second never returns while
+    holding Python's lock (a regular expression that backtracks for ever) or kills its process."""
+    stem = Path(name).name
+    if stem.startswith("stuck"):
+        re.match(r"(a+)+$", "a" * 40 + "b")
+    if stem.startswith("crash"):
+        os.kill(os.getpid(), signal.SIGKILL)
+    plan = planparse.parse(data)
+    return plan.model_copy(update={"text": plan.text * 200}) if stem.startswith("big") else plan
+
+
+@pytest.mark.parametrize("bad", ["stuck.txt", "crash.txt"])
+def test_a_stuck_or_dead_worker_blames_its_own_file_after_a_large_plan(tmp_path: Path, filer: str, bad: str) -> None:
+    """The plan before the bad file parsed: it is filed, and the bad file alone fails, whoever files."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "big.txt").write_text(sample_text(0), encoding="utf-8")
+    (src / bad).write_text(sample_text(1) + bad, encoding="utf-8")
+    summary = ingest([src], tmp_path / "out", workers=1, timeout=3, parse_fn=big_then_stuck_parse)
+    assert summary.ingested == 1
+    assert [(f.file, f.code) for f in summary.failures] == [(bad, "timeout" if bad == "stuck.txt" else "worker-died")]
 
 
 def test_walk_reports_unreadable_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -287,6 +287,9 @@ class BatchIO:
             outcomes = self.store.add(plans, (__version__, now()), self.force)
         except sqlite3.Error as err:
             outcomes = [err] * len(plans)
+        except BaseException:  # Ctrl-C in the middle: the transaction rolled back, the plans wait for the last flush
+            self.pending = plans + self.pending
+            raise
         for p, outcome in zip(plans, outcomes, strict=True):
             self._report(p.path, p.file, p.sha256, outcome_result(self.out, outcome))
 

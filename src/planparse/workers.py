@@ -15,8 +15,9 @@ Why it is built this way:
 - Each worker has its file and, queued in its pipe, about ``QUEUED_S`` seconds of further files
   (2 to ``MAX_JOBS`` jobs in all, by the pace so far), so it never waits for the batch between
   files; slow files (PDFs) keep the queue short, so at the end no worker sits idle while another
-  still has a queue. Only small messages go either way: a large one could fill the pipe while the
-  other side sends one too, and both processes would wait for ever.
+  still has a queue. The batch sends only small messages: were both sides to send a message larger
+  than the pipe holds, both would wait for ever. A worker's parsed plan (sent back when the batch
+  process files) is large, and is sent whole, by the worker's one thread, before its next job.
 - Plain processes, not a pool: a file that hangs past the timeout has its worker killed and
   replaced; a worker that dies takes only its own file with it (what it had finished goes to the
   replacement, what it had filed is looked up in the database).
@@ -28,8 +29,8 @@ import hashlib
 import math
 import multiprocessing as mp
 import os
-import queue
 import signal
+import socket
 import sys
 import threading
 import time
@@ -105,13 +106,8 @@ def _serve(conn: Connection, alive: Connection, parser: Parser, sink: Sink, inhe
             conn.send(msg)
 
     filer = Filer(sink, send) if sink.files else None
-    # a parsed plan sent back is larger than the pipe holds: a thread sends it, so that the worker
-    # parses on while the batch process is busy filing and not reading
-    outbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
-    sender = threading.Thread(target=_send_all, args=(outbox, send), name="planparse-sender", daemon=True) if filer is None else None
-    post = outbox.put if sender is not None else send
-    if sender is not None:
-        sender.start()
+    if filer is None:
+        _widen(conn)
     try:
         while True:
             if filer is not None:
@@ -122,28 +118,29 @@ def _serve(conn: Connection, alive: Connection, parser: Parser, sink: Sink, inhe
                 return
             if job is None:
                 return
-            post(STARTED)
+            send(STARTED)
             result = work(parser, job)
             if filer is None:
-                post([result])  # the batch process files it (it has a core of its own)
+                # the batch process files it (it has a core of its own). Sent whole before the next
+                # job starts: a plan is larger than the pipe holds, and one half sent by a thread
+                # while a hung parse holds Python's lock would leave the batch reading it for ever
+                send([result])
             else:
                 filer.add(job, sink.write_json(job, result))
     finally:
         if filer is not None:
             filer.close()
-        if sender is not None:
-            outbox.put(None)
-            sender.join()
         close_all()
 
 
-def _send_all(outbox: queue.SimpleQueue[Any], send: Callable[[Any], None]) -> None:
-    """Send what the worker posts, in order, until ``None``; stop if the batch process is gone."""
-    while (msg := outbox.get()) is not None:
-        try:
-            send(msg)
-        except OSError:
-            return
+def _widen(conn: Connection, size: int = 8 << 20) -> None:
+    """Let the pipe hold several parsed plans (the system may allow less), so that the worker parses
+    on while the batch process commits a group and does not read: else each plan waits to be sent."""
+    try:
+        with socket.socket(fileno=os.dup(conn.fileno())) as end:
+            end.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, size)
+    except (OSError, AttributeError, ValueError):
+        pass  # not a socket here (a plain pipe on another system): plans wait a little, nothing more
 
 
 def _exit_with_parent(alive: Connection) -> None:
@@ -197,7 +194,8 @@ class _Worker:
 
 
 class LocalPool:
-    """``workers`` local processes that file each plan into ``sink`` themselves.
+    """``workers`` local processes that file each plan into ``sink`` themselves, or send it back for the
+    batch process to file (``Sink.files``).
 
     Started before the batch walks its folders, before it starts any thread and before it opens the
     database (an SQLite connection must not cross a fork: where this process holds the database

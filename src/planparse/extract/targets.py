@@ -31,7 +31,7 @@ _BASE_YEAR = rx.compile(r"(?:较|比|相比|与|在)[ \t]*(?:19|20)[0-9]{2}[ \t]
 # the lookahead names the first characters, so the engine skips to them (rx: 3x faster scan)
 _NEXT_NUMBER = rx.compile(NUMBER + r"[^，。；;]{0,12}?")
 _HAN_OR_DE = rx.compile(r"[\p{Han}的]")
-_LIST_MARK = rx.compile("[、等]")
+_LIST_MARK = rx.compile("、|等(?![ \t]*[0-9])")  # "大凌河等6条河流": 等 before the count closes its examples
 _WORD_CHAR = rx.compile(r"[\p{Han}A-Za-z0-9]")
 _NOUN_CHAR = rx.compile(r"[\p{Han}A-Za-z0-9“”\"＋+]")  # a counted noun may be quoted: 30个“5G＋工业互联网”案例
 # a value whose subject is left out takes the previous one's up to the end of the sentence, across

@@ -165,7 +165,14 @@ def _split(text: str, start: int, end: int, g: Grammars) -> list[RawUnit]:
             merged[-1] = (merged[-1][0], pe)  # 各市、县人民政府: one collective unit
         else:
             merged.append((ps, pe))
+    duty_work = False  # the pieces after a unit's duty ("窗口负责收件、受理、发证"): its work, not units
     for ps, pe in merged:
+        if duty_work and text[ps - 1 : ps] == "、":
+            continue
+        duty_work = False
+        duty = up["duty"].search(text, ps, pe)
+        if duty and duty.start() > ps and not _brackets(text, ps, duty.start())[0]:  # not in a scope note: 区农牧局（负责安全利用）
+            pe, duty_work = duty.start(), True
         # strip spaces and the trailing noise words (等, 按职责分工负责)
         while ps < pe and text[ps] in _STRIP:
             ps += 1

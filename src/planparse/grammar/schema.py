@@ -98,6 +98,7 @@ class UnitSettings(_Strict):
     provincial_body: str
     conjunction: str
     conjunct: str
+    duty: str
     not_a_unit: str
     placeholder: str
     suffixes: list[str]
