@@ -207,6 +207,8 @@ def test_running_lines_are_dropped_but_not_field_lines_that_end_pages() -> None:
         (["完成时限：", "2022年底"], "完成时限：2022年底"),  # a label and its value
         (["加强组织领导。", "各地要建立健全工作机制，明确责任分工，确保各项任务落到实处。"], "加强组织领导。各地要建立健全工作机制，明确责任分工，确保各项任务落到实处。"),
         (["", "  市生态环境局  ", ""], "市生态环境局"),
+        (["市住房和城乡建设\u2060\n委员会"], "市住房和城乡建设委员会"),  # a soft break (w:br) wraps a name
+        (["2023年\n12月底前"], "2023年12月底前"),  # a date is never a list
     ],
 )
 def test_cell_paragraphs_are_one_cell(paragraphs: list[str], cell: str) -> None:
@@ -284,3 +286,25 @@ def test_docx_line_breaks_inside_a_paragraph(tmp_path: Path) -> None:
     assert [s.title for s in plan.iter_sections()][-1] == "推动“鹿城之窗”自助终端向企业、社区、园区等重点区域延伸"
     assert [(g.indicator, g.value, g.year) for g in plan.targets] == [("5G基站", 1000, 2025), ("各级大厅综合一窗受理率", 90, 2025)]
     assert [u.name for u in plan.tasks[0].lead_units] == ["市审批服务局"]
+
+
+def test_html_short_row_under_a_cell_merged_down(tmp_path: Path) -> None:
+    """A row with fewer cells than the table still lies under a cell merged down from above; the
+    row after it does not get that cell."""
+    page = """<html><head><meta charset="utf-8"></head><body><table>
+<tr><th>序号</th><th>工作任务</th><th>牵头单位</th><th>完成时限</th></tr>
+<tr><td>1</td><td>任务甲</td><td>市发改委</td><td rowspan="2">2023年底</td></tr>
+<tr><td>2</td><td>任务乙</td></tr>
+<tr><td>3</td><td>任务丙</td><td>市财政局</td><td>2024年底</td></tr>
+</table></body></html>"""
+    path = tmp_path / "t.html"
+    path.write_text(page, encoding="utf-8")
+    rows = [line.split("\t") for line in planparse.parse(path).text.split("\n") if "\t" in line]
+    assert rows[2:] == [["2", "任务乙", "", "2023年底"], ["3", "任务丙", "市财政局", "2024年底"]]
+
+
+def test_table_row_target_echo_is_one_target() -> None:
+    """A row that repeats its section's target is no second one; a row's own target with the same
+    number stays."""
+    text = "一、主要目标\n到2025年，新建公共充电桩100个。\n二、任务分工\n序号\t任务\t牵头单位\t完成时限\n1\t新建公共充电桩100个\t市发改委\t2025年底\n2\t改造老旧小区100个\t市住建局\t2025年底"
+    assert [(g.indicator, g.value) for g in planparse.parse_text(text).targets] == [("公共充电桩", 100), ("老旧小区", 100)]

@@ -107,6 +107,7 @@ def test_to_raw_maps_paragraph_breaks_to_line_breaks(path: Path) -> None:
         "**一、总体要求**\n**（一）**加强领导",
         "  **一、**总体\r\n\r\n  要求",
         "\u200b\u3000x**y**",
+        "一、总体要求\n加快新型基础设施建设，全市累计建成 \u200b \n5G 基站 1000 座。",  # a dropped char among trailing spaces, then gaps closed
     ],
 )
 def test_to_raw_across_dropped_characters(raw: str) -> None:

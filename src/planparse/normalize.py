@@ -36,7 +36,7 @@ _LIST_PUNCT = rx.compile("[、，,]")
 _CLAUSE_PUNCT = rx.compile("[。，；,;]")
 _NEVER_STARTS = frozenset("，,。；;、：:")
 _WORD_END = rx.compile(r"[\p{Han}A-Za-z0-9]")  # a line ending so stops mid-sentence
-_RUN_START = rx.compile(r"[0-9A-Za-z][0-9A-Za-z.%％]*(?:[、，,]|$)")  # a run of numbers a layout sets whole: 0.6%、1.0%…
+_RUN_START = rx.compile(r"[0-9]+(?:[.．][0-9]+[%％]?|[%％])(?:[、，,]|$)")  # a run of rates a layout sets whole: 0.6%、1.0%…
 # no-break and typographic spaces (web pages: "1.\xa0申报") read as a plain space
 _ODD = "\xa0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f"
 _ODD_SPACES = str.maketrans(dict.fromkeys(_ODD, " "))
@@ -123,7 +123,7 @@ def _split_lines(raw: str) -> list[Line]:
         for o, r in pieces:
             if o <= lead:
                 shifted = [(0, r + lead - o)]
-            else:
+            elif o - lead < len(text) or not shifted:  # a piece past the trimmed end maps nothing (trailing spaces)
                 shifted.append((o - lead, r))
         reaches = marks and raw[pos:end].rstrip(_SPACE).endswith(MARGIN_MARK)
         lines.append(Line(text, shifted[0][1] if shifted else pos, end, shifted or [(0, pos)], indented, form_feed, reaches, _width(text)))
@@ -223,7 +223,7 @@ class _Joiner:
             return True  # "（责任部门：…）" wrapped to a line's start closes the sentence the full line above cut off
         if self.structural(s):
             return False
-        if "“" in prev and _open_quote(prev) and _open_quote(s) < 0:
+        if self.wrap is not None and "“" in prev and _open_quote(prev) and _open_quote(s) < 0:
             return True  # "…固碳能力。“十" + "四五”期间…": a quote left open runs on to the line that closes it
         if s[0] in _NEVER_STARTS:
             return True  # no line of its own starts with ，。；: the sentence runs on ("…》\n，为打击…")
@@ -246,7 +246,7 @@ class _Joiner:
         if self.wrap is not None:
             if heading and para_len == len(prev) and "。" in prev and before.width >= 0.75 * self.wrap:
                 return True  # "（二）强化科技支撑。10 月底前发布…成果目" + "录，…": the body run in after its title goes on
-            if not pfirst and not (para_len > len(prev) and _WORD_END.match(prev[-1]) and _RUN_START.match(s) and "\t" not in prev):
+            if not pfirst and not (para_len > len(prev) and _WORD_END.match(prev[-1]) and _RUN_START.match(s) and "\t" not in prev and not nxt.indented):
                 # short of the margin: the paragraph ends there, unless a later line of it stops
                 # mid-word ("…执行行业基准费率" + "0.6%、1.0%…": an unbreakable run set on the next line)
                 return False

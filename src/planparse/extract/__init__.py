@@ -87,12 +87,12 @@ def extract_all(text: str, nodes: list[Node], g: Grammars, page_of: Callable[[in
 
 def _without_table_echoes(text: str, targets: list[Target]) -> list[Target]:
     """A task table's row repeats what its section says (新增5G基站1000座): a target in a table row
-    whose value and unit the plan's text also states elsewhere is that one again."""
+    whose indicator, value and unit the plan's text also states elsewhere is that one again."""
     def in_row(t: Target) -> bool:
         start = text.rfind("\n", 0, t.span.start) + 1
         end = text.find("\n", t.span.start)
         return "\t" in text[start : end if end >= 0 else len(text)]
 
     rows = [in_row(t) for t in targets]
-    stated = {(t.value, t.unit) for t, r in zip(targets, rows, strict=True) if not r}
-    return [t for t, r in zip(targets, rows, strict=True) if not (r and (t.value, t.unit) in stated)]
+    stated = {(t.indicator, t.value, t.unit) for t, r in zip(targets, rows, strict=True) if not r}
+    return [t for t, r in zip(targets, rows, strict=True) if not (r and (t.indicator, t.value, t.unit) in stated)]

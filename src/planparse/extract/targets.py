@@ -144,6 +144,8 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
     unitless = tp["unitless_indicator"]
     series: list[tuple[int, int, list[int]]] = []  # (indicator start, comparator start, targets) of 分别 lists
     for v in values(text, g):
+        if v.unit in count_units and v.unit != "名" and text[v.start - 1 : v.start] == "第":
+            continue  # an ordinal (第13项, 第2批) counts nothing; a rank (第1名) is a value
         clause_start = _bound_left(text, v.start, _CLAUSE_BOUND)
         if v.unit is None and not v.placeholder and not unitless.search(text, clause_start, v.start):
             continue  # a bare number with no coefficient or ratio before it: not a value

@@ -20,8 +20,7 @@ from planparse import rx
 from planparse.grammar import Grammars
 from planparse.numerals import cn_decimal, cn_to_int, parse_number
 
-# not after 第: an ordinal (第3项, 第2批) counts nothing
-NUMBER = r"(?=[0-9XxＸ×])(?P<num>(?<![0-9A-Za-z_.．{第])(?:[0-9]+(?:[.．][0-9]+)?|[XxＸ×]{1,3}))"
+NUMBER = r"(?=[0-9XxＸ×])(?P<num>(?<![0-9A-Za-z_.．{])(?:[0-9]+(?:[.．][0-9]+)?|[XxＸ×]{1,3}))"
 SPACES = rx.compile(r"[ \t]*")
 _BARE_NUMBER = rx.compile(r"(?=[0-9])(?<![0-9A-Za-z_.．{/])[0-9]+(?:[.．][0-9]+)?(?![0-9.．A-Za-z%％‰])")
 _PLACEHOLDER = rx.compile(r"^[XxＸ×]+$")

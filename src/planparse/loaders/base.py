@@ -8,10 +8,13 @@ from itertools import pairwise
 
 from planparse.models import Source
 
-# Ends a line that a loader saw reach the right margin (a PDF's character boxes): the line wraps,
-# whatever its characters' widths. A word joiner, invisible and meaningless at a line's end; the
-# normaliser reads it and drops it.
+# Ends a line that goes on in the next one whatever its width says: a PDF line that reaches the right
+# margin (its character boxes), a DOCX line break inside a paragraph (w:br). A word joiner,
+# invisible and meaningless at a line's end; the normaliser reads it and drops it.
 MARGIN_MARK = "\u2060"
+# Starts a line that starts a paragraph right of the margin: a PDF's indented line, a DOCX paragraph
+# with a first-line indent or set centred or flush right. The normaliser reads it and trims it.
+INDENT = "\u3000\u3000"
 
 
 @dataclass
@@ -36,12 +39,15 @@ def cell_text(paragraphs: Iterable[str]) -> str:
     punctuation between them are list items (a unit a line: 市住房城乡建设委 / 各区住房城乡建设部门)
     and are joined with 、; the rest (a sentence and its punctuation, a long paragraph) as written.
     A form feed (a loader's page mark) stays where it was."""
-    parts = [s for p in paragraphs for s in (x.strip(_SPACES + MARGIN_MARK) for x in p.split("\n")) if s.strip()]
-    out = parts[:1]
-    for prev, part in pairwise(parts):
+    lines = [x for p in paragraphs for x in p.split("\n")]
+    # a line ending in a soft break (the loader's mark) wraps on into the next: no 、 there
+    parts = [(s, x.rstrip(_SPACES).endswith(MARGIN_MARK)) for x in lines if (s := x.strip(_SPACES + MARGIN_MARK)).strip()]
+    out = [p for p, _ in parts[:1]]
+    for (prev, soft), (part, _) in pairwise(parts):
         a, b = prev.strip(), part.strip()
-        short = len(a) <= _ITEM and len(b) <= _ITEM
-        out.append("、" + part if short and a[-1] not in _JOINS_AS_IS and b[0] not in _JOINS_AS_IS else part)
+        item = len(a) <= _ITEM and len(b) <= _ITEM and not soft and a[-1] not in _JOINS_AS_IS and b[0] not in _JOINS_AS_IS
+        dated = a[-1].isdigit() or a[-1] in "年月" or b[0].isdigit()  # 2023年 / 12月底前
+        out.append("、" + part if item and not dated else part)
     return "".join(out)
 
 

@@ -20,13 +20,13 @@ import zipfile
 from typing import Any
 
 from planparse.errors import InputError
+from planparse.loaders.base import INDENT as _INDENT
 from planparse.loaders.base import MARGIN_MARK, Loaded, cell_text
 from planparse.models import Source
 from planparse.numerals import cn_numeral
 from planparse.options import Options
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_INDENT = "\u3000\u3000"  # a first-line indent, as the PDF loader marks one (normalize reads it)
 _PAGE = "\x0c"  # a page-break mark in the walked text, removed again once pages are counted
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _TIANGAN = "甲乙丙丁戊己庚辛壬癸"
@@ -149,13 +149,18 @@ class _Indents:
     PDF's indented line is, so that the normaliser never runs it on from the line before."""
 
     def __init__(self, document: Any) -> None:
-        self.styles: dict[str, tuple[bool | None, str | None]] = {}  # styleId → (indented, basedOn)
+        self.styles: dict[str, tuple[bool | None, str | None]] = {}  # paragraph styleId → (indented, basedOn)
         self.default: bool = False
+        self.normal = "Normal"  # the default paragraph style's id (正文 is "a" in Chinese Word and WPS)
         try:
             root = document.styles.element
         except (AttributeError, KeyError):
             return
         for style in root.iter(f"{W}style"):
+            if style.get(f"{W}type", "paragraph") != "paragraph":
+                continue
+            if style.get(f"{W}default") in ("1", "true", "on"):
+                self.normal = style.get(f"{W}styleId", self.normal)
             based = style.find(f"{W}basedOn")
             self.styles[style.get(f"{W}styleId", "")] = (_starts_right(style.find(f"{W}pPr")), _val(based, "") or None)
         defaults = root.find(f"{W}docDefaults/{W}pPrDefault/{W}pPr")
@@ -168,7 +173,7 @@ class _Indents:
             return own
         style = _val(ppr.find(f"{W}pStyle"), "") if ppr is not None else ""
         for _ in range(20):  # a basedOn chain, cut short should it loop
-            found, based = self.styles.get(style or "Normal", (None, None))
+            found, based = self.styles.get(style or self.normal, (None, None))
             if found is not None:
                 return found
             if not based:

@@ -131,6 +131,11 @@ def _table_rows(table: _Node) -> list[list[str]]:
                 continue
             cell = next(cells, None)
             if cell is None:
+                for col in sorted(c for c in below if c > len(row)):  # a short row: a cell merged down still covers it
+                    left, text = below.pop(col)
+                    row.extend([""] * (col - len(row)) + [text])
+                    if left > 1:
+                        below[col] = (left - 1, text)
                 break
             parts: list[str] = []
             for c in cell.children:

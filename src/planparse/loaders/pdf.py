@@ -17,6 +17,7 @@ import re
 from collections import Counter
 
 from planparse.errors import InputError
+from planparse.loaders.base import INDENT as _INDENT
 from planparse.loaders.base import MARGIN_MARK, Loaded, cell_text
 from planparse.models import Source
 from planparse.options import Options
@@ -27,7 +28,7 @@ _BAND = 2  # lines at the top and bottom of a page that may be running headers o
 
 
 def _band_key(line: str) -> str:
-    return _DIGITS.sub("#", line.strip())
+    return _DIGITS.sub("#", line.strip().strip(MARGIN_MARK).strip())
 
 
 def strip_running(pages: list[list[str]]) -> list[list[str]]:
@@ -129,7 +130,6 @@ def _cell(text: str, width: int) -> str:
 
 
 _NARROW_GLYPHS = frozenset("，。、；：！？")
-_INDENT = "\u3000\u3000"  # what marks a paragraph's first line in plan text; normalize reads it
 
 
 def _indented_lines(text: str, textpage) -> list[str]:  # type: ignore[no-untyped-def]
