@@ -86,13 +86,18 @@ def extract_all(text: str, nodes: list[Node], g: Grammars, page_of: Callable[[in
 
 
 def _without_table_echoes(text: str, targets: list[Target]) -> list[Target]:
-    """A task table's row repeats what its section says (新增5G基站1000座): a target in a table row
-    whose indicator, value and unit the plan's text also states elsewhere is that one again."""
-    def in_row(t: Target) -> bool:
+    """A task table's row repeats what its section says (新增5G基站1000座): a target in a table row is
+    that one again when the plan states the same value and unit elsewhere for an indicator the row names."""
+
+    def row_of(t: Target) -> str | None:
         start = text.rfind("\n", 0, t.span.start) + 1
         end = text.find("\n", t.span.start)
-        return "\t" in text[start : end if end >= 0 else len(text)]
+        line = text[start : end if end >= 0 else len(text)]
+        return line if "\t" in line else None
 
-    rows = [in_row(t) for t in targets]
-    stated = {(t.indicator, t.value, t.unit) for t, r in zip(targets, rows, strict=True) if not r}
-    return [t for t, r in zip(targets, rows, strict=True) if not (r and (t.indicator, t.value, t.unit) in stated)]
+    rows = [row_of(t) for t in targets]
+    stated: dict[tuple[float | None, str | None], list[str]] = {}
+    for t, row in zip(targets, rows, strict=True):
+        if row is None:
+            stated.setdefault((t.value, t.unit), []).append(t.indicator)
+    return [t for t, row in zip(targets, rows, strict=True) if row is None or not any(i in row or t.indicator in i for i in stated.get((t.value, t.unit), []))]

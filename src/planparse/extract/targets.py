@@ -24,7 +24,7 @@ from planparse.models import Issue, Span, Target
 from planparse.numerals import cn_to_int
 from planparse.textindex import split_top_level
 
-_CLAUSE_BOUND = "。；;，,：:\n！？!?"
+_CLAUSE_BOUND = "。；;，,：:\n\t！？!?"  # a table cell (\t) is a clause of its own
 _YEAR = rx.compile(r"(?<![0-9])(?<![较比由从对自][ \t]{0,2})(?:到|至|在|于)?[ \t]*(?P<y>(?:19|20)[0-9]{2})[ \t]*年(?![ \t]*[0-9]+[ \t]*年)(?![ \t]*的)(?!" + BASE_YEAR_AFTER + ")")
 _FYP = rx.compile(r"[“\"]?(?P<fyp>十[一二三四五六七八九]?五)[”\"]?(?:末|期末|期间|时期)")
 _BASE_YEAR = rx.compile(r"(?:较|比|相比|与|在)[ \t]*(?:19|20)[0-9]{2}[ \t]*年?(?:相比|基础上|水平)?$|同比$|(?:累计|年均)$")
