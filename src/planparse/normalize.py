@@ -174,12 +174,8 @@ class _Joiner:
         return bool(g.meta["signoff_date"].match(s) or g.meta["doc_number"].fullmatch(s.strip("（()）")))
 
     def reaches(self, width: float, first: bool = False) -> bool:
-        """A line this wide reaches the right margin (``full``)."""
+        """A line this wide reaches the right margin; a paragraph's first line may be indented 2 cells."""
         return self.wrap is not None and width >= self.wrap - (4.5 if first else 2.5)
-
-    def full(self, s: str, first: bool = False) -> bool:
-        """A line that reaches the right margin; a paragraph's first line may be indented 2 cells."""
-        return self.wrap is not None and _width(s) >= self.wrap - (4.5 if first else 2.5)
 
     def _title_line(self, s: str) -> bool:
         return len(s) <= 60 and not _TITLE_PUNCT.search(s) and self.g.meta["title_suffix"].search(s) is not None
