@@ -309,6 +309,8 @@ def filer(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> st
     """Who files the plans of a 1-worker batch: the worker (as on a machine whose every core runs a
     worker) or the batch process (a core to spare). The choice follows the machine's cores: fix them."""
     monkeypatch.setattr("planparse.batch.default_workers", lambda: 1 if request.param == "workers" else 4)
+    if request.param == "workers":
+        monkeypatch.setattr("planparse.batch.PARENT_KEEPS_UP", 0)
     return str(request.param)
 
 
@@ -499,6 +501,7 @@ sys.path.insert(0, sys.argv[3])
 from test_batch import odd_parse
 import planparse.batch
 planparse.batch.default_workers = lambda: int(sys.argv[4])  # 1: the worker files its plans; 4: the batch does
+planparse.batch.PARENT_KEEPS_UP = 0
 planparse.batch.ingest([sys.argv[1]], sys.argv[2], workers=1, timeout=120, parse_fn=odd_parse)
 """
 

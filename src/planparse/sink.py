@@ -15,9 +15,9 @@ it holds after ``LATE_S``, so that finished plans never wait for a slow one (and
 it is only a backstop, as two threads in one process take turns at Python's lock and slow each
 other down. WAL and the busy timeout let the workers, and other batches, take turns.
 
-Where the batch runs fewer workers than the machine has cores, the batch process has a core to
-itself: there the workers only parse and send each plan back (its JSON and rows), and the batch
-process files them, beside the parsing instead of after it (``Sink.files``).
+With few workers, or a core to spare, the batch process keeps up with filing what they parse
+(``batch.PARENT_KEEPS_UP``): there the workers only parse and send each plan back (its JSON and
+rows), and the batch process files them, beside the parsing instead of after it (``Sink.files``).
 
 The JSON file is written first and the database row names it: a kill in between leaves a file the
 next run rewrites, never a row without its file. A plan that replaces an older one from the same path

@@ -6,9 +6,9 @@ Why it is built this way:
   the file itself, checks the hash the batch decided on, parses, and files the plan itself: its
   JSON file at once, then its rows in the database, a group of plans a transaction
   (``sink.Filer``). Only what happened comes back (``jobs.Stored``), so
-  the batch process, which every plan passes through, has the least to do per plan. Where the
-  batch process has a core of its own (fewer workers than cores), the workers send each parsed
-  plan back instead, and it files them while they parse (``Sink.files``).
+  the batch process, which every plan passes through, has the least to do per plan. With few
+  workers, or a core to spare, the workers send each parsed plan back instead, and the batch
+  process files them while they parse (``Sink.files``).
 - A worker says when it starts a job (``STARTED``) and when it files a group (``FILING``): a job's
   timeout counts from its start, a hang is blamed on the file it was on, and a database that is
   locked for a while holds the filing up without any file being blamed.
@@ -121,7 +121,7 @@ def _serve(conn: Connection, alive: Connection, parser: Parser, sink: Sink, inhe
             send(STARTED)
             result = work(parser, job)
             if filer is None:
-                # the batch process files it (it has a core of its own). Sent whole before the next
+                # the batch process files it (it keeps up with the workers). Sent whole before the next
                 # job starts: a plan is larger than the pipe holds, and one half sent by a thread
                 # while a hung parse holds Python's lock would leave the batch reading it for ever
                 send([result])
