@@ -38,7 +38,8 @@ def cell_text(paragraphs: Iterable[str]) -> str:
     """A table cell's paragraphs and soft line breaks as one cell's text. Short lines with no
     punctuation between them are list items (a unit a line: 市住房城乡建设委 / 各区住房城乡建设部门)
     and are joined with 、; the rest (a sentence and its punctuation, a long paragraph) as written.
-    A form feed (a loader's page mark) stays where it was."""
+    A form feed (a loader's page mark) within a line stays where it was; a line holding nothing else
+    is dropped with the other empty ones."""
     lines = [x for p in paragraphs for x in p.split("\n")]
     # a line ending in a soft break (the loader's mark) wraps on into the next: no 、 there
     parts = [(s, x.rstrip(_SPACES).endswith(MARGIN_MARK)) for x in lines if (s := x.strip(_SPACES + MARGIN_MARK)).strip()]
