@@ -151,19 +151,24 @@ def test_indented_paragraphs_decide_where_wrapped_text_breaks() -> None:
     assert paragraphs[0].endswith("确保达标。")
 
 
+def _with_margin(lines: list[str]) -> list[str]:
+    """``_paragraphs`` of ``lines`` followed by 8 full lines that set the right margin at 24 cells."""
+    full = "积极推进生态环境治理体系和治理能力现代化建设工作"  # 24 characters: the right margin
+    return _paragraphs([*lines, *[full + "。"] * 8])
+
+
 def test_wrapped_heading_line_joins_the_tail_that_ends_its_sentence() -> None:
     """pdftotext keeps the PDF's line wraps: a numbered item that fills the line and has no
     punctuation runs on into a shorter line that ends its sentence; a line never starts with ，."""
-    full = "积极推进生态环境治理体系和治理能力现代化建设工作"  # 24 characters: the right margin
-    lines = [
-        "（一）符合国家产业政策和本区产业发展规划要求；",
-        "（二）一年内未因社会危害性较大的违法行为被处予安",
-        "全生产行政处罚且未发生较大事故的；",
-        "（三）积极推动制定《辽宁省海砂资源鉴定标准规范》",
-        "，为打击非法开采海砂行为提供重要依据。",
-        *[full + "。"] * 8,
-    ]
-    paragraphs = _paragraphs(lines)
+    paragraphs = _with_margin(
+        [
+            "（一）符合国家产业政策和本区产业发展规划要求；",
+            "（二）一年内未因社会危害性较大的违法行为被处予安",
+            "全生产行政处罚且未发生较大事故的；",
+            "（三）积极推动制定《辽宁省海砂资源鉴定标准规范》",
+            "，为打击非法开采海砂行为提供重要依据。",
+        ]
+    )
     assert "（二）一年内未因社会危害性较大的违法行为被处予安全生产行政处罚且未发生较大事故的；" in paragraphs
     assert "（三）积极推动制定《辽宁省海砂资源鉴定标准规范》，为打击非法开采海砂行为提供重要依据。" in paragraphs
 
@@ -172,15 +177,7 @@ def test_heading_line_with_body_run_in_joins_its_wrap_short_of_the_margin() -> N
     """A numbered item whose title ended (。) and whose body runs on in the same line goes on in the
     next line when it stops mid-word, even short of the margin (digits and spaces in pdftotext's
     lines make them look shorter than they are): "…技术成果目" + "录，面向社会…"."""
-    full = "积极推进生态环境治理体系和治理能力现代化建设工作"  # 24 characters: the right margin
-    lines = [
-        "（二）强化科技支撑。10 月底前发布成果目",
-        "录，面向社会进行推广和转化。",
-        "（三）加强组织领导",
-        "各地要建立工作机制。",
-        *[full + "。"] * 8,
-    ]
-    paragraphs = _paragraphs(lines)
+    paragraphs = _with_margin(["（二）强化科技支撑。10 月底前发布成果目", "录，面向社会进行推广和转化。", "（三）加强组织领导", "各地要建立工作机制。"])
     assert "（二）强化科技支撑。10月底前发布成果目录，面向社会进行推广和转化。" in paragraphs
     assert "（三）加强组织领导" in paragraphs
 

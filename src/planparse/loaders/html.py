@@ -97,13 +97,17 @@ def _render(node: _Node, out: list[str]) -> None:
     if node.tag == "table":
         out.extend(f"{chr(9).join(row)}\n" for row in _table_rows(node))
         return
+    _render_children(node, out)
+    if node.tag in _BLOCK:
+        out.append("\n")
+
+
+def _render_children(node: _Node, out: list[str]) -> None:
     for c in node.children:
         if isinstance(c, str):
             out.append(re.sub(r"[ \t\r\n]+", " ", c))
         else:
             _render(c, out)
-    if node.tag in _BLOCK:
-        out.append("\n")
 
 
 def _span(attrs: list[tuple[str, str | None]], name: str) -> int:
@@ -138,11 +142,7 @@ def _table_rows(table: _Node) -> list[list[str]]:
                         below[col] = (left - 1, text)
                 break
             parts: list[str] = []
-            for c in cell.children:
-                if isinstance(c, str):
-                    parts.append(re.sub(r"[ \t\r\n]+", " ", c))
-                else:
-                    _render(c, parts)
+            _render_children(cell, parts)
             text = cell_text("".join(parts).replace("\t", " ").split("\n"))
             down, across = cell.span
             for _ in range(min(across, 64)):
