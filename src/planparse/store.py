@@ -236,9 +236,8 @@ def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
 
 
 # sqlite3 looks for an adapter for every None it binds, and its search raises and clears two
-# AttributeErrors each time (5 % of the batch process's instructions per plan, measured with
-# callgrind); an adapter found at once ends the search. ``{}.get`` maps None to None (bound as
-# NULL, as before) and is a C call. Process-wide, and changes nothing another user of sqlite3 sees.
+# AttributeErrors each time (5 % of the batch process's instructions per plan, by callgrind). An
+# adapter found at once ends it: ``{}.get`` (a C call) maps None to None, bound as NULL as before.
 sqlite3.register_adapter(type(None), {}.get)
 
 _BAD_VALUES = (OverflowError, ValueError, TypeError)  # what sqlite3 raises for values it cannot bind
