@@ -598,10 +598,10 @@ def _everything(plan: Plan) -> dict[str, object]:
     ("name", "aspects"),
     [
         ("layout-digits", ("sections", "tasks", "milestones", "targets")),
-        # a unit list cut by the table's page break stays cut (a name across a page has no one span)
-        ("layout-table", ("sections", "targets")),
-        # a blank cell in a PDF's table takes the one above (a PDF may draw a merged cell so)
-        ("layout-cells", ("sections", "milestones", "targets")),
+        # rows that the table's page breaks cut in two are read whole
+        ("layout-table", ("sections", "tasks", "targets")),
+        # a blank cell in a PDF's ruled table stays blank, as in Word
+        ("layout-cells", ("sections", "tasks", "milestones", "targets")),
     ],
 )
 def test_word_layouts_read_the_same_as_pdf(name: str, aspects: tuple[str, ...]) -> None:

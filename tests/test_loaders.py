@@ -209,6 +209,9 @@ def test_running_lines_are_dropped_but_not_field_lines_that_end_pages() -> None:
         (["", "  市生态环境局  ", ""], "市生态环境局"),
         (["市住房和城乡建设\u2060\n委员会"], "市住房和城乡建设委员会"),  # a soft break (w:br) wraps a name
         (["2023年\n12月底前"], "2023年12月底前"),  # a date is never a list
+        (["全面消\n除"], "全面消除"),  # one character alone is a word a narrow column cut, never an item
+        (["时\n间（年）"], "时间（年）"),
+        (["市委\n团委"], "市委、团委"),  # two characters may be a unit
     ],
 )
 def test_cell_paragraphs_are_one_cell(paragraphs: list[str], cell: str) -> None:
@@ -308,3 +311,70 @@ def test_table_row_target_echo_is_one_target() -> None:
     number stays."""
     text = "一、主要目标\n到2025年，新建公共充电桩100个。\n二、任务分工\n序号\t任务\t牵头单位\t完成时限\n1\t新建公共充电桩100个\t市发改委\t2025年底\n2\t改造老旧小区100个\t市住建局\t2025年底"
     assert [(g.indicator, g.value) for g in planparse.parse_text(text).targets] == [("公共充电桩", 100), ("老旧小区", 100)]
+
+
+def _table_page(rows: list[list[str | None]], before: tuple[str, ...] = (), widths: int = 6):  # type: ignore[no-untyped-def]
+    """A page as the PDF loader reads a ruled table: lines (covered cells repeat the one above), and the drawn rows."""
+    from planparse.loaders.pdf import _Row, _TablePage
+
+    page = _TablePage(list(before))
+    above: list[str] = []
+    for row in rows:
+        cells = [c.replace("\n", "") if c is not None else above[i] for i, c in enumerate(row)]
+        above = cells
+        page.lines.append("\t".join(cells))
+        page.last = _Row(page.lines[-1], row, [widths] * len(row))
+        page.top.append(page.last)
+    return page
+
+
+HEAD: list[str | None] = ["序号", "工作任务", "牵头单位", "责任单位"]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "last", "next_page"),
+    [
+        # a row cut in two: each cell's parts are one cell again (a part that reaches the width wraps on)
+        (
+            [HEAD, ["10", "大力实施协", "区生态环境", "七办一镇"]],
+            [["", "同控制", "分局", ""], ["11", "开展治理", "区农牧局", "攸攸板镇"]],
+            "10\t大力实施协同控制\t区生态环境分局\t七办一镇",
+            ["11\t开展治理\t区农牧局\t攸攸板镇"],
+        ),
+        # a merged cell that goes on past the break: the rows it covers there take its text
+        (
+            [HEAD, ["9", "推进改造", "区住建局", "七办一镇"], ["10", "协同控制", "区生态环境局", None]],
+            [["11", "开展治理", "区生态环境局", ""], ["12", "强化管控", "区市场监管局", None], ["13", "提高标准", "区城管局", "攸攸板镇"]],
+            "10\t协同控制\t区生态环境局\t七办一镇",
+            ["11\t开展治理\t区生态环境局\t七办一镇", "12\t强化管控\t区市场监管局\t七办一镇", "13\t提高标准\t区城管局\t攸攸板镇"],
+        ),
+        # a row that numbers itself under a category merged down from the page before is a row of its own
+        (
+            [["环境治理", "4", "劣Ⅴ类水体比例", "0"]],
+            [["", "5", "黑臭水体比例", "全面消除"]],
+            "环境治理\t4\t劣Ⅴ类水体比例\t0",
+            ["\t5\t黑臭水体比例\t全面消除"],
+        ),
+        # a blank cell with nothing covered under it is blank
+        (
+            [HEAD, ["1", "加快发行", "市财政局", "市商务局"]],
+            [["2", "加强领导", "", "市政府办公室"], ["3", "强化宣传", "市委宣传部", ""]],
+            "1\t加快发行\t市财政局\t市商务局",
+            ["2\t加强领导\t\t市政府办公室", "3\t强化宣传\t市委宣传部\t"],
+        ),
+        # Word repeats the header row on the next page: the cut row is the one under it
+        (
+            [HEAD, ["1", "加快专项债券发", "市财政局", "市商务局、"]],
+            [HEAD, ["", "行使用", "", "市住建局"], ["2", "加强领导", "市政府办公室", ""]],
+            "1\t加快专项债券发行使用\t市财政局\t市商务局、市住建局",
+            ["序号\t工作任务\t牵头单位\t责任单位", "2\t加强领导\t市政府办公室\t"],
+        ),
+    ],
+)
+def test_pdf_table_across_a_page_break(first: list[list[str | None]], second: list[list[str | None]], last: str, next_page: list[str]) -> None:
+    from planparse.loaders.pdf import _join_pages
+
+    tables = [_table_page(first, ("附件",)), _table_page(second)]
+    pages = [list(t.lines) for t in tables]
+    _join_pages(pages, tables)  # type: ignore[arg-type]
+    assert (pages[0][-1], pages[1]) == (last, next_page)

@@ -22,8 +22,9 @@ from planparse.models import Deadline, Issue, Span, Task, Unit
 from planparse.segment import Node
 
 _ROLES = ("lead_units", "responsible_units", "cooperating_units")
-# What a blank cell takes from the row above where merged cells show as blank ones (PDF): a lead or
-# deadline is rarely left blank on purpose, a cooperating unit often is, so that one stays blank.
+# What a blank cell takes from the row above where merged cells show as blank ones (tab-separated
+# text, as copied from a web page): a lead or deadline is rarely left blank on purpose, a
+# cooperating unit often is, so that one stays blank.
 _INHERIT = ("lead_units", "responsible_units", "deadline", "section")
 
 
@@ -110,9 +111,9 @@ def table_tasks(
     text: str, nodes: list[Node], g: Grammars, ref_year: int | None, page_of: Callable[[int], int | None], cells_repeated: bool = False
 ) -> tuple[list[Task], list[Issue]]:
     """Tasks from the rows of 任务分工表 tables (tab-separated lines under a header naming the roles).
-    ``cells_repeated``: the loader repeated merged cells under each row (DOCX, HTML), so a blank cell
-    beside filled ones is blank; otherwise (a PDF may draw a merged cell as blank cells, text shows
-    no merges) a blank lead, responsible or deadline cell takes the one above."""
+    ``cells_repeated``: the loader repeated merged cells under each row (DOCX, HTML, PDF's ruled
+    tables), so a blank cell beside filled ones is blank; otherwise (text shows no merges) a blank
+    lead, responsible or deadline cell takes the one above."""
     tasks: list[Task] = []
     warnings: list[Issue] = []
     header: list[str | None] | None = None

@@ -4,7 +4,8 @@ Text comes from pypdfium2 (PDFium; it ships with pdfplumber), about 20× faster 
 pdfminer's layout analysis. Pages that carry ruled tables (many line and rectangle objects)
 also go through pdfplumber, the one library here that reads ruled tables cell by cell: their
 table text is replaced by one line per row, cells separated by a tab, which the task-table
-extractor reads. Both libraries are imported here only, so TXT never pays for them.
+extractor reads; a row or a merged cell that a page break cuts is read as one (``_join_pages``).
+Both libraries are imported here only, so TXT never pays for them.
 
 Running headers and footers (an issuing office line, ``— 3 —``, ``第3页 共10页``, bare page
 numbers) are found by repetition across pages at the top or bottom band, not by a fixed list.
@@ -15,6 +16,7 @@ from __future__ import annotations
 import io
 import re
 from collections import Counter
+from dataclasses import dataclass, field
 
 from planparse.errors import InputError
 from planparse.loaders.base import INDENT as _INDENT
@@ -70,7 +72,27 @@ def _plumber_lines(data: bytes, index: int) -> list[str] | None:
     return text.split("\n") if text.strip() else None
 
 
-def _table_page_lines(data: bytes, index: int) -> list[str] | None:
+@dataclass
+class _Row:
+    """A table row as drawn: its line in the page's text, its cells' lines (None: covered by a merged
+    cell above) and its table's column widths in characters."""
+
+    line: str
+    cells: list[str | None]
+    widths: list[int]
+
+
+@dataclass
+class _TablePage:
+    """A page read through pdfplumber: its lines, the rows of its first table and the last row of its
+    last table (what a page break may cut or carry on)."""
+
+    lines: list[str]
+    top: list[_Row] = field(default_factory=list)
+    last: _Row | None = None
+
+
+def _table_page_lines(data: bytes, index: int) -> _TablePage | None:
     """pdfplumber's view of a page with ruled tables: text outside tables, then one line per row."""
     import pdfplumber
 
@@ -92,8 +114,8 @@ def _table_page_lines(data: bytes, index: int) -> list[str] | None:
 
         before = page.filter(part(True)).extract_text() or ""
         after = page.filter(part(False)).extract_text() or ""
-        lines: list[str] = before.split("\n") if before.strip() else []
-        for t in tables:
+        out = _TablePage(before.split("\n") if before.strip() else [])
+        for n, t in enumerate(tables):
             above: list[str] = []
             grid = t.extract()
             # a column's widest line: a line of a cell that reaches it wraps on, a shorter one ends an item
@@ -106,9 +128,87 @@ def _table_page_lines(data: bytes, index: int) -> list[str] | None:
                 cells = [_cell(c, widths[i]) if c is not None else ("" if across or i >= len(above) else above[i]) for i, c in enumerate(row)]
                 above = cells
                 if any(cells):
-                    lines.append("\t".join(cells))
-        lines.extend(after.split("\n") if after.strip() else [])
-        return lines
+                    out.lines.append("\t".join(cells))
+                    out.last = _Row(out.lines[-1], list(row), widths)
+                    if n == 0:
+                        out.top.append(out.last)
+        out.lines.extend(after.split("\n") if after.strip() else [])
+        return out
+
+
+_COUNT = re.compile(r"[ \t]*[0-9０-９]{1,3}[ \t]*")
+
+
+def _join_pages(pages: list[list[str]], tables: list[_TablePage | None]) -> None:
+    """A table that a page break cuts goes on as one table (pages as ``strip_running`` left them).
+
+    - A row cut in two is one row again, at the end of the first page: the next page's table opens
+      with the rest of its cells under an empty first cell (``\t领域\t\t化厅``). Each cell's two parts
+      are read as one cell's lines (``_cell``: a part that reaches the column's width wraps on).
+    - A merged cell that goes on past the break is drawn empty at the top of the next page, covering
+      the rows under it there: those rows take its text from the page before (``七办一镇``).
+
+    A header row the next page repeats (Word's repeated header) is looked past. A next row that
+    numbers itself (``\t5\t…``, under a category merged down from the page before) is a row of its own.
+    """
+    for i in range(len(pages) - 1):
+        tail, head = tables[i], tables[i + 1]
+        if tail is None or tail.last is None or head is None or not head.top:
+            continue
+        this, nxt = pages[i], pages[i + 1]
+        a = next((k for k in range(len(this) - 1, -1, -1) if this[k].strip()), None)
+        if a is None or this[a] != tail.last.line:
+            continue  # the page does not end with its table
+        rows = head.top
+        headers = {t.top[0].line for t in tables[: i + 1] if t is not None and t.top}
+        if len(rows) > 1 and rows[0].line in headers:
+            rows = rows[1:]  # the table's header again
+        at = [_line_index(nxt, r.line) for r in rows]
+        first_line = next((k for k in range(len(nxt)) if nxt[k].strip() and nxt[k] not in headers), None)
+        last, cont = tail.last, rows[0]
+        if first_line is None or at[0] != first_line or len(cont.cells) != len(last.cells):
+            continue  # the next page does not open with the same table
+        if _continues(last.cells, cont.cells):
+            this[a] = "\t".join(_joined(this[a].split("\t"), last, cont))
+            nxt[at[0]] = ""  # removed below; the indices of the rows after it stay put
+        shown = this[a].split("\t")
+        for k, cell in enumerate(cont.cells):
+            if cell or len(rows) < 2 or k >= len(rows[1].cells) or rows[1].cells[k] is not None or k >= len(shown) or not shown[k]:
+                continue  # not an empty merged cell at the top of the page
+            for r, j in zip(rows, at, strict=True):
+                if r is not cont and r.cells[k] is not None:
+                    break
+                if j is not None and nxt[j]:
+                    cells = nxt[j].split("\t")
+                    cells[k] = shown[k]
+                    nxt[j] = "\t".join(cells)
+        nxt[:] = [x for k, x in enumerate(nxt) if x or k != at[0]]
+
+
+def _line_index(lines: list[str], line: str) -> int | None:
+    try:
+        return lines.index(line)
+    except ValueError:
+        return None
+
+
+def _joined(shown: list[str], top: _Row, bottom: _Row) -> list[str]:
+    cells = []
+    for k, (t, b) in enumerate(zip(top.cells, bottom.cells, strict=True)):
+        width = max(top.widths[k], bottom.widths[k]) if k < min(len(top.widths), len(bottom.widths)) else 0
+        lines = "\n".join(x for x in (t, b) if x)
+        cells.append(_cell(lines, width) if lines else shown[k])
+    return cells
+
+
+def _continues(top: list[str | None], bottom: list[str | None]) -> bool:
+    """Whether ``bottom`` (a page's first row) is the rest of ``top`` (the last row before the break)."""
+    if bottom[0] or not top[0] or not any(bottom):
+        return False
+    for t, b in zip(top, bottom, strict=True):
+        if b and (t is None or _COUNT.fullmatch(b)):
+            return False  # the rest of a merged cell, or a row that numbers itself
+    return True
 
 
 _LISTED = re.compile("[、，,；;]")
@@ -222,6 +322,7 @@ def load_pdf(data: bytes, name: str, sha: str, options: Options | None = None) -
         if n > opts.max_pages:
             raise InputError(name, "too-large", f"{n} pages, over the {opts.max_pages} page limit")
         pages: list[list[str]] = []
+        tables: list[_TablePage | None] = []
         for i in range(n):
             page = pdf[i]
             try:
@@ -234,14 +335,16 @@ def load_pdf(data: bytes, name: str, sha: str, options: Options | None = None) -
             if _SCRAMBLED.search(text):
                 # glyphs drawn out of reading order (quotes in a Western font): read by position
                 lines = _plumber_lines(data, i) or lines
+            table_page = None
             if ruled and text.strip():
                 try:
-                    table_lines = _table_page_lines(data, i)
+                    table_page = _table_page_lines(data, i)
                 except Exception:
-                    table_lines = None
-                if table_lines is not None:
-                    lines = table_lines
+                    table_page = None
+                if table_page is not None:
+                    lines = table_page.lines
             pages.append(lines)
+            tables.append(table_page)
     except InputError:
         raise
     except Exception as err:
@@ -251,6 +354,7 @@ def load_pdf(data: bytes, name: str, sha: str, options: Options | None = None) -
     if not any(x.strip() for lines in pages for x in lines):
         raise InputError(name, "no-text-layer", f"no text layer in {n} page(s): a scan; run OCR first (e.g. ocrmypdf -l chi_sim in.pdf out.pdf)")
     pages = strip_running(pages)
+    _join_pages(pages, tables)
     parts: list[str] = []
     starts: list[int] = []
     pos = 0
