@@ -212,6 +212,8 @@ def test_running_lines_are_dropped_but_not_field_lines_that_end_pages() -> None:
         (["全面消\n除"], "全面消除"),  # one character alone is a word a narrow column cut, never an item
         (["时\n间（年）"], "时间（年）"),
         (["市委\n团委"], "市委、团委"),  # two characters may be a unit
+        (["各镇（街道）", "区级相关部门"], "各镇（街道）、区级相关部门"),  # a name with its scope in brackets
+        (["区工信局", "（高耗能项目）"], "区工信局（高耗能项目）"),  # a scope on a line of its own
     ],
 )
 def test_cell_paragraphs_are_one_cell(paragraphs: list[str], cell: str) -> None:

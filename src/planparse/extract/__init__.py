@@ -71,7 +71,7 @@ def extract_all(text: str, nodes: list[Node], g: Grammars, page_of: Callable[[in
                 table = text.find("\t", node.start, body_end)  # the last section runs on over the table itself
                 body_end = max(node.start, text.rfind("\n", node.start, table) + 1) if table >= 0 else body_end
                 found, _ = find_dates(text, node.start, body_end, g, ref_year, MILESTONE_KINDS, index=dates, min_year=min_year)
-                rows[i] = row.model_copy(update={"milestones": found})
+                rows[i] = row.model_copy(update={"milestones": [m for m in found if not _alone_on_line(text, m.span.start, m.span.end)]})
         merged = sorted([*tasks, *rows], key=lambda t: t.span.start)
         tasks = [t.model_copy(update={"id": f"t{i}"}) for i, t in enumerate(merged, 1)]
     # impossible years anywhere in the plan, not only in tasks (22020年底前)
@@ -83,6 +83,13 @@ def extract_all(text: str, nodes: list[Node], g: Grammars, page_of: Callable[[in
             if d and d.date and not lo - 1 <= int(d.date[:4]) <= hi:
                 warnings.append(Issue(code="deadline-outside-period", message=f"task {task.id}: deadline {d.raw!r} is outside the plan period {lo}–{hi}", span=d.span))
     return Extracted(metadata, tasks, targets, warnings)
+
+
+def _alone_on_line(text: str, start: int, end: int) -> bool:
+    """A date on a line of its own is the plan's sign-off (2022年5月21日 before the 附件), not a commitment."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    return not text[line_start:start].strip() and not text[end : line_end if line_end >= 0 else len(text)].strip()
 
 
 def _without_table_echoes(text: str, targets: list[Target]) -> list[Target]:

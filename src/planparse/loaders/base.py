@@ -32,6 +32,7 @@ class Loaded:
 
 
 _JOINS_AS_IS = "。！？；;，,、：:（(）)“”‘’《》"
+_ENDS_AS_IS = _JOINS_AS_IS.replace("）)", "")
 
 
 def cell_text(paragraphs: Iterable[str]) -> str:
@@ -47,7 +48,8 @@ def cell_text(paragraphs: Iterable[str]) -> str:
     for (prev, soft), (part, _) in pairwise(parts):
         a, b = prev.strip(), part.strip()
         # one character alone is a word cut by a narrow column (全面消 / 除, 时 / 间), never an item
-        item = 1 < len(a) <= _ITEM and 1 < len(b) <= _ITEM and not soft and a[-1] not in _JOINS_AS_IS and b[0] not in _JOINS_AS_IS
+        # a closing bracket ends a name with its scope (各镇（街道） / 区级相关部门): the list goes on
+        item = 1 < len(a) <= _ITEM and 1 < len(b) <= _ITEM and not soft and a[-1] not in _ENDS_AS_IS and b[0] not in _JOINS_AS_IS
         dated = a[-1].isdigit() or a[-1] in "年月" or b[0].isdigit()  # 2023年 / 12月底前
         out.append("、" + part if item and not dated else part)
     return "".join(out)
