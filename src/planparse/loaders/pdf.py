@@ -90,6 +90,8 @@ class _TablePage:
     lines: list[str]
     top: list[_Row] = field(default_factory=list)
     last: _Row | None = None
+    top_edges: tuple[int, ...] = ()  # the x of the first table's column lines, and of the last table's
+    last_edges: tuple[int, ...] = ()
 
 
 def _table_page_lines(data: bytes, index: int) -> _TablePage | None:
@@ -118,6 +120,10 @@ def _table_page_lines(data: bytes, index: int) -> _TablePage | None:
         for n, t in enumerate(tables):
             above: list[str] = []
             grid = t.extract()
+            # a table that goes on over the page break has its columns where they were
+            out.last_edges = tuple(sorted({round(c[0]) for c in t.cells} | {round(t.bbox[2])}))
+            if n == 0:
+                out.top_edges = out.last_edges
             # a column's widest line: a line of a cell that reaches it wraps on, a shorter one ends an item
             widths = [max((len(x) for r in grid if i < len(r) and r[i] for x in r[i].split("\n")), default=0) for i in range(max(map(len, grid), default=0))]
             for row in grid:
@@ -148,41 +154,68 @@ def _join_pages(pages: list[list[str]], tables: list[_TablePage | None]) -> None
     - A merged cell that goes on past the break is drawn empty at the top of the next page, covering
       the rows under it there: those rows take its text from the page before (``七办一镇``).
 
-    A header row the next page repeats (Word's repeated header) is looked past. A next row that
-    numbers itself (``\t5\t…``, under a category merged down from the page before) is a row of its own.
+    The next page's table is the same one only when its columns stand where they stood. Header rows
+    it repeats (Word's repeated header, one or more rows) are looked past. A next row that numbers
+    itself (``\t5\t…``, under a category merged down from the page before) is a row of its own.
+    Never raises: on any surprise the pages stay as they were read.
     """
-    for i in range(len(pages) - 1):
-        tail, head = tables[i], tables[i + 1]
-        if tail is None or tail.last is None or head is None or not head.top:
-            continue
-        this, nxt = pages[i], pages[i + 1]
-        a = next((k for k in range(len(this) - 1, -1, -1) if this[k].strip()), None)
-        if a is None or this[a] != tail.last.line:
-            continue  # the page does not end with its table
-        rows = head.top
-        headers = {t.top[0].line for t in tables[: i + 1] if t is not None and t.top}
-        if len(rows) > 1 and rows[0].line in headers:
-            rows = rows[1:]  # the table's header again
-        at = [_line_index(nxt, r.line) for r in rows]
-        first_line = next((k for k in range(len(nxt)) if nxt[k].strip() and nxt[k] not in headers), None)
-        last, cont = tail.last, rows[0]
-        if first_line is None or at[0] != first_line or len(cont.cells) != len(last.cells):
-            continue  # the next page does not open with the same table
-        if _continues(last.cells, cont.cells):
-            this[a] = "\t".join(_joined(this[a].split("\t"), last, cont))
-            nxt[at[0]] = ""  # removed below; the indices of the rows after it stay put
-        shown = this[a].split("\t")
-        for k, cell in enumerate(cont.cells):
-            if cell or len(rows) < 2 or k >= len(rows[1].cells) or rows[1].cells[k] is not None or k >= len(shown) or not shown[k]:
-                continue  # not an empty merged cell at the top of the page
-            for r, j in zip(rows, at, strict=True):
-                if r is not cont and r.cells[k] is not None:
-                    break
-                if j is not None and nxt[j]:
-                    cells = nxt[j].split("\t")
-                    cells[k] = shown[k]
-                    nxt[j] = "\t".join(cells)
-        nxt[:] = [x for k, x in enumerate(nxt) if x or k != at[0]]
+    kept = [list(p) for p in pages]
+    try:
+        header: list[str] = []  # the first rows of the table the run of pages began with
+        for i in range(len(pages) - 1):
+            tail = tables[i]
+            if tail is not None and tail.top and not _goes_on(tables, i - 1):
+                header = [r.line for r in tail.top[:3]]
+            if _goes_on(tables, i):
+                _join_break(pages[i], pages[i + 1], tail, tables[i + 1], header)  # type: ignore[arg-type]
+    except Exception:
+        pages[:] = kept
+
+
+def _goes_on(tables: list[_TablePage | None], i: int) -> bool:
+    """Whether page ``i`` ends with a table that page ``i + 1`` opens with (its columns where they were)."""
+    if i < 0 or i + 1 >= len(tables):
+        return False
+    tail, head = tables[i], tables[i + 1]
+    return bool(tail and tail.last and head and head.top and tail.last_edges and tail.last_edges == head.top_edges)
+
+
+def _join_break(this: list[str], nxt: list[str], tail: _TablePage, head: _TablePage, header: list[str]) -> None:
+    last = tail.last
+    a = next((k for k in range(len(this) - 1, -1, -1) if this[k].strip()), None)
+    if last is None or a is None or this[a] != last.line:
+        return  # the page does not end with its table
+    rows = list(head.top)
+    repeated = 0
+    while repeated < min(len(header), len(rows) - 1) and rows[repeated].line == header[repeated]:
+        repeated += 1  # the table's header rows again
+    rows = rows[repeated:]
+    at = [_line_index(nxt, r.line) for r in rows]
+    first_line = next((k for k in range(len(nxt)) if nxt[k].strip() and nxt[k] not in header[:repeated]), None)
+    cont = rows[0]
+    if first_line is None or at[0] != first_line or len(cont.cells) != len(last.cells):
+        return  # the next page does not open with the same table
+    if _continues(last.cells, cont.cells):
+        this[a] = "\t".join(_joined(this[a].split("\t"), last, cont))
+        last.line = this[a]
+        nxt[at[0]] = ""  # removed below; the indices of the rows after it stay put
+    shown = this[a].split("\t")
+    for k, cell in enumerate(cont.cells):
+        if cell or len(rows) < 2 or k >= len(shown) or not shown[k] or _across(rows[1]) or rows[1].cells[k] is not None:
+            continue  # not an empty merged cell at the top of the page
+        for r, j in zip(rows, at, strict=True):
+            if r is not cont and (r.cells[k] is not None or _across(r)):
+                break
+            if j is not None and nxt[j]:
+                cells = nxt[j].split("\t")
+                cells[k] = shown[k]
+                nxt[j] = r.line = "\t".join(cells)  # the page's last row, should it be this one, as it now reads
+    nxt[:] = [x for k, x in enumerate(nxt) if x or k != at[0]]
+
+
+def _across(row: _Row) -> bool:
+    """A row merged across the table (a category line): its cells after the first are covered."""
+    return row.cells[0] is not None and all(c is None for c in row.cells[1:])
 
 
 def _line_index(lines: list[str], line: str) -> int | None:
