@@ -6,6 +6,8 @@ of line length), and splitting a range at bracket depth 0.
 (3, 5)
 >>> idx.bounds(0), idx.bounds(8)
 ((0, 2), (6, 8))
+>>> line_around("ab\\ncd\\nef", 3, 5)
+(3, 5)
 """
 
 from __future__ import annotations
@@ -30,6 +32,12 @@ class LineIndex:
 
     def start(self, pos: int) -> int:
         return self.bounds(pos)[0]
+
+
+def line_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """Start and end of the line holding ``text[start:end]``: one lookup (``LineIndex`` for many)."""
+    line_end = text.find("\n", end)
+    return text.rfind("\n", 0, start) + 1, len(text) if line_end < 0 else line_end
 
 
 def split_top_level(text: str, start: int, end: int, seps: str = "，；;,。") -> list[tuple[int, int]]:

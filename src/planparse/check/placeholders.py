@@ -18,6 +18,7 @@ import regex
 from planparse import rx
 from planparse.check.context import Context, Spans
 from planparse.grammar.compile import literal_alternation
+from planparse.textindex import line_around
 
 _WINDOW = 12  # characters before a placeholder searched for a comparator (大于或等于 is 5)
 _CONTEXT = 10  # characters of text shown on each side of a placeholder in its quote
@@ -30,9 +31,7 @@ def _unit_after(units: tuple[str, ...]) -> regex.Pattern[str]:
 
 def _window(text: str, start: int, end: int) -> tuple[int, int]:
     """A short stretch of the same line around [start, end), for the quote."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    line_end = len(text) if line_end == -1 else line_end
+    line_start, line_end = line_around(text, start, end)
     return max(line_start, start - _CONTEXT), min(line_end, end + _CONTEXT)
 
 

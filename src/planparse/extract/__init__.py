@@ -14,6 +14,7 @@ from planparse.extract.tasks import MILESTONE_KINDS, build_tasks, innermost, pro
 from planparse.grammar import Grammars
 from planparse.models import Issue, Metadata, Target, Task
 from planparse.segment import Node
+from planparse.textindex import line_around
 
 
 @dataclass
@@ -34,7 +35,7 @@ def _ancestors(node: Node | None) -> list[Node]:
 
 def extract_all(text: str, nodes: list[Node], g: Grammars, page_of: Callable[[int], int | None], cells_repeated: bool = False) -> Extracted:
     """Every extractor over the normalised text. ``cells_repeated``: the loader repeated each merged
-    table cell under every row it spans (DOCX, HTML), so a blank cell is blank."""
+    table cell under every row it spans (DOCX, HTML, PDF's ruled tables), so a blank cell is blank."""
     metadata = extract_metadata(text, nodes[0].start if nodes else None, g)
     ref_year = int(metadata.date[:4]) if metadata.date else (metadata.period[0] if metadata.period else None)
     conventions = find_conventions(text, g)  # found once: blocks skip them, tasks apply them
@@ -87,9 +88,8 @@ def extract_all(text: str, nodes: list[Node], g: Grammars, page_of: Callable[[in
 
 def _alone_on_line(text: str, start: int, end: int) -> bool:
     """A date on a line of its own is the plan's sign-off (2022年5月21日 before the 附件), not a commitment."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    return not text[line_start:start].strip() and not text[end : line_end if line_end >= 0 else len(text)].strip()
+    line_start, line_end = line_around(text, start, end)
+    return not text[line_start:start].strip() and not text[end:line_end].strip()
 
 
 def _without_table_echoes(text: str, targets: list[Target]) -> list[Target]:
@@ -97,9 +97,8 @@ def _without_table_echoes(text: str, targets: list[Target]) -> list[Target]:
     that one again when the plan states the same value and unit elsewhere for an indicator the row names."""
 
     def row_of(t: Target) -> str | None:
-        start = text.rfind("\n", 0, t.span.start) + 1
-        end = text.find("\n", t.span.start)
-        line = text[start : end if end >= 0 else len(text)]
+        start, end = line_around(text, t.span.start, t.span.start)
+        line = text[start:end]
         return line if "\t" in line else None
 
     rows = [row_of(t) for t in targets]
