@@ -315,20 +315,13 @@ def test_table_row_target_echo_is_one_target() -> None:
     assert [(g.indicator, g.value) for g in planparse.parse_text(text).targets] == [("公共充电桩", 100), ("老旧小区", 100)]
 
 
-def _table_page(rows: list[list[str | None]], before: tuple[str, ...] = (), widths: int = 6, edges: tuple[int, ...] = (72, 110, 300, 400, 523)):  # type: ignore[no-untyped-def]
-    """A page as the PDF loader reads a ruled table: lines (covered cells repeat the one above), the drawn rows, the column lines."""
-    from planparse.loaders.pdf import _Row, _TablePage
+def _table_page(rows: list[list[str | None]], before: tuple[str, ...] = (), edges: tuple[int, ...] = (72, 110, 300, 400, 523)):  # type: ignore[no-untyped-def]
+    """A page as the PDF loader reads a ruled table from pdfplumber's grid (None: a covered cell): its
+    lines, its rows, its column lines."""
+    from planparse.loaders.pdf_tables import TablePage, grid_rows
 
-    page = _TablePage(list(before), top_edges=edges, last_edges=edges)
-    above: list[str] = []
-    for row in rows:
-        across = row[0] is not None and all(c is None for c in row[1:])  # a category row: the rest stays empty
-        cells = [c.replace("\n", "") if c is not None else ("" if across or i >= len(above) else above[i]) for i, c in enumerate(row)]
-        above = cells
-        page.lines.append("\t".join(cells))
-        page.last = _Row(page.lines[-1], row, [widths] * len(row))
-        page.top.append(page.last)
-    return page
+    drawn = grid_rows(rows)
+    return TablePage([*before, *(r.line for r in drawn)], drawn, drawn[-1], edges, edges)
 
 
 HEAD: list[str | None] = ["序号", "工作任务", "牵头单位", "责任单位"]
@@ -375,11 +368,11 @@ HEAD: list[str | None] = ["序号", "工作任务", "牵头单位", "责任单�
     ],
 )
 def test_pdf_table_across_a_page_break(first: list[list[str | None]], second: list[list[str | None]], last: str, next_page: list[str]) -> None:
-    from planparse.loaders.pdf import _join_pages
+    from planparse.loaders.pdf_tables import join_pages
 
     tables = [_table_page(first, ("附件",)), _table_page(second)]
     pages = [list(t.lines) for t in tables]
-    _join_pages(pages, tables)  # type: ignore[arg-type]
+    join_pages(pages, tables)  # type: ignore[arg-type]
     assert (pages[0][-1], pages[1]) == (last, next_page)
 
 
@@ -387,30 +380,30 @@ def test_pdf_tables_across_page_breaks_stay_apart() -> None:
     """Another table (its columns elsewhere) opening the next page is not the rest of a row; a category row
     merged across the table is never covered by a cell above it; a merged cell going on over three pages
     reaches the third; a header of two rows repeated is looked past."""
-    from planparse.loaders.pdf import _join_pages
+    from planparse.loaders.pdf_tables import join_pages
 
     first: list[list[str | None]] = [HEAD, ["9", "推进改造", "区住建局", "七办一镇"]]
     other = [_table_page(first, ("附件",)), _table_page([["", "2020年", "2025年", "属性"]], edges=(72, 200, 330, 523))]
     pages = [list(t.lines) for t in other]
-    _join_pages(pages, other)  # type: ignore[arg-type]
+    join_pages(pages, other)  # type: ignore[arg-type]
     assert pages == [["附件", *(t.line for t in other[0].top)], ["\t2020年\t2025年\t属性"]]
 
     category = [_table_page([HEAD, ["9", "推进改造", "区住建局", "七办一镇"], ["10", "协同控制", "区生态环境局", None]]),
                 _table_page([["11", "开展治理", "区生态环境局", ""], ["三、土壤污染防治", None, None, None], ["12", "管控", "区农牧局", "攸攸板镇"]])]
     pages = [list(t.lines) for t in category]
-    _join_pages(pages, category)  # type: ignore[arg-type]
+    join_pages(pages, category)  # type: ignore[arg-type]
     assert pages[1] == ["11\t开展治理\t区生态环境局\t", "三、土壤污染防治\t\t\t", "12\t管控\t区农牧局\t攸攸板镇"]
 
     three = [_table_page([HEAD, ["1", "推进改造", "区住建局", "各区县人民政府"]]),
              _table_page([["2", "协同控制", "区生态环境局", ""], ["3", "开展治理", "区农牧局", None]]),
              _table_page([["4", "强化管控", "区市场监管局", ""], ["5", "提高标准", "区城管局", None]])]
     pages = [list(t.lines) for t in three]
-    _join_pages(pages, three)  # type: ignore[arg-type]
+    join_pages(pages, three)  # type: ignore[arg-type]
     assert [x.rsplit("\t", 1)[1] for p in pages[1:] for x in p] == ["各区县人民政府"] * 4
 
     two_rows: list[list[str | None]] = [["序号", "工作任务", "责任单位", None], ["", "", "牵头单位", "配合单位"]]
     repeat = [_table_page([*two_rows, ["1", "加快专项债券发", "市财政局", "市商务局、"]]), _table_page([*two_rows, ["", "行使用", "", "市住建局"]])]
     pages = [list(t.lines) for t in repeat]
-    _join_pages(pages, repeat)  # type: ignore[arg-type]
+    join_pages(pages, repeat)  # type: ignore[arg-type]
     assert pages[0][-1] == "1\t加快专项债券发行使用\t市财政局\t市商务局、市住建局"
     assert pages[1] == [t.line for t in repeat[1].top[:2]]

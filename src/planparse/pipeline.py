@@ -60,7 +60,7 @@ def parse_loaded(loaded: Loaded, grammars: Grammars | None = None) -> Plan:
     roots, warnings = build_tree(nodes, len(text))
     if not nodes and len(text) > 500:
         warnings.append(Issue(code="unsegmented-text", message="no numbered headings found: the text is left unsegmented", span=Span((0, len(text)))))
-    extracted = extract_all(text, nodes, g, page_of, cells_repeated=loaded.source.format in ("docx", "html", "pdf"))
+    extracted = extract_all(text, nodes, g, page_of, loaded.cells_repeated)
     warnings.extend(extracted.warnings)
     unique = {(w.code, w.span.root if w.span else None): w for w in warnings}
     warnings = sorted(unique.values(), key=lambda w: (w.span.start if w.span else -1, w.code))

@@ -23,12 +23,15 @@ class Loaded:
 
     ``page_starts[i]`` is the offset in ``text`` where page ``i + 1`` begins (empty for TXT).
     ``tables`` holds task-table rows a loader found (format loaders fill it; TXT leaves it empty).
+    ``cells_repeated``: the loader wrote a merged table cell under every row it spans (DOCX, HTML,
+    PDF's ruled tables), so a blank cell in its tab-separated rows is blank; text shows no merges.
     """
 
     text: str
     source: Source
     page_starts: list[int] = field(default_factory=list)
     tables: list[list[list[str]]] = field(default_factory=list)
+    cells_repeated: bool = False
 
 
 _JOINS_AS_IS = "。！？；;，,、：:（(）)“”‘’《》"

@@ -287,7 +287,7 @@ def load_docx(data: bytes, name: str, sha: str, options: Options | None = None) 
         raise InputError(name, "empty", "the document has no text")
     if page_starts and pages is None:
         pages = len(page_starts)
-    return Loaded(text=text, source=Source(path=name, format="docx", sha256=sha, pages=pages), page_starts=page_starts, tables=tables)
+    return Loaded(text=text, source=Source(path=name, format="docx", sha256=sha, pages=pages), page_starts=page_starts, tables=tables, cells_repeated=True)
 
 
 def _page_map(marked: str) -> tuple[str, list[int]]:

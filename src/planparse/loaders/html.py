@@ -191,4 +191,4 @@ def load_html(data: bytes, name: str, sha: str) -> Loaded:
     out = "\n".join(lines)
     if not out.strip():
         raise InputError(name, "empty", "the HTML page has no text")
-    return Loaded(text=out, source=Source(path=name, format="html", sha256=sha))
+    return Loaded(text=out, source=Source(path=name, format="html", sha256=sha), cells_repeated=True)
