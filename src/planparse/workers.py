@@ -7,8 +7,8 @@ Why it is built this way:
   JSON file at once, then its rows in the database, a group of plans a transaction
   (``sink.Filer``). Only what happened comes back (``jobs.Stored``), so
   the batch process, which every plan passes through, has the least to do per plan. With few
-  workers, or a core to spare, the workers send each parsed plan back instead, and the batch
-  process files them while they parse (``Sink.files``).
+  workers, or a core to spare, the workers send each plan's rows back instead (its JSON file
+  written), and the batch process files them while they parse (``Sink.files``).
 - A worker says when it starts a job (``STARTED``) and when it files a group (``FILING``): a job's
   timeout counts from its start, a hang is blamed on the file it was on, and a database that is
   locked for a while holds the filing up without any file being blamed.
@@ -16,8 +16,8 @@ Why it is built this way:
   (2 to ``MAX_JOBS`` jobs in all, by the pace so far), so it never waits for the batch between
   files; slow files (PDFs) keep the queue short, so at the end no worker sits idle while another
   still has a queue. The batch sends only small messages: were both sides to send a message larger
-  than the pipe holds, both would wait for ever. A worker's parsed plan (sent back when the batch
-  process files) is large, and is sent whole, by the worker's one thread, before its next job.
+  than the pipe holds, both would wait for ever. A worker's plan rows (sent back when the batch
+  process files) can be large, and are sent whole, by the worker's one thread, before its next job.
 - Plain processes, not a pool: a file that hangs past the timeout has its worker killed and
   replaced; a worker that dies takes only its own file with it (what it had finished goes to the
   replacement, what it had filed is looked up in the database).
@@ -119,14 +119,14 @@ def _serve(conn: Connection, alive: Connection, parser: Parser, sink: Sink, inhe
             if job is None:
                 return
             send(STARTED)
-            result = work(parser, job)
+            result = sink.write_json(job, work(parser, job))  # here, so that only the rows cross the pipe
             if filer is None:
                 # the batch process files it (it keeps up with the workers). Sent whole before the next
-                # job starts: a plan is larger than the pipe holds, and one half sent by a thread
+                # job starts: the rows may be more than the pipe holds, and one half sent by a thread
                 # while a hung parse holds Python's lock would leave the batch reading it for ever
                 send([result])
             else:
-                filer.add(job, sink.write_json(job, result))
+                filer.add(job, result)
     finally:
         if filer is not None:
             filer.close()
