@@ -582,7 +582,7 @@ def test_pdf_marks_indented_first_lines() -> None:
 
 # ----------------------------------------------------------------------------- Word layouts as PDF
 
-LAYOUTS = ["layout-digits", "layout-table", "layout-cells"]  # tests/fixtures/make_layouts.py says what each holds
+LAYOUTS = ["layout-digits", "layout-table", "layout-cells", "layout-categories"]  # tests/fixtures/make_layouts.py says what each holds
 
 
 def _everything(plan: Plan) -> dict[str, object]:
@@ -602,6 +602,8 @@ def _everything(plan: Plan) -> dict[str, object]:
         ("layout-table", ("sections", "tasks", "targets")),
         # a blank cell in a PDF's ruled table stays blank, as in Word
         ("layout-cells", ("sections", "tasks", "milestones", "targets")),
+        # rows cut under a category merged down the first column, the last row alone on the last page
+        ("layout-categories", ("sections", "tasks", "milestones", "targets")),
     ],
 )
 def test_word_layouts_read_the_same_as_pdf(name: str, aspects: tuple[str, ...]) -> None:

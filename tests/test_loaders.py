@@ -199,6 +199,16 @@ def test_running_lines_are_dropped_but_not_field_lines_that_end_pages() -> None:
     assert [lines[-1] for lines in kept] == [f"完成时限：2022 年 {n + 3} 月底前" for n in range(1, 5)]
 
 
+def test_table_rows_are_never_running_lines() -> None:
+    """The rest of a row that every page break cuts (``\t\t\t府\t底前``) opens every page, as a running
+    header would; it is a table row, which the page join reads (the header above it still goes)."""
+    from planparse.loaders.pdf import strip_running
+
+    pages = [["某某市人民政府办公室", *([] if n == 1 else ["\t\t续优化\t府\t底前"]), f"{n}\t推进第{n}项\t市生态环境局\t区县人民政\t2025年", f"— {n} —"] for n in range(1, 5)]
+    kept = strip_running(pages)
+    assert [lines[0] for lines in kept] == ["1\t推进第1项\t市生态环境局\t区县人民政\t2025年", *(["\t\t续优化\t府\t底前"] * 3)]
+
+
 @pytest.mark.parametrize(
     ("paragraphs", "cell"),
     [
@@ -357,6 +367,14 @@ HEAD: list[str | None] = ["序号", "工作任务", "牵头单位", "责任单�
             [["2", "加强领导", "", "市政府办公室"], ["3", "强化宣传", "市委宣传部", ""]],
             "1\t加快发行\t市财政局\t市商务局",
             ["2\t加强领导\t\t市政府办公室", "3\t强化宣传\t市委宣传部\t"],
+        ),
+        # a category merged down the first column covers the cut row's first cell: the rest opens the
+        # next page under empty cells up to the row's number, and the category goes on past the break
+        (
+            [["类别", "序号", "工作任务", "牵头单位"], ["水污染防治", "8", "推进第8项重点工作持续优化", "区生态环境局"], [None, "9", "推进第9项重点工作持", "区生态环境"]],
+            [["", "", "续优化", "局"], [None, "10", "开展治理", "区农牧局"]],
+            "水污染防治\t9\t推进第9项重点工作持续优化\t区生态环境局",
+            ["水污染防治\t10\t开展治理\t区农牧局"],
         ),
         # Word repeats the header row on the next page: the cut row is the one under it
         (

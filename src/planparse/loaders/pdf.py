@@ -25,7 +25,10 @@ from planparse.models import Source
 from planparse.options import Options
 
 _DIGITS = re.compile(r"[0-9０-９]+")
-_MIN_RULES = 3  # thin horizontal and vertical rules each, before a page is read as holding a ruled table
+# Thin rules before a page is read as holding a ruled table: a table of one row (the last row of a
+# task table, alone on the last page) draws two horizontal rules, and a vertical one per column edge;
+# a frame or a box around a paragraph draws two verticals only.
+_MIN_HORIZONTAL, _MIN_VERTICAL = 2, 3
 _BAND = 2  # lines at the top and bottom of a page that may be running headers or footers
 
 
@@ -36,7 +39,8 @@ def _band_key(line: str) -> str:
 def strip_running(pages: list[list[str]]) -> list[list[str]]:
     """Drop lines in the top/bottom band that repeat (digits ignored) on at least half the pages and
     that the pages' bodies seldom print: a field line that ends many pages (``完成时限：2022年2月底前``)
-    ends many paragraphs mid-page too, a running header or footer none."""
+    ends many paragraphs mid-page too, a running header or footer none. Table rows stay (``join_pages``
+    deals with what a table repeats)."""
     if len(pages) < 3:
         return pages
     counts: Counter[str] = Counter()
@@ -46,7 +50,9 @@ def strip_running(pages: list[list[str]]) -> list[list[str]]:
         counts.update({_band_key(x) for x in nonblank[:_BAND] + nonblank[-_BAND:]})
         inner.update({_band_key(x) for x in nonblank[_BAND:-_BAND]})
     limit = max(2, len(pages) // 2)
-    running = {k for k, n in counts.items() if n >= limit and len(k) <= 40 and 2 * inner[k] < n}
+    # a table row (cells joined by a tab) is never a running line: the rest of a row cut by every
+    # page break (``\t\t\t府\t底前``) repeats at the top of the pages just as a header would
+    running = {k for k, n in counts.items() if n >= limit and len(k) <= 40 and 2 * inner[k] < n and "\t" not in k}
     if not running:
         return pages
     out = []
@@ -143,7 +149,7 @@ def _ruled(page, pdfium) -> bool:  # type: ignore[no-untyped-def]
             horizontal += 1
         elif width <= 2 and height >= 8:
             vertical += 1
-    return horizontal >= _MIN_RULES and vertical >= _MIN_RULES
+    return horizontal >= _MIN_HORIZONTAL and vertical >= _MIN_VERTICAL
 
 
 def load_pdf(data: bytes, name: str, sha: str, options: Options | None = None) -> Loaded:

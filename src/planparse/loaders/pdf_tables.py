@@ -184,8 +184,11 @@ def _joined(shown: list[str], top: Row, bottom: Row) -> list[str]:
 
 
 def _continues(top: list[str | None], bottom: list[str | None]) -> bool:
-    """Whether ``bottom`` (a page's first row) is the rest of ``top`` (the last row before the break)."""
-    if bottom[0] or not top[0] or not any(bottom):
+    """Whether ``bottom`` (a page's first row) is the rest of ``top`` (the last row before the break):
+    empty up to and in the first cell that ``top`` draws itself (its number; a category merged down a
+    first column may cover the cells before it), and nothing where ``top`` is covered."""
+    lead = next((k for k, t in enumerate(top) if t is not None), len(top))
+    if lead == len(top) or not top[lead] or any(bottom[: lead + 1]) or not any(bottom):
         return False
     for t, b in zip(top, bottom, strict=True):
         if b and (t is None or _COUNT.fullmatch(b)):
