@@ -16,6 +16,7 @@ from functools import lru_cache
 import regex
 
 from planparse import rx
+from planparse.extract.deadlines import holds_date
 from planparse.extract.units import looks_like_unit, split_units
 from planparse.grammar import Grammars
 from planparse.textindex import LineIndex, split_top_level
@@ -150,6 +151,9 @@ def find_blocks(text: str, g: Grammars, conventions: list[Convention]) -> list[B
                 blocks.append(block)
             block.end = max(block.end, v_end)
         v_start, v_stop = _trim(text, m.end(), v_end)
+        timed = _timed_tail(text, v_start, v_stop, g) if fld in _UNIT_FIELDS else None
+        if timed is not None:
+            v_stop = _trim(text, v_start, timed)[1]
         value = text[v_start:v_stop]
         hinted = fld in _UNIT_FIELDS and any(v in value for v in g.fields.block.verb_hints)
         for n, (ps, pe) in enumerate(split_top_level(text, v_start, v_stop, "；;") if hinted else [(v_start, v_stop)]):
@@ -160,6 +164,8 @@ def find_blocks(text: str, g: Grammars, conventions: list[Convention]) -> list[B
                 block.fields.extend(verb)
             else:
                 block.fields.append(Field(fld, m.group("label"), *_trim(text, ps, pe), "label-" + fld))
+        if timed is not None:
+            block.fields.append(Field("deadline", m.group("label"), *_trim(text, timed, v_end), "unlabelled-deadline"))
     notes = [(c.start, c.end) for c in conventions]
     blocks.extend(_verb_blocks(text, g, pairs, set(by_bracket), notes))
     blocks.extend(_verb_sentences(text, g, notes))
@@ -167,6 +173,17 @@ def find_blocks(text: str, g: Grammars, conventions: list[Convention]) -> list[B
     blocks = [b for b in blocks if any(f.field != "other" for f in b.fields)]
     blocks.sort(key=lambda b: b.start)
     return blocks
+
+
+def _timed_tail(text: str, start: int, end: int, g: Grammars) -> int | None:
+    """Where a units value's unlabelled time part begins: ``县住建局；2023年起长期坚持`` (after a
+    top-level ；, a part that holds a deadline phrase and is no unit name), the time the block gives
+    without a 完成时限 label. None when it has none."""
+    for n, (ps, pe) in enumerate(split_top_level(text, start, end, "；;")):
+        ps, pe = _trim(text, ps, pe)
+        if n and pe > ps and holds_date(text, ps, pe, g) and not looks_like_unit(text[ps:pe], g):
+            return ps
+    return None
 
 
 def _only_space_between(text: str, a: int, b: int) -> bool:

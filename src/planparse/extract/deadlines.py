@@ -158,6 +158,11 @@ def _matches(text: str, start: int, end: int, g: Grammars) -> list[tuple[regex.M
     return out
 
 
+def holds_date(text: str, start: int, end: int, g: Grammars) -> bool:
+    """Whether ``text[start:end]`` holds a deadline phrase (``2023年起长期坚持``, ``2024年底前``)."""
+    return bool(_matches(text, start, end, g))
+
+
 def parse_field(
     text: str, start: int, end: int, g: Grammars, ref_year: int | None, index: DateIndex | None = None
 ) -> tuple[Deadline | None, list[Issue]]:
