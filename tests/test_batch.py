@@ -444,6 +444,26 @@ def test_a_plan_whose_rows_break_the_schema_fails_alone(tmp_path: Path) -> None:
     assert db_rows(tmp_path, "SELECT count(*) FROM tasks") == [(len(plans[0].tasks) + len(plans[2].tasks),)]
 
 
+def test_a_version_1_database_gains_value_max_and_takes_new_plans(tmp_path: Path) -> None:
+    """A database written before targets had value_max (schema version 1) is extended when a batch
+    opens it: its plans stay, new ones go in with their ranges."""
+    from planparse.store import SCHEMA, Store
+
+    db = tmp_path / "planparse.db"
+    with sqlite3.connect(db) as conn:
+        conn.executescript(SCHEMA.replace("  value_max REAL,", "").replace("value_max", "value") + "PRAGMA user_version=1;")
+        conn.execute("INSERT INTO plans (id, sha256, path, file, json, format, draft, n_sections, n_tasks, n_targets, n_warnings, planparse_version, ingested_at) VALUES (1, 'x', '/old.txt', 'old.txt', 'plans/old.json', 'txt', 0, 0, 0, 0, 0, '0', 'then')")
+    assert "value_max" not in [c for _, c, *_ in sqlite3.connect(db).execute("PRAGMA table_info(targets)")]
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "plan.txt").write_text("一、主要目标\n到2025年，单位地区生产总值能耗下降14%—15%。", encoding="utf-8")
+    summary = ingest([tmp_path / "in"], tmp_path, workers=1)
+    assert summary.ok and summary.ingested == 1
+    Store(db).close()  # opening it again changes nothing
+    assert db_rows(tmp_path, "SELECT value, value_max FROM targets") == [(14.0, 15.0)]
+    assert db_rows(tmp_path, "SELECT count(*) FROM plans") == [(2,)]
+    assert db_rows(tmp_path, "PRAGMA user_version") == [(2,)]
+
+
 def test_a_file_changed_after_it_was_hashed_is_not_filed_under_the_old_hash(tmp_path: Path) -> None:
     """The batch hashes a file to skip what is in; its worker reads it again, and refuses other content."""
     from planparse.jobs import Job, Parser, Problem

@@ -156,7 +156,7 @@ def test_deadlines(row: Row) -> None:
 
 # -- targets ---------------------------------------------------------------------------
 
-TARGET_DEFAULTS: Record = {"comparator": None, "value": None, "unit": None, "year": None, "placeholder": False}
+TARGET_DEFAULTS: Record = {"comparator": None, "value": None, "value_max": None, "unit": None, "year": None, "placeholder": False}
 
 
 @pytest.mark.parametrize("row", params("targets"))

@@ -131,6 +131,7 @@ class Target(_Record):
     indicator: str = Field(description="The noun phrase the number belongs to, e.g. 森林覆盖率.")
     comparator: Comparator = Field(description="达到/以上/不低于 → >=, 不超过/控制在/以下 → <=, 左右 → ≈, counts → =.")
     value: float | None = Field(description="The number; null for placeholders such as XX%.")
+    value_max: float | None = Field(None, description="The upper end when the value is a range (14%—15% → value 14, value_max 15); null otherwise.")
     unit: str | None = Field(None, description="%, 微克/立方米, 万亩 … or null.")
     year: int | None = Field(None, description="Target year from the sentence or its paragraph.")
     raw: str = Field(description="The target phrase as written, indicator to unit.")

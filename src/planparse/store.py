@@ -30,7 +30,7 @@ from typing import Any
 
 from planparse.models import Plan
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: targets.value_max (added to a version 1 file when opened)
 BUSY_TIMEOUT_S = 120.0
 
 Row = tuple[Any, ...]
@@ -95,6 +95,7 @@ CREATE TABLE IF NOT EXISTS targets (
   position INTEGER NOT NULL, indicator TEXT NOT NULL, comparator TEXT NOT NULL, value REAL, unit TEXT, year INTEGER,
   raw TEXT NOT NULL, section_id TEXT, placeholder INTEGER NOT NULL,
   span_start INTEGER NOT NULL, span_end INTEGER NOT NULL, page INTEGER, rule TEXT NOT NULL,
+  value_max REAL,                         -- the upper end of a range (14%—15%: value 14, value_max 15)
   PRIMARY KEY (plan_id, position),
   FOREIGN KEY (plan_id, section_id) REFERENCES sections(plan_id, id) ON DELETE CASCADE
 ) WITHOUT ROWID;
@@ -129,7 +130,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "tasks": ("id", "position", "section_id", "path", "title", "deadline_raw", "deadline_kind", "deadline_date", "deadline_start_year", "deadline_end_year", "span_start", "span_end", "page", "topics"),
     "task_units": ("task_id", "role", "position", "name", "canonical", "scope", "placeholder", "collective", "span_start", "span_end"),
     "milestones": ("task_id", "position", "raw", "kind", "date", "commitment", "span_start", "span_end"),
-    "targets": ("position", "indicator", "comparator", "value", "unit", "year", "raw", "section_id", "placeholder", "span_start", "span_end", "page", "rule"),
+    "targets": ("position", "indicator", "comparator", "value", "unit", "year", "raw", "section_id", "placeholder", "span_start", "span_end", "page", "rule", "value_max"),
     "warnings": ("position", "code", "message", "span_start", "span_end"),
 }
 PLAN_COLUMNS = (
@@ -183,7 +184,7 @@ def plan_rows(plan: Plan) -> PlanRows:
         for j, ms in enumerate(t.milestones, 1):
             milestones.append((t.id, j, ms.raw, ms.kind, ms.date, ms.commitment, *ms.span.root))
     targets = [
-        (i, g.indicator, g.comparator, g.value, g.unit, g.year, g.raw, g.section_id, int(g.placeholder), *g.span.root, g.page, g.rule)
+        (i, g.indicator, g.comparator, g.value, g.unit, g.year, g.raw, g.section_id, int(g.placeholder), *g.span.root, g.page, g.rule, g.value_max)
         for i, g in enumerate(plan.targets, 1)
     ]
     warnings = [(i, w.code, w.message, *(w.span.root if w.span else (None, None))) for i, w in enumerate(plan.warnings, 1)]
@@ -260,10 +261,12 @@ class Store:
         self.conn.execute("PRAGMA foreign_keys=ON")
         with self.write():
             version = self.conn.execute("PRAGMA user_version").fetchone()[0]
-            if version not in (0, SCHEMA_VERSION):
+            if version not in (0, 1, SCHEMA_VERSION):
                 raise sqlite3.DatabaseError(f"{self.path}: schema version {version}, this planparse writes {SCHEMA_VERSION}")
             for statement in _statements(SCHEMA):
                 self.conn.execute(statement)
+            if version == 1:  # its rows keep a null value_max: they were read before ranges were
+                self.conn.execute("ALTER TABLE targets ADD COLUMN value_max REAL")
             self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def _wal(self) -> None:
@@ -389,12 +392,3 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
-
-
-TASK_TABLE_SQL = """SELECT plan, region, file, path, task, lead, responsible, cooperating, deadline_raw, deadline_kind, deadline_date
-FROM task_table ORDER BY file, plan_id, position"""
-TARGET_TABLE_SQL = """SELECT p.title, p.region, p.file, s.title, g.indicator, g.comparator, g.value, g.unit, g.year, g.raw
-FROM targets g JOIN plans p ON p.id = g.plan_id LEFT JOIN sections s ON s.plan_id = g.plan_id AND s.id = g.section_id
-ORDER BY p.file, p.id, g.position"""
-PLAN_JSON_SQL = "SELECT json FROM plans ORDER BY file, id"
-FAILURES_SQL = "SELECT file, stage, code, reason, path, sha256, failed_at FROM failures ORDER BY file, path"

@@ -39,9 +39,19 @@ from planparse.outputs import (
     write_errors,
     write_jsonl,
 )
-from planparse.store import FAILURES_SQL, PLAN_JSON_SQL, TARGET_TABLE_SQL, TASK_TABLE_SQL, Store
+from planparse.store import Store
 
-# (header, width in characters) for each column of the task table (store.TASK_TABLE_SQL order)
+# What the exports read: the task table (store's task_table view), the targets with their plan and
+# section, the plans' JSON files, the failures; each in a stable order.
+TASK_TABLE_SQL = """SELECT plan, region, file, path, task, lead, responsible, cooperating, deadline_raw, deadline_kind, deadline_date
+FROM task_table ORDER BY file, plan_id, position"""
+TARGET_TABLE_SQL = """SELECT p.title, p.region, p.file, s.title, g.indicator, g.comparator, g.value, g.value_max, g.unit, g.year, g.raw
+FROM targets g JOIN plans p ON p.id = g.plan_id LEFT JOIN sections s ON s.plan_id = g.plan_id AND s.id = g.section_id
+ORDER BY p.file, p.id, g.position"""
+PLAN_JSON_SQL = "SELECT json FROM plans ORDER BY file, id"
+FAILURES_SQL = "SELECT file, stage, code, reason, path, sha256, failed_at FROM failures ORDER BY file, path"
+
+# (header, width in characters) for each column of the task table (TASK_TABLE_SQL order)
 TASK_COLUMNS: list[tuple[str, int]] = [
     ("方案", 36),
     ("地区", 10),
@@ -63,6 +73,7 @@ TARGET_COLUMNS: list[tuple[str, int]] = [
     ("指标", 30),
     ("比较", 6),
     ("数值", 10),
+    ("上限", 8),  # a range's upper end (14%—15%)
     ("单位", 12),
     ("年份", 8),
     ("原文", 48),

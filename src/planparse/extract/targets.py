@@ -152,8 +152,8 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
         clause_end = _bound_right(text, v.end, _CLAUSE_BOUND)
         if tp["exclude_context"].search(text, clause_start, clause_end) or tp["condition_clause"].match(text, clause_start, clause_end):
             continue
-        if tp["baseline"].search(text, max(clause_start, v.start - 16), v.start):
-            continue  # "由2020年的30%提高到35%": 30% is where it starts, not the target
+        if tp["baseline"].search(text, max(clause_start, v.start - 16), v.start) or tp["baseline_after"].match(text, v.end, clause_end):
+            continue  # "由2020年的30%提高到35%", "在现有62项服务的基础上": where it starts, not the target
         comparator = None
         rule = ""
         ind_end = v.start
@@ -222,7 +222,8 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
         after_only = comparator is not None and ind_end == v.start and v.unit in count_units
         if (comparator is None or after_only) and v.unit is not None and v.unit != "%" and v.unit not in durations:
             verb = tp["count_verbs"].search(text, clause_start, v.start)
-            marks = list(_LIST_MARK.finditer(text, verb.end(), v.start)) if verb else []
+            # searched up to the value's end, so that 等's look at the number after it sees the number
+            marks = [m for m in _LIST_MARK.finditer(text, verb.end(), v.end) if m.end() <= v.start] if verb else []
             if verb and not marks:
                 # "完成102个入河排污口整治", "新增造林面积1.2万亩": a quantity of work committed
                 if v.unit in count_units or _noun_run(text, verb.end(), v.start, tp):
@@ -301,6 +302,7 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
             indicator=indicator,
             comparator=comparator,
             value=v.value,
+        value_max=v.value_max,
             unit=v.unit,
             year=_year(text, v.start),
             raw=text[raw_start:raw_end],
@@ -340,6 +342,7 @@ def _share_target(
         indicator=text[de.end() : end],
         comparator=comparator or "=",
         value=v.value,
+        value_max=v.value_max,
         unit=v.unit,
         year=_year(text, v.start),
         raw=text[v.start : end],

@@ -2,7 +2,7 @@
 
 A value is a number (or a placeholder ``XX``) with a unit from grammars/targets.toml (``120万吨/年``),
 a bare number (a coefficient, a ratio: kept only after a comparator), or a Chinese share
-(``百分之九十``, ``两成``).
+(``百分之九十``, ``两成``). Two numbers joined as a range (``14%—15%``) are one value with an upper end.
 
 >>> from planparse.grammar import load_grammars
 >>> [(v.value, v.unit) for v in values("森林覆盖率达到31.48%，系数0.6，XX万吨，百分之九十", load_grammars())]
@@ -37,6 +37,7 @@ class Value:
     unit: str | None
     placeholder: bool
     num_start: int
+    value_max: float | None = None  # the upper end of a range (14%—15%)
 
 
 @functools.lru_cache(maxsize=8)
@@ -65,4 +66,26 @@ def values(text: str, g: Grammars) -> list[Value]:
             v = cn_decimal(m.group("cn")) if key == "cn_percent" else (cn_to_int(m.group("cn")) or 0) * 10.0
             out.append(Value(m.start(), m.end(), v, "%", False, m.start()))
     out.sort(key=lambda v: v.start)
+    return _ranges(text, out, tp["range_joiner"])
+
+
+def _ranges(text: str, found: list[Value], joiner: regex.Pattern[str]) -> list[Value]:
+    """``14%—15%``, ``30～35微克/立方米``: two numbers joined as a range are one value, from the first
+    (its unit said or left to the second) up to the second."""
+    out: list[Value] = []
+    for v in found:
+        a = out[-1] if out else None
+        if (
+            a is not None
+            and a.value_max is None
+            and v.unit is not None
+            and a.unit in (None, v.unit)
+            and a.value is not None
+            and v.value is not None
+            and a.value < v.value
+            and joiner.fullmatch(text, a.end, v.start)
+        ):
+            out[-1] = Value(a.start, v.end, a.value, v.unit, False, a.num_start, v.value)
+        else:
+            out.append(v)
     return out

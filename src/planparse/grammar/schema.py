@@ -157,6 +157,7 @@ class TargetValues(_Strict):
     count_verbs: str
     cn_percent: str
     cn_tenths: str
+    range_joiner: str
     exclude_context: str
     indicator_prefix: str
     indicator_suffix: str
@@ -165,6 +166,7 @@ class TargetValues(_Strict):
     goal_frame: str
     anaphor: str
     baseline_tail: str
+    baseline_after: str
     region_prefix: str
     examples: list[str] = Field(default_factory=list)
 
