@@ -176,10 +176,10 @@ def find_blocks(text: str, g: Grammars, conventions: list[Convention]) -> list[B
 
 
 def _timed_tail(text: str, start: int, end: int, g: Grammars) -> int | None:
-    """Where a units value's unlabelled time part begins: ``县住建局；2023年起长期坚持`` (after a
-    top-level ；, a part that holds a deadline phrase and is no unit name), the time the block gives
-    without a 完成时限 label. None when it has none."""
-    for n, (ps, pe) in enumerate(split_top_level(text, start, end, "；;")):
+    """Where a units value's unlabelled time part begins: ``县住建局；2023年起长期坚持``,
+    ``市水利局，2024年12月底前完成`` (after a top-level ； or ，, a part that holds a deadline phrase
+    and is no unit name), the time the block gives without a 完成时限 label. None when it has none."""
+    for n, (ps, pe) in enumerate(split_top_level(text, start, end, "；;，,")):
         ps, pe = _trim(text, ps, pe)
         if n and pe > ps and holds_date(text, ps, pe, g) and not looks_like_unit(text[ps:pe], g):
             return ps

@@ -79,6 +79,8 @@ def _build(m: regex.Match[str], rule: Compiled, ref_year: int | None) -> tuple[D
             year = end_year
     if gd.get("year2") or (kind == "period" and year is not None and not gd.get("fyp")):
         start_year, end_year = year, _number(gd["year2"]) if gd.get("year2") else year
+    elif kind == "ongoing" and year is not None:  # 2025年起: kept up from that year
+        start_year, year = year, None
     if _needs_ref_year(m, rule):
         year = ref_year
     if year is not None:

@@ -95,6 +95,7 @@ class UnitSettings(_Strict):
     no_inherit: str
     bare_place: str
     shared_head_noun: str
+    joint_body: str
     provincial_body: str
     conjunction: str
     conjunct: str
