@@ -170,14 +170,17 @@ def parse_field(
 ) -> tuple[Deadline | None, list[Issue]]:
     """The deadline a 完成时限 field gives, read from its head: ``5月底取得阶段性成效并持续推进``
     is by the end of May. A field that lists several dates (``2024年底前…；2025年底前…``) gives
-    the latest of them."""
+    the latest of them; a date without a year there is in the year the date before it gave."""
     cands: list[Deadline] = []
     warnings: list[Issue] = []
     found = index.within(start, end) if index is not None and index.text is text else _matches(text, start, end, g)
+    year = ref_year
     for m, rule, _ in found:
-        d, w = _build(m, rule, ref_year)
+        d, w = _build(m, rule, year)
         cands.append(d)
         warnings.extend(w)
+        if d.date:  # "2024年6月底前启动，年底前完成": a phrase without a year is in the year the field gave
+            year = int(d.date[:4])
     if not cands:
         return None, warnings
     dated = [d for d in cands if d.date]
