@@ -273,6 +273,9 @@ def _verb_fields(text: str, clauses: list[tuple[int, int]], g: Grammars, notes: 
             continue  # a plan-wide convention inside the bracket ("以下均需…落实，不再列出")
         clause = text[cs:ce]
         hit = next(((rule, m) for rule in g.verbs if not rule.attrs["sentence_start"] and (m := rule.pattern.fullmatch(clause))), None)
+        if hit is None and not pending and holds_date(text, cs, ce, g) and not looks_like_unit(clause.strip(), g):
+            fields.append(Field("deadline", "", *_trim(text, cs, ce), "verb-deadline"))  # （市水利局负责，长期坚持）
+            continue
         if hit is None:
             units = split_units(text, cs, ce, g)
             if not units or not all(looks_like_unit(u.name, g) for u in units):
@@ -288,7 +291,8 @@ def _verb_fields(text: str, clauses: list[tuple[int, int]], g: Grammars, notes: 
         fields.extend(Field(role, "", ps, pe, rule.id) for ps, pe in pending)
         fields.append(Field(role, "", us, ue, rule.id))
         pending = []
-    return [] if pending else fields
+    # every clause read, and someone given the task (a time or an overseer alone assigns nothing)
+    return fields if not pending and any(f.field in _UNIT_FIELDS for f in fields) else []
 
 
 def find_conventions(text: str, g: Grammars) -> list[Convention]:

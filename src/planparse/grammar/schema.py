@@ -64,7 +64,7 @@ class BlockSettings(_Strict):
 
 
 class VerbRule(_Rule):
-    role: Literal["lead_units", "responsible_units", "cooperating_units"]
+    role: Literal["lead_units", "responsible_units", "cooperating_units", "other"]  # other: a role no Task field holds (指导)
     sentence_start: bool = Field(
         False, description="True: the pattern opens a prose sentence (由市发改委牵头筹备…) instead of making up a whole clause."
     )
