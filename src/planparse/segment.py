@@ -17,6 +17,7 @@ from planparse.grammar import Grammars, Heading
 from planparse.models import Issue, Section, Span
 from planparse.numerals import marker_number
 
+_BLOCK_OPEN = rx.compile(r"[（(〔【\[［][ \t\u3000*]*")  # where an inline block may open (its label follows)
 _TITLE_END = rx.compile(r"[。！？!?]")
 _SENTENCE = rx.compile(r"[。，；,;]")
 _CAPTION = {"【": "】", "[": "]", "〔": "〕"}
@@ -74,7 +75,16 @@ def _title_end(text: str, start: int, end: int, fam: Heading, g: Grammars) -> in
     if std and std.end() < end and not _PUNCT.match(text, std.end()) and text[std.end()] not in "（(" and _SENTENCE.search(text, std.end(), end):
         return std.end()  # 一、指导思想以习近平…: body text runs on; "二、工作目标及基本原则" stays whole
     m = _TITLE_END.search(text, start, end)
-    return m.start() if m else end
+    stop = m.start() if m else end
+    block = _BLOCK_OPEN.search(text, start, stop)
+    while block is not None:  # 1.推进老旧小区改造（牵头单位：…）: the assignment block is no part of the title
+        if g.label.match(text, block.end()) or g.label.match(text, block.start()):
+            stop = block.start()
+            while stop > start and text[stop - 1] in " \t\u3000":
+                stop -= 1
+            break
+        block = _BLOCK_OPEN.search(text, block.end(), stop)
+    return stop
 
 
 def find_headings(text: str, g: Grammars) -> list[Node]:
