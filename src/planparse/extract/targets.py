@@ -27,6 +27,7 @@ from planparse.textindex import split_top_level
 _CLAUSE_BOUND = "。；;，,：:\n\t！？!?"  # a table cell (\t) is a clause of its own
 _YEAR = rx.compile(r"(?<![0-9])(?<![较比由从对自][ \t]{0,2})(?:到|至|在|于)?[ \t]*(?P<y>(?:19|20)[0-9]{2})[ \t]*年(?![ \t]*[0-9]+[ \t]*年)(?![ \t]*的)(?!" + BASE_YEAR_AFTER + ")")
 _FYP = rx.compile(r"[“\"]?(?P<fyp>十[一二三四五六七八九]?五)[”\"]?(?:末|期末|期间|时期)")
+_POINTS = ("个百分点", "百分点")  # a change in a share given in %: 达到60.5%，较2020年提高2个百分点
 _BASE_YEAR = rx.compile(r"(?:较|比|相比|与|在)[ \t]*(?:19|20)[0-9]{2}[ \t]*年?(?:相比|基础上|水平)?$|同比$|(?:累计|年均)$")
 # the lookahead names the first characters, so the engine skips to them (rx: 3x faster scan)
 _NEXT_NUMBER = rx.compile(NUMBER + r"[^，。；;]{0,12}?")
@@ -122,7 +123,8 @@ def _indicator(text: str, start: int, end: int, g: Grammars) -> tuple[int, int]:
         end -= 1
     for strip in (g.target_patterns["baseline_tail"], _BASE_YEAR, g.target_patterns["indicator_suffix"]):
         b = strip.search(text, start, end)
-        if b and b.start() > start:
+        # an indicator that is a base year or 累计 only (…，较2020年提高2个百分点) is none: the one before stands
+        if b and (b.start() > start or strip is _BASE_YEAR):
             end = b.start()
             while end > start and text[end - 1] in " \t\u3000":
                 end -= 1
@@ -277,7 +279,7 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
             follow_on = (
                 i_end - i_start < 2
                 and prev is not None
-                and prev.unit == v.unit
+                and (prev.unit == v.unit or (prev.unit == "%" and v.unit in _POINTS))
                 and not _PARAGRAPH_STOP.search(text, prev_end, v.start)
             )
             if follow_on:
@@ -363,6 +365,9 @@ def _distribute(text: str, out: list[Target], series: list[tuple[int, int, list[
             continue
         items = [text[a:b].strip(" \t\u3000") for a, b in split_top_level(text, start, cut, "、，,和及与")]
         tail = text[cut + 2 : end].strip(" \t\u3000")
+        base = _BASE_YEAR.search(tail)  # 分别比2020年下降14%和18%: the base year is no part of the indicators
+        if base:
+            tail = tail[: base.start()].rstrip(" \t\u3000")
         shared = measure.search(items[-1]) if items else None
         if shared and shared.start() > 0 and not any(measure.search(i) for i in items[:-1]):
             items = [i + shared.group() for i in items[:-1]] + items[-1:]
