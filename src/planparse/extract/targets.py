@@ -279,7 +279,13 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
             follow_on = (
                 i_end - i_start < 2
                 and prev is not None
-                and (prev.unit == v.unit or (prev.unit == "%" and v.unit in _POINTS))
+                # the same measure, or a verb before the number says what it does (达到35微克/立方米以下)
+                # with no other number between (…比例超过20%，保有量60万辆，力争达到80万辆: not the 比例's)
+                and (
+                    prev.unit == v.unit
+                    or (prev.unit == "%" and v.unit in _POINTS)
+                    or (ind_end != v.start and not _DIGIT.search(text, prev_end, v.start))
+                )
                 and not _PARAGRAPH_STOP.search(text, prev_end, v.start)
             )
             if follow_on:
