@@ -117,8 +117,8 @@ def _indicator(text: str, start: int, end: int, g: Grammars) -> tuple[int, int]:
         m = g.target_patterns[lead].match(text, start, end)
         if m and (m.end() < end or lead == "indicator_prefix"):
             start = m.end()  # only hedges and a year ("力争2025年达到50家"): no indicator
-    while start < end and text[start] in " \t\u3000“”\"":
-        start += 1
+    while start < end and (text[start] in " \t\u3000“”\"" or (text[start] in "（(" and text.find(")）"[text[start] == "（"], start, end) < 0)):
+        start += 1  # and a bracket that opened before: 达到25%以上（缺水城市达到30%以上）
     while end > start and text[end - 1] in " \t\u3000":
         end -= 1
     for strip in (g.target_patterns["baseline_tail"], _BASE_YEAR, g.target_patterns["indicator_suffix"]):
@@ -268,6 +268,11 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
                 while i_end > i_start and text[i_end - 1] in " \t":
                     i_end -= 1
                 raw_start, raw_end = i_start, after_count
+                if tp["count_action"].fullmatch(text, i_start, i_end):
+                    # "城镇老旧小区改造累计完成1500个": what stands there is the work done; the thing is before it
+                    n_start, n_end = _indicator(text, clause_start, i_start, g)
+                    if n_end - n_start >= 2:
+                        i_start, i_end, raw_start = n_start, i_start, n_start
             if i_end - i_start < 2 or (i_start >= after_count and i_end - i_start <= 4 and _NEXT_VALUE.match(text, i_end)):
                 continue  # "104家总投资60亿元…企业": what follows the count is another value, not its noun
         elif paired:

@@ -156,6 +156,7 @@ class TargetValues(_Strict):
     measure_tail: str
     measure_head: str
     count_verbs: str
+    count_action: str
     cn_percent: str
     cn_tenths: str
     range_joiner: str
