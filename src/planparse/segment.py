@@ -76,6 +76,9 @@ def _title_end(text: str, start: int, end: int, fam: Heading, g: Grammars) -> in
         return std.end()  # 一、指导思想以习近平…: body text runs on; "二、工作目标及基本原则" stays whole
     m = _TITLE_END.search(text, start, end)
     stop = m.start() if m else end
+    colon = g.colon_title.match(text, start, stop) if g.colon_title else None
+    if colon:  # 一、指导思想：以习近平…
+        return colon.end("title")
     block = _BLOCK_OPEN.search(text, start, stop)
     while block is not None:  # 1.推进老旧小区改造（牵头单位：…）: the assignment block is no part of the title
         if g.label.match(text, block.end()) or g.label.match(text, block.start()):

@@ -101,6 +101,7 @@ class Grammars:
     tables: TablesFile
     heading_families: list[Heading]
     standard_title: regex.Pattern[str]
+    colon_title: regex.Pattern[str] | None  # headings.toml [structure] colon_title
     toc: regex.Pattern[str]  # MULTILINE: one pass finds every table-of-contents line
     heading_start: regex.Pattern[str]  # any family's marker at a position (one pass instead of one per family)
     heading_first: frozenset[str] | None  # the characters a marker can start with (None: any)
@@ -282,6 +283,7 @@ def load_grammars(directory: Path | str | None = None) -> Grammars:
         noise_any=rx.compile(any_of([c.pattern.pattern for c in noise_lines])),
         toc=compile_pattern(headings.toc.pattern, headings.fragments, "grammars/headings.toml", "toc -> pattern", regex.MULTILINE),
         standard_title=rx.compile(f"(?:{literal_alternation(headings.standard_titles.titles)})"),
+        colon_title=compile_pattern(headings.structure.colon_title, headings.fragments, "grammars/headings.toml", "structure -> colon_title") if headings.structure.colon_title else None,
         label=label,
         label_field=label_field,
         verbs=_compile_rules("grammars/fields.toml", "verb", fields.verb, fields.fragments, ("role", "sentence_start", "trigger")),

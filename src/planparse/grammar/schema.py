@@ -39,6 +39,7 @@ class Toc(_Strict):
 class Structure(_Strict):
     paragraph_starts: list[str]
     note_starts: list[str] = Field(default_factory=list, description="Labels of a note under a table (注：1.…): its numbered lines are no headings.")
+    colon_title: str = Field("", description="A caption a colon ends, at a title's start: the title is the caption (一、指导思想：以…).")
 
 
 class HeadingsFile(_Strict):
