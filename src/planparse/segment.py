@@ -106,6 +106,11 @@ def find_headings(text: str, g: Grammars) -> list[Node]:
             label = next(w for w in notes if text.startswith(w, pos))
             hit = _match_heading(text, pos + len(label), line_end, g)
             note = (hit[0].id, marker_number(hit[1].group("num"), hit[0].number) + 1) if hit else None
+            if hit is None and not text[pos + len(label) : line_end].strip(" \t\u3000：:"):
+                # "附件：" alone on its line: the list under it is the note's, from its first point
+                nxt = _next_line(text, line_end)
+                first = _match_heading(text, nxt, _line_end(text, nxt), g) if nxt < n else None
+                note = (first[0].id, marker_number(first[1].group("num"), first[0].number)) if first else None
             pos = line_end + 1
             continue
         if pos not in toc and text.find("\t", pos, line_end) == -1:  # table rows are not headings
@@ -140,6 +145,19 @@ def find_headings(text: str, g: Grammars) -> list[Node]:
                 cursor = inline
         pos = line_end + 1
     return nodes
+
+
+def _line_end(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    return len(text) if end == -1 else end
+
+
+def _next_line(text: str, line_end: int) -> int:
+    """Where the next line with text starts after ``line_end`` (len(text) when none)."""
+    pos = line_end + 1
+    while pos < len(text) and not text[pos : _line_end(text, pos)].strip():
+        pos = _line_end(text, pos) + 1
+    return min(pos, len(text))
 
 
 def build_tree(nodes: list[Node], text_len: int) -> tuple[list[Node], list[Issue]]:
