@@ -107,10 +107,12 @@ def find_headings(text: str, g: Grammars) -> list[Node]:
             hit = _match_heading(text, pos + len(label), line_end, g)
             note = (hit[0].id, marker_number(hit[1].group("num"), hit[0].number) + 1) if hit else None
             if hit is None and not text[pos + len(label) : line_end].strip(" \t\u3000：:"):
-                # "附件：" alone on its line: the list under it is the note's, from its first point
+                # "附件：" alone on its line, then "1.…方案": the list of attachments, from its first point
+                # (an attachment's own text opens with 一、… instead: those are headings)
                 nxt = _next_line(text, line_end)
                 first = _match_heading(text, nxt, _line_end(text, nxt), g) if nxt < n else None
-                note = (first[0].id, marker_number(first[1].group("num"), first[0].number)) if first else None
+                if first and first[0].level >= 3:
+                    note = (first[0].id, marker_number(first[1].group("num"), first[0].number))
             pos = line_end + 1
             continue
         if pos not in toc and text.find("\t", pos, line_end) == -1:  # table rows are not headings
