@@ -203,6 +203,10 @@ def build_tasks(
         if not bl:
             continue
         if node is None:
+            if nodes:
+                # before the plan's first heading stands its notice (现将方案印发给你们…请市生态环境局
+                # 牵头做好督促落实): who sees to the plan as a whole, not a task of it
+                bl = [b for b in bl if b.start > nodes[0].start]
             for b in bl:  # a block outside any section: its own paragraph is the task
                 para = lines.start(b.start)
                 m = _SENT_END.search(text, para, b.start)
