@@ -131,8 +131,10 @@ def find_headings(text: str, g: Grammars) -> list[Node]:
                 t_start = m.end()
                 inline = _inline_heading(text, t_start, line_end, fam, g)
                 t_end = inline if inline is not None else _title_end(text, t_start, line_end, fam, g)
-                while t_end > t_start and text[t_end - 1] in " \t\u3000：:":
-                    t_end -= 1
+                while t_start < t_end and text[t_start] in " \t\u3000：:":
+                    t_start += 1  # 第一章：总体要求
+                while t_end > t_start and text[t_end - 1] in " \t\u3000：:；;，,":
+                    t_end -= 1  # （一）坚持政府主导；
                 if t_start < t_end and text[t_start] in _CAPTION and text[t_end - 1] == _CAPTION[text[t_start]]:
                     t_start, t_end = t_start + 1, t_end - 1
                 if t_end == t_start and line_end < n:
