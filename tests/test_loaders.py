@@ -204,9 +204,19 @@ def test_table_rows_are_never_running_lines() -> None:
     header would; it is a table row, which the page join reads (the header above it still goes)."""
     from planparse.loaders.pdf import strip_running
 
-    pages = [["某某市人民政府办公室", *([] if n == 1 else ["\t\t续优化\t府\t底前"]), f"{n}\t推进第{n}项\t市生态环境局\t区县人民政\t2025年", f"— {n} —"] for n in range(1, 5)]
-    kept = strip_running(pages)
-    assert [lines[0] for lines in kept] == ["1\t推进第1项\t市生态环境局\t区县人民政\t2025年", *(["\t\t续优化\t府\t底前"] * 3)]
+    for rest in ("\t\t续优化\t府\t底前", "\t联网平台\t\t\t"):  # (the second, stripped of its tabs, is 联网平台 alone)
+        pages = [["某某市人民政府办公室", *([] if n == 1 else [rest]), f"{n}\t推进第{n}项\t市生态环境局\t区县人民政\t2025年", f"— {n} —"] for n in range(1, 5)]
+        kept = strip_running(pages)
+        assert [lines[0] for lines in kept] == ["1\t推进第1项\t市生态环境局\t区县人民政\t2025年", *([rest] * 3)]
+
+
+def test_pdf_cell_lines_a_typesetter_ended_early_wrap() -> None:
+    """A narrow cell's line ends short where a quote may not end a line or a mark may not start one
+    (建设政务服 / 务“一网通 / 办”平台): those lines wrap on; a short line before a plain one is an item."""
+    from planparse.loaders.pdf_tables import grid_rows
+
+    grid: list[list[str | None]] = [["序号", "具体措施", "牵头单位"], ["1", "建设政务服\n务“一网通\n办”平台", "市政务服务局"], ["2", "培育专精特\n新“小巨人”企\n业", "市科技局\n市工信局"]]
+    assert [r.line for r in grid_rows(grid)][1:] == ["1\t建设政务服务“一网通办”平台\t市政务服务局", "2\t培育专精特新“小巨人”企业\t市科技局、市工信局"]
 
 
 @pytest.mark.parametrize(

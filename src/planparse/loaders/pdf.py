@@ -33,6 +33,11 @@ _BAND = 2  # lines at the top and bottom of a page that may be running headers o
 
 
 def _band_key(line: str) -> str:
+    """A line as its repeats are counted (digits ignored); a table row (cells joined by a tab) is
+    never a running line: the rest of a row cut by every page break (``\t联网平台\t\t``, ``\t\t\t府\t底前``)
+    repeats at the top of the pages just as a header would. Its key keeps the tabs apart."""
+    if "\t" in line:
+        return "\t" + line
     return _DIGITS.sub("#", line.strip().strip(MARGIN_MARK).strip())
 
 
@@ -50,9 +55,7 @@ def strip_running(pages: list[list[str]]) -> list[list[str]]:
         counts.update({_band_key(x) for x in nonblank[:_BAND] + nonblank[-_BAND:]})
         inner.update({_band_key(x) for x in nonblank[_BAND:-_BAND]})
     limit = max(2, len(pages) // 2)
-    # a table row (cells joined by a tab) is never a running line: the rest of a row cut by every
-    # page break (``\t\t\t府\t底前``) repeats at the top of the pages just as a header would
-    running = {k for k, n in counts.items() if n >= limit and len(k) <= 40 and 2 * inner[k] < n and "\t" not in k}
+    running = {k for k, n in counts.items() if n >= limit and len(k) <= 40 and 2 * inner[k] < n and not k.startswith("\t")}
     if not running:
         return pages
     out = []

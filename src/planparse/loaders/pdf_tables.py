@@ -207,8 +207,14 @@ def _cell(text: str, width: int) -> str:
         return text.replace("\n", "")
     parts: list[str] = []
     for line in text.split("\n"):
-        if parts and len(parts[-1]) > 0.75 * width:
+        if parts and (len(parts[-1]) > 0.75 * width or _KINSOKU.match(line)):
             parts[-1] += line
         else:
             parts.append(line)
     return cell_text(parts)
+
+
+# A line that a typesetter ended early: the next opens with a mark that may not end a line (“《（),
+# or its first character was carried down with a mark that may not end a line or start one
+# (新“小巨人”, 办”平台, 通，): the line wraps.
+_KINSOKU = re.compile(r"[“‘《〈（(【［]|.[“‘《〈（(【［”’》〉）)】］，。、；：！？]")
