@@ -158,8 +158,8 @@ def _region(s: str | None, g: Grammars) -> str | None:
     if not m:
         return None
     region = m.group("region")
-    if g.meta["region_stop"].search(region):
-        region = m.group("top")  # 北京市数据专区 → 北京市
+    if g.meta["region_stop"].search(region) and not g.meta["region_seat"].match(s, m.end()):
+        region = m.group("top")  # 北京市数据专区 → 北京市; 济宁市老旧小区 → 济宁市
         if g.meta["region_stop"].search(region):
             return None
     return region
@@ -296,6 +296,9 @@ def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metad
     if issuer is None:
         issuer = _cover_issuer(head, g)
     region = _region(title, g) or _region(issuer, g)
+    seat = _region(issuer, g)
+    if region and seat and len(seat) > len(region) and g.meta["region_lead"].sub("", title or "").startswith(seat):
+        region = seat  # the title names the issuer's own district (济宁市任城区…, by 济宁市任城区人民政府)
     if region is None and _issuer_level(issuer, g) == "province":
         region = _named_province(text, g)  # 省完善促进消费体制机制厅际联席会议: the province its text names
     period = _period(title, g)

@@ -194,6 +194,7 @@ class MetadataSettings(_Strict):
     issuer_line: str
     region: str
     region_stop: str
+    region_seat: str
     period: str
     fyp_period: str
     single_year: str
