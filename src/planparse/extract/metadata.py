@@ -227,8 +227,9 @@ def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metad
     title, title_span = _find_title(head, g)
 
     doc_number = None
-    for ln in head:
-        stripped = ln.text.strip().strip("（()）")
+    # the line, else each of its columns: a report (上行文, GB/T 9704) sets 签发人 beside the number
+    for cell in (c for ln in head for c in (ln.text, *_COLUMN_GAP.split(ln.text))):
+        stripped = cell.strip().strip("（()）")
         lab = meta["doc_number_label"].search(stripped)
         m = meta["doc_number"].fullmatch(stripped) or (lab and meta["doc_number"].match(stripped, lab.end()))
         if m:
