@@ -27,6 +27,7 @@ _HEAD_LINES = 25
 _TAIL_LINES = 15
 _NOTICE_LINES = 80
 _ANNEX = rx.compile(r"^(?:附件|附表)[ \t]*[0-9一二三四五六七八九十]*[：:]?$")
+_BRACKET_LINE = rx.compile(r"[（(][^（）()]{1,20}[）)]")
 _TITLE_PUNCT = rx.compile(r"[。；，,：:]")
 _DATE_LINE = rx.compile(r"[0-9〇零一二三四五六七八九十○]{1,4}[ \t]*年[ \t]*[0-9〇零一二三四五六七八九十○]{1,2}[ \t]*月[ \t]*[0-9〇零一二三四五六七八九十○]{1,3}[ \t]*日")
 _NOT_A_NAME = rx.compile(r"^(?:为|根据|按照|依据|经|现将|各)")
@@ -84,10 +85,7 @@ def _find_title(head: list[_Line], g: Grammars) -> tuple[str | None, Span | None
             break
     if notice_title:
         want = _clean_title(notice_title[0])
-        for ln in head:
-            if _clean_title(ln.text) == want:
-                return want, Span((ln.start, ln.end))
-        return want, Span((notice_title[1], notice_title[2]))
+        return _own_title(want, head, g) or (want, Span((notice_title[1], notice_title[2])))
     # runs of short lines without sentence punctuation, joined, ending in a document-type word;
     # annex markers, document numbers and draft marks are not part of a title
     # date and issuer lines end a run; annex marks, document numbers and draft marks are skipped
@@ -123,12 +121,22 @@ def _title_in_run(head: list[_Line], all_lines: list[_Line], g: Grammars) -> tup
         notice = meta["notice"].search(joined)
         if notice:  # a notice title over several lines: the plan is the document it issues
             want = _clean_title(notice.group("title"))
-            for ln in all_lines:
-                if _clean_title(ln.text) == want:
-                    return want, Span((ln.start, ln.end))
-            return want, Span((parts[0].start, parts[-1].end))
+            return _own_title(want, all_lines, g) or (want, Span((parts[0].start, parts[-1].end)))
         return joined, Span((parts[0].start, parts[-1].end))
     return None, None
+
+
+def _own_title(want: str, lines: list[_Line], g: Grammars) -> tuple[str, Span] | None:
+    """The plan's title on its own line below the notice, with the line under it when that is a
+    bracket the title goes on with ((2024—2027年)): a notice title often leaves the period out."""
+    for k, ln in enumerate(lines):
+        if _clean_title(ln.text) != want:
+            continue
+        below = _clean_title(lines[k + 1].text) if k + 1 < len(lines) else ""
+        if _BRACKET_LINE.fullmatch(below) and not g.heading_at(below) and g.meta["title_suffix"].search(want + below):
+            return want + below, Span((ln.start, lines[k + 1].end))
+        return want, Span((ln.start, ln.end))
+    return None
 
 
 def _period(title: str | None, g: Grammars) -> tuple[int, int] | None:
