@@ -199,6 +199,14 @@ def _imprint(text: str, date: str | None, issuer: str | None, g: Grammars) -> tu
     return date, issuer
 
 
+def _wrapped_name(upper: str, lower: str, g: Grammars) -> bool:
+    """Two lines of one issuer's name: a lower line that opens with a place is a name of its own
+    (平邑县人民政府), and a heading (二、工作措施) or a sentence above is no part of it."""
+    if len(upper) > 30 or g.heading_at(upper) or g.meta["region"].match(lower):
+        return False
+    return g.meta["issuer_line"].match(upper + lower) is not None
+
+
 def _cover_issuer(head: list[_Line], g: Grammars) -> str | None:
     """The body named over a cover page's month (天津市发展和改革委员会 / 二〇二二年一月)."""
     for above, line in itertools.pairwise(head):
@@ -280,7 +288,7 @@ def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metad
                 while top > 0:
                     if meta["issuer_line"].match(names[top - 1]):
                         top -= 1
-                    elif top < len(names) and len(names[top - 1]) <= 30 and meta["issuer_line"].match(names[top - 1] + names[top]):
+                    elif top < len(names) and _wrapped_name(names[top - 1], names[top], g):
                         # a long name wrapped over two lines (中国银行保险监督管理 / 委员会佛山监管分局)
                         names[top - 1] += names[top]
                         top -= 1
