@@ -163,6 +163,13 @@ class _Joiner:
                 and (g.heading_at(b.text) or (a.text[-1:] == "。" and not self.reaches(a.width) and not self.structural(b.text)))
             )
             self.first_short = len(firsts) >= 3 and firsts[len(firsts) // 2] <= self.wrap - 1.5
+        # a sign-off: the issuers' names over the date stand apart, also under a line without 。
+        meta, self.signoff = g.meta, set[int]()  # ids of the issuer lines
+        for k, ln in enumerate(lines):
+            if meta["signoff_date"].match(ln.text) or meta["signoff_figures"].match(ln.text):
+                while k > 0 and meta["issuer_line"].match(lines[k - 1].text):
+                    k -= 1
+                    self.signoff.add(id(lines[k]))
 
     def structural(self, s: str) -> bool:
         """A line that always starts a new paragraph: a heading, a field label, an annex, a box, a date line."""
@@ -204,7 +211,7 @@ class _Joiner:
         A line the loader saw reach the right margin (a PDF's character boxes) or break inside its
         paragraph (DOCX) is ``marked``."""
         s, prev, marked = nxt.text, before.text, before.reaches_margin
-        if not s:
+        if not s or id(nxt) in self.signoff:
             return False
         pfull = marked or self.reaches(before.width)
         pfirst = marked or self.reaches(before.width, first=para_len == len(prev))

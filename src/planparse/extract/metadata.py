@@ -199,6 +199,14 @@ def _imprint(text: str, date: str | None, issuer: str | None, g: Grammars) -> tu
     return date, issuer
 
 
+def _signoff(lines: list[_Line], k: int, g: Grammars) -> regex.Match[str] | None:
+    """Line k as a sign-off date; one in figures only (2023.5.10) right under an issuer's name."""
+    m = g.meta["signoff_date"].match(lines[k].text)
+    if m is None and k and g.meta["issuer_line"].match(lines[k - 1].text):
+        m = g.meta["signoff_figures"].match(lines[k].text)
+    return m
+
+
 def _wrapped_name(upper: str, lower: str, g: Grammars) -> bool:
     """Two lines of one issuer's name: a lower line that opens with a place is a name of its own
     (平邑县人民政府), and a heading (二、工作措施) or a sentence above is no part of it."""
@@ -274,10 +282,10 @@ def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metad
     notice = _lines(text, 0, head_end)[:_NOTICE_LINES]
     for lines in (_lines(text, tail_start, tail_end)[-_TAIL_LINES:], notice):
         for k in range(len(lines) - 1, -1, -1):
-            m = meta["signoff_date"].match(lines[k].text)
+            m = _signoff(lines, k, g)
             if m:
                 date = _iso(m.group("year"), m.group("month"), m.group("day"))
-                if issuer is None and m.group("issuer"):
+                if issuer is None and m.groupdict().get("issuer"):
                     issuer = m.group("issuer")  # "巴中市恩阳区人民政府    2022年7月25日" on one line
                 # stacked co-issuers above the date: the first one leads (climbed over the whole
                 # text: a list of 9 issuers runs past the window the date was found in)

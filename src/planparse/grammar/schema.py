@@ -187,6 +187,7 @@ class MetadataSettings(_Strict):
     doc_number: str
     doc_number_label: str
     signoff_date: str
+    signoff_figures: str
     date_label: str
     imprint: str
     cover_date: str
