@@ -122,6 +122,8 @@ def test_units(row: Row) -> None:
         assert len(units) == len(expected), f"{key}: got {[(u['name'], u['scope']) for u in units]}"
     if "title" in row:
         assert task is not None and task.title == row["title"]
+    if "tasks" in row:
+        assert len(plan.tasks) == row["tasks"], f"tasks: got {[t.title for t in plan.tasks]}"
     check_warnings(codes_of(plan), row)
 
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from planparse.extract.deadlines import parse_field
+from planparse.extract.table_header import TITLE_ROLES, header_roles, is_category, sub_header
 from planparse.extract.units import split_units
 from planparse.grammar import Grammars
 from planparse.models import Deadline, Issue, Span, Task, Unit
@@ -67,33 +67,6 @@ def _rows(text: str) -> list[list[_Row]]:
     return tables
 
 
-@lru_cache(maxsize=4)
-def _aliases_longest_first(aliases: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(sorted(aliases, key=len, reverse=True))
-
-
-def _role_of(cell: str, g: Grammars) -> str | None:
-    key = "".join(cell.split()).strip("：:*")
-    if not key:
-        return None
-    for alias in _aliases_longest_first(tuple(g.label_field)):
-        if key == alias or key.startswith(alias):
-            role = g.label_field[alias]
-            return None if role == "other" else role
-    for col in g.tables.column:
-        for h in col.headers:
-            if key == h.replace(" ", "") or key.startswith(h.replace(" ", "")):
-                return col.role
-    return None
-
-
-def _header(text: str, row: _Row, g: Grammars) -> list[str | None] | None:
-    roles = [_role_of(text[s:e], g) for s, e in row.cells]
-    if sum(1 for r in roles if r in (*_ROLES, "deadline")) and sum(1 for r in roles if r) >= 2:
-        return roles
-    return None
-
-
 def _section_for(cell: str, nodes: list[Node], text: str) -> Node | None:
     """The section a row cites: a heading title it starts with or contains (spaces aside: PDF
     text puts spaces between Chinese and Latin letters)."""
@@ -129,27 +102,40 @@ def table_tasks(
                 tasks.append(task)
         pending.clear()
 
+    top: list[str | None] | None = None  # the header's first row: seen again, it repeats on a new page
+    under_header = False
     for rows in _rows(text):
         for row in rows:
-            found = _header(text, row, g)
+            values = [text[s:e] for s, e in row.cells]
+            if under_header and header is not None and len(header) == len(row.cells):
+                merged = sub_header(values, header, g)
+                if merged is not None:  # the header's second row (责任单位 over 牵头 | 配合)
+                    header = merged
+                    continue
+            found = header_roles(values, g)
             if found is not None:
-                if found != header:
+                if found != top:
                     flush()  # a new table; the same header again is a repeat on a new page
-                header = found
+                top = header = found
+                under_header = True
                 continue
+            under_header = False
             if header is None or len(header) != len(row.cells):
                 continue
-            filled = [text[s:e].strip() for s, e in row.cells]
-            nonempty = [v for v in filled if v]
-            if len(row.cells) > 2 and ((filled[0] and len(nonempty) == 1) or (len(nonempty) > 1 and len(set(nonempty)) == 1)):
-                continue  # one merged cell across the row (first cell only, or repeated): a category line
+            if is_category(values, header, g):
+                continue
             cells: dict[str, list[tuple[int, int]]] = {}
             for role, span in zip(header, row.cells, strict=True):
                 if role and text[span[0] : span[1]].strip():
                     cells.setdefault(role, []).append(span)
             if not cells:
                 continue
-            if pending and "number" in header and "number" not in cells and "task" in cells:
+            two_level = "measure" in cells and "task" in header and "task" not in cells
+            if two_level and pending and any(r in cells for r in (*_ROLES, "deadline")):
+                # a measure of its own under a 重点任务 merged down over it: a row, not a continuation
+                if "task" in pending[-1].cells:
+                    cells["task"] = pending[-1].cells["task"][-1:]
+            elif pending and "number" in header and "number" not in cells and any(r in cells for r in TITLE_ROLES):
                 for role, spans in cells.items():  # a row cut by a page break: continue the last one
                     pending[-1].cells.setdefault(role, []).extend(spans)
                 continue
@@ -164,6 +150,22 @@ def table_tasks(
             pending.append(_Pending(row, cells))
     flush()
     return tasks, warnings
+
+
+def _title(text: str, p: _Pending) -> tuple[str, list[str]]:
+    """The row's title and the cells it can name a section by, the title's own first. The finest
+    title cell is the title; a measure under its 重点任务, or one against a problem, carries that cell
+    before it (推进产业数字化：实施企业技改数字化项目) so that the row reads whole in a flat list."""
+
+    def cell(role: str) -> str:
+        return "".join(text[s:e].strip() for s, e in p.cells.get(role, []))  # a row cut by a page break reads whole
+
+    main = next((r for r in TITLE_ROLES if r in p.cells), None)
+    if main is None:
+        return "", []
+    before = [r for r in ("problem", "task") if r in p.cells and r != main and (main == "measure" or r == "problem")]
+    title = "：".join(cell(r) for r in [*before, main])
+    return title, [cell(r) for r in [main, *before, *(r for r in TITLE_ROLES if r in p.cells)]]
 
 
 def _task(
@@ -185,9 +187,8 @@ def _task(
     warnings: list[Issue] = []
     for s, e in p.cells.get("deadline", [])[:1]:
         deadline, warnings = parse_field(text, s, e, g, ref_year)
-    task_cells = p.cells.get("task") or p.cells.get("section") or [(p.row.start, p.row.start)]
-    title = "".join(text[s:e].strip() for s, e in task_cells)  # a row cut by a page break reads whole
-    node = _section_for(title, nodes, text)
+    title, parts = _title(text, p)
+    node = next((n for n in (_section_for(t, nodes, text) for t in parts) if n is not None), None)
     path: list[str] = []
     walk = node
     while walk is not None:

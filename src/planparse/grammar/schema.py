@@ -221,11 +221,13 @@ class NoiseFile(_Strict):
 
 
 class TableColumn(_Strict):
-    role: Literal["number", "task", "section", "other"]
+    role: Literal["number", "task", "measure", "goal", "problem", "section", "lead_units", "responsible_units", "cooperating_units", "deadline", "other"]
     headers: list[str] = Field(min_length=1)
 
 
 class TablesFile(_Strict):
+    qualifiers: list[str] = Field(default_factory=list)
+    sub_labels: dict[str, Literal["lead_units", "responsible_units", "cooperating_units"]] = Field(default_factory=dict)
     column: list[TableColumn]
 
 
