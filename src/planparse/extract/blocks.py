@@ -23,7 +23,8 @@ from planparse.textindex import LineIndex, split_top_level
 
 _SENTENCE_END = rx.compile("[。]")
 _TAIL_END = rx.compile(r"[。；;\n]")
-_BY_SENTENCE = rx.compile(r"(?:(?<=[。；;\n])|^)由[^。；;\n]{2,120}?(?=[。；;]|$)", regex.MULTILINE)
+# a tab ends it: a table row is cells, not one sentence
+_BY_SENTENCE = rx.compile(r"(?:(?<=[。；;\n])|^)由[^。；;\n\t]{2,120}?(?=[。；;]|$)", regex.MULTILINE)
 _UNIT_FIELDS = ("lead_units", "responsible_units", "cooperating_units")
 _MAX_BRACKET = 400  # a bracket longer than this is prose, not an annotation
 _MAX_VERB_BRACKET = 240  # verb-style annotations are unit lists, shorter still
@@ -157,7 +158,7 @@ def find_blocks(text: str, g: Grammars, conventions: list[Convention]) -> list[B
         value = text[v_start:v_stop]
         hinted = fld in _UNIT_FIELDS and any(v in value for v in g.fields.block.verb_hints)
         for n, (ps, pe) in enumerate(split_top_level(text, v_start, v_stop, "；;") if hinted else [(v_start, v_stop)]):
-            verb = _verb_fields(text, split_top_level(text, ps, pe), g, []) if hinted else []
+            verb = verb_fields(text, split_top_level(text, ps, pe), g, []) if hinted else []
             if any(f.field != fld and (n or f.field in ("lead_units", "cooperating_units")) for f in verb):
                 # "责任部门：监测处牵头，财审处配合": the verbs inside the value give the roles; so does
                 # a later part with a verb of its own ("配合单位：市发改委；各县政府负责落实")
@@ -197,7 +198,7 @@ def _verb_blocks(text: str, g: Grammars, pairs: dict[int, int], taken: set[int],
             continue
         if not _verb_end(g).search(text, o + 1, c + 1):
             continue  # no clause of the bracket ends with a role verb
-        fields = _verb_fields(text, split_top_level(text, o + 1, c), g, notes)
+        fields = verb_fields(text, split_top_level(text, o + 1, c), g, notes)
         if fields:
             out.append(Block(o, c + 1, "verb", fields))
     return out
@@ -223,7 +224,7 @@ def _verb_sentences(text: str, g: Grammars, notes: list[tuple[int, int]]) -> lis
     rule's trigger word stands; its units must all be organisations too."""
     out: list[Block] = []
     for m in _BY_SENTENCE.finditer(text):
-        fields = _verb_fields(text, split_top_level(text, m.start(), m.end()), g, notes)
+        fields = verb_fields(text, split_top_level(text, m.start(), m.end()), g, notes)
         if fields:
             out.append(Block(m.start(), m.end(), "verb", fields))
     taken = {b.start for b in out}
@@ -261,7 +262,7 @@ def _at_sentence_start(pattern: str, marker: str) -> regex.Pattern[str]:
     return rx.compile(f"(?:{marker})?(?:{pattern})")
 
 
-def _verb_fields(text: str, clauses: list[tuple[int, int]], g: Grammars, notes: list[tuple[int, int]]) -> list[Field]:
+def verb_fields(text: str, clauses: list[tuple[int, int]], g: Grammars, notes: list[tuple[int, int]]) -> list[Field]:
     """Fields of a verb-style bracket, or [] when any clause is not units + verb.
 
     A clause of bare units (``各区人民政府``, a tier before ``，``) takes the role of the next verb.

@@ -14,12 +14,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from planparse.extract.blocks import verb_fields
 from planparse.extract.deadlines import parse_field
 from planparse.extract.table_header import TITLE_ROLES, header_roles, is_category, sub_header
+from planparse.extract.tasks import apply_role_notes
 from planparse.extract.units import split_units
 from planparse.grammar import Grammars
 from planparse.models import Deadline, Issue, Span, Task, Unit
 from planparse.segment import Node
+from planparse.textindex import split_top_level
 
 _ROLES = ("lead_units", "responsible_units", "cooperating_units")
 # What a blank cell takes from the row above where merged cells show as blank ones (tab-separated
@@ -168,24 +171,46 @@ def _title(text: str, p: _Pending) -> tuple[str, list[str]]:
     return title, [cell(r) for r in [main, *before, *(r for r in TITLE_ROLES if r in p.cells)]]
 
 
+def _unit_fields(text: str, p: _Pending, g: Grammars) -> list[tuple[str, int, int, str]]:
+    """(role, start, end, rule) of the unit cells' parts. A cell written verb-style (市发改委牵头，
+    市财政局、市金融局配合) gives each clause its verb's role, as the same words do in a bracket;
+    any other cell is its column's units."""
+    out: list[tuple[str, int, int, str]] = []
+    for role in _ROLES:
+        for s, e in p.cells.get(role, []):
+            hinted = any(v in text[s:e] for v in g.fields.block.verb_hints)
+            verbs = verb_fields(text, split_top_level(text, s, e), g, []) if hinted else []
+            # as in a labelled value: 负责 restates the column (牵头单位 | 市住建局等按职责分工负责), a lead
+            # or cooperating verb, or a second clause, names a role of its own
+            verbs = verbs if any(f.field != role and (n or f.field in ("lead_units", "cooperating_units")) for n, f in enumerate(verbs)) else []
+            out.extend((f.field, f.start, f.end, "table-" + f.rule) for f in verbs if f.field != "other")
+            if not verbs:
+                out.append((role, s, e, "table-" + role))
+    return out
+
+
 def _task(
     text: str, p: _Pending, nodes: list[Node], g: Grammars, ref_year: int | None, page_of: Callable[[int], int | None], k: int
 ) -> tuple[Task | None, list[Issue]]:
     roles: dict[str, list[Unit]] = {r: [] for r in _ROLES}
-    for role in _ROLES:
-        names: set[str] = set()
-        for s, e in p.cells.get(role, []):
-            for u in split_units(text, s, e, g):
-                if u.name not in names:
-                    names.add(u.name)
-                    roles[role].append(
-                        Unit(name=u.name, canonical=u.canonical, scope=u.scope, placeholder=u.placeholder, collective=u.collective, span=Span((u.start, u.end)), rule="table-" + role)
-                    )
+    names: set[str] = set()
+    times: list[tuple[int, int]] = []  # a time clause inside a verb-style cell (市水利局负责，长期坚持)
+    for role, s, e, rule in _unit_fields(text, p, g):
+        if role == "deadline":
+            times.append((s, e))
+            continue
+        for u in split_units(text, s, e, g):
+            if u.name not in names:
+                names.add(u.name)
+                roles[role].append(
+                    Unit(name=u.name, canonical=u.canonical, scope=u.scope, placeholder=u.placeholder, collective=u.collective, span=Span((u.start, u.end)), rule=rule)
+                )
+    apply_role_notes(roles, g)  # 市住建局（牵头）、市城管局: the note names the role, as in a labelled block
     if not any(roles.values()) and "deadline" not in p.cells:
         return None, []
     deadline: Deadline | None = None
     warnings: list[Issue] = []
-    for s, e in p.cells.get("deadline", [])[:1]:
+    for s, e in (p.cells.get("deadline") or times)[:1]:
         deadline, warnings = parse_field(text, s, e, g, ref_year)
     title, parts = _title(text, p)
     node = next((n for n in (_section_for(t, nodes, text) for t in parts) if n is not None), None)

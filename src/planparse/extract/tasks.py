@@ -253,7 +253,7 @@ def build_tasks(
                 first_is_lead = conv.rule
             elif conv.units:  # its units, made once: every later task lists the same records
                 implicit.append((conv, [_unit(u, conv.rule) for u in split_units(text, conv.units[0], conv.units[1], g)]))
-        _apply_role_notes(roles, g)
+        apply_role_notes(roles, g)
         if first_is_lead and not roles["lead_units"] and roles["responsible_units"]:
             # "（排在第一为牵头单位，下同）": the first listed unit leads, the others carry the task
             roles["lead_units"].append(roles["responsible_units"].pop(0).model_copy(update={"rule": first_is_lead}))
@@ -315,7 +315,7 @@ def provincial_names(tasks: list[Task], region: str | None, g: Grammars) -> list
     return out
 
 
-def _apply_role_notes(roles: dict[str, list[Unit]], g: Grammars) -> None:
+def apply_role_notes(roles: dict[str, list[Unit]], g: Grammars) -> None:
     """"县生态环境局（牵头）" in a list of responsible units: the note names its role (fields.toml role_notes)."""
     notes = g.fields.block.role_notes
     for role, units in roles.items():
