@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from planparse.extract.blocks import find_blocks, find_conventions
 from planparse.extract.deadlines import DateIndex, find_dates
 from planparse.extract.metadata import extract_metadata
-from planparse.extract.tables import table_tasks
+from planparse.extract.tables import merge_echoes, table_tasks
 from planparse.extract.targets import find_targets
 from planparse.extract.tasks import MILESTONE_KINDS, build_tasks, innermost, provincial_names
 from planparse.grammar import Grammars
@@ -62,6 +62,7 @@ def extract_all(text: str, nodes: list[Node], g: Grammars, page_of: Callable[[in
     warnings.extend(t_warn)
     rows, r_warn = table_tasks(text, nodes, g, ref_year, page_of, cells_repeated)
     warnings.extend(r_warn)
+    tasks, rows = merge_echoes(tasks, rows)  # a table row that repeats a body task adds to it
     if rows:  # table rows and annotated sections, in document order, numbered again
         by_id = {n.id: n for n in nodes}
         for i, row in enumerate(rows):

@@ -234,3 +234,29 @@ def _task(
         ),
         warnings,
     )
+
+
+def _plain(s: str) -> str:
+    return "".join(ch for ch in s if ch.isalnum())
+
+
+def merge_echoes(tasks: list[Task], rows: list[Task]) -> tuple[list[Task], list[Task]]:
+    """An attached table that repeats a task the body already assigns (（一）建设城市大脑。…（牵头单位：…）
+    then a row 建设城市大脑 | … in the 分工表) is that task once: a row naming the same section as a body
+    task of the same title adds the units the body does not name and, if the body has none, its
+    deadline; each keeps the span of where it was written. Returns (tasks, the rows left)."""
+    out = list(tasks)
+    left: list[Task] = []
+    for row in rows:
+        key = _plain(row.title)
+        at = next((i for i, t in enumerate(out) if row.section_id and t.section_id == row.section_id and _plain(t.title) == key), None)
+        if at is None:
+            left.append(row)
+            continue
+        body = out[at]
+        named = {u.name for r in _ROLES for u in getattr(body, r)}
+        update: dict[str, object] = {r: [*getattr(body, r), *(u for u in getattr(row, r) if u.name not in named)] for r in _ROLES}
+        if body.deadline is None:
+            update["deadline"] = row.deadline
+        out[at] = body.model_copy(update=update)
+    return out, left
