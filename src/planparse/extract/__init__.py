@@ -9,6 +9,7 @@ from planparse.extract.blocks import find_blocks, find_conventions
 from planparse.extract.deadlines import DateIndex, find_dates
 from planparse.extract.metadata import extract_metadata
 from planparse.extract.tables import merge_echoes, table_tasks
+from planparse.extract.target_table import table_targets
 from planparse.extract.targets import find_targets
 from planparse.extract.tasks import MILESTONE_KINDS, build_tasks, innermost, provincial_names
 from planparse.grammar import Grammars
@@ -46,6 +47,7 @@ def extract_all(text: str, nodes: list[Node], g: Grammars, page_of: Callable[[in
     tasks, warnings = build_tasks(text, nodes, blocks, conventions, g, ref_year, page_of, dates, min_year)
     tasks = provincial_names(tasks, metadata.region, g)
     targets, t_warn = find_targets(text, g)
+    targets = _with_table_targets(text, targets, table_targets(text, g))
     starts = [n.start for n in nodes]
     single_year = metadata.period[0] if metadata.period and metadata.period[0] == metadata.period[1] else None
     retro = g.target_patterns["retrospective_section"]
@@ -85,6 +87,14 @@ def extract_all(text: str, nodes: list[Node], g: Grammars, page_of: Callable[[in
             if d and d.date and not lo - 1 <= int(d.date[:4]) <= hi:
                 warnings.append(Issue(code="deadline-outside-period", message=f"task {task.id}: deadline {d.raw!r} is outside the plan period {lo}–{hi}", span=d.span))
     return Extracted(metadata, tasks, targets, warnings)
+
+
+def _with_table_targets(text: str, prose: list[Target], table: list[Target]) -> list[Target]:
+    """The targets of indicator tables in place of what the prose reader made of the same rows: the
+    table knows which cell is the name and which the target year's value."""
+    rows = {line_around(text, t.span.start, t.span.start) for t in table}
+    kept = [t for t in prose if line_around(text, t.span.start, t.span.start) not in rows]
+    return sorted([*kept, *table], key=lambda t: t.span.start)
 
 
 def _alone_on_line(text: str, start: int, end: int) -> bool:

@@ -44,7 +44,7 @@ class _Pending:
     cells: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # role → cell spans
 
 
-def _rows(text: str) -> list[list[_Row]]:
+def table_rows(text: str) -> list[list[_Row]]:
     """Runs of consecutive tab-separated lines."""
     tables: list[list[_Row]] = []
     pos = 0
@@ -107,7 +107,7 @@ def table_tasks(
 
     top: list[str | None] | None = None  # the header's first row: seen again, it repeats on a new page
     under_header = False
-    for rows in _rows(text):
+    for rows in table_rows(text):
         for row in rows:
             values = [text[s:e] for s, e in row.cells]
             if under_header and header is not None and len(header) == len(row.cells):

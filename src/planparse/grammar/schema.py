@@ -225,7 +225,18 @@ class TableColumn(_Strict):
     headers: list[str] = Field(min_length=1)
 
 
+class TargetTable(_Strict):
+    indicator: list[str] = Field(min_length=1)
+    unit: list[str] = Field(default_factory=list)
+    target: list[str] = Field(default_factory=list)
+    base: list[str] = Field(default_factory=list)
+    comparators: dict[str, Literal[">=", "<=", "=", "≈", ">", "<"]] = Field(default_factory=dict)
+    attributes: dict[str, Literal[">=", "<=", "=", "≈", ">", "<"]] = Field(default_factory=dict)
+    attribute: list[str] = Field(default_factory=list)
+
+
 class TablesFile(_Strict):
+    targets: TargetTable | None = None
     qualifiers: list[str] = Field(default_factory=list)
     sub_labels: dict[str, Literal["lead_units", "responsible_units", "cooperating_units"]] = Field(default_factory=dict)
     column: list[TableColumn]
