@@ -75,8 +75,8 @@ def sub_header(cells: list[str], upper: list[str | None], g: Grammars) -> list[s
 
 def is_category(cells: list[str], header: list[str | None], g: Grammars) -> bool:
     """A row that heads the rows below it rather than being a task: one cell merged across the row
-    (the first cell alone, or one value repeated in every cell or in every cell but 序号), or a title
-    cell alone that reads as a heading (（二）推动数字产业发展)."""
+    (the first cell alone, or one value repeated in every cell or in every cell but 序号), or, in a
+    numbered table, a title cell alone that reads as a heading (（二）推动数字产业发展)."""
     if len(cells) <= 2:
         return False
     filled = [c.strip() for c in cells]
@@ -86,7 +86,9 @@ def is_category(cells: list[str], header: list[str | None], g: Grammars) -> bool
     rest = [v for v, r in zip(filled, header, strict=True) if v and r != "number"]
     if len(rest) > 1 and len(set(rest)) == 1:
         return True
-    if len(nonempty) == 1:
+    if len(nonempty) == 1 and "number" in header:
+        # in a numbered table a task has its number; a title cell alone under a heading marker heads
+        # the rows below (without a 序号 column, （一）… in the task cell may be the task itself)
         at = filled.index(nonempty[0])
         if header[at] in TITLE_ROLES:
             return any(h.level <= 2 and h.at.match(nonempty[0]) for h in g.heading_families)
