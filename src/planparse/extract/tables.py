@@ -193,15 +193,15 @@ def _task(
     text: str, p: _Pending, nodes: list[Node], g: Grammars, ref_year: int | None, page_of: Callable[[int], int | None], k: int
 ) -> tuple[Task | None, list[Issue]]:
     roles: dict[str, list[Unit]] = {r: [] for r in _ROLES}
-    names: set[str] = set()
+    names: dict[str, set[str]] = {r: set() for r in _ROLES}  # a unit once per role; in two roles, as the row says
     times: list[tuple[int, int]] = []  # a time clause inside a verb-style cell (市水利局负责，长期坚持)
     for role, s, e, rule in _unit_fields(text, p, g):
         if role == "deadline":
             times.append((s, e))
             continue
         for u in split_units(text, s, e, g):
-            if u.name not in names:
-                names.add(u.name)
+            if u.name not in names[role]:
+                names[role].add(u.name)
                 roles[role].append(
                     Unit(name=u.name, canonical=u.canonical, scope=u.scope, placeholder=u.placeholder, collective=u.collective, span=Span((u.start, u.end)), rule=rule)
                 )
