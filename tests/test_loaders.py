@@ -435,3 +435,63 @@ def test_pdf_tables_across_page_breaks_stay_apart() -> None:
     join_pages(pages, repeat)  # type: ignore[arg-type]
     assert pages[0][-1] == "1\t加快专项债券发行使用\t市财政局\t市商务局、市住建局"
     assert pages[1] == [t.line for t in repeat[1].top[:2]]
+
+
+_W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _docx_with(tmp_path: Path, paragraphs: list[str], numbering: tuple[str, ...] | list[str] = (), styles: tuple[str, ...] | list[str] = ()) -> Path:
+    """A .docx whose body holds the given raw w:p/w:tbl XML, with numbering definitions and styles added."""
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    body = document.element.body
+    for xml in paragraphs:
+        body[-1].addprevious(parse_xml(xml.replace(">", f" {_W_NS}>", 1)))
+    if numbering:
+        part = document.part.numbering_part.element
+        for child in list(part):
+            part.remove(child)
+        for xml in numbering:
+            part.append(parse_xml(xml.replace(">", f" {_W_NS}>", 1)))
+    for xml in styles:
+        document.styles.element.append(parse_xml(xml.replace(">", f" {_W_NS}>", 1)))
+    path = tmp_path / "plan.docx"
+    document.save(str(path))
+    return path
+
+
+def _p(text: str, ppr: str = "") -> str:
+    return f'<w:p><w:pPr>{ppr}</w:pPr><w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>'
+
+
+def _lvl(ilvl: int, fmt: str, text: str) -> str:
+    return f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/></w:lvl>'
+
+
+def test_docx_numbering_styles_lists_and_formats(tmp_path: Path) -> None:
+    """A heading style based on a numbered one takes its list (naming only its level); two lists on one
+    abstract definition go on counting, one that overrides its start begins again; Chinese formats past 九."""
+    numbering = [
+        f'<w:abstractNum w:abstractNumId="0">{_lvl(0, "chineseCounting", "%1、")}{_lvl(1, "chineseCounting", "（%2）")}</w:abstractNum>',
+        f'<w:abstractNum w:abstractNumId="1">{_lvl(0, "ideographDigital", "%1、")}{_lvl(1, "ideographParenthesized", "%2")}</w:abstractNum>',
+        '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>',
+        '<w:num w:numId="2"><w:abstractNumId w:val="0"/></w:num>',
+        '<w:num w:numId="3"><w:abstractNumId w:val="0"/><w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>',
+        '<w:num w:numId="4"><w:abstractNumId w:val="1"/></w:num>',
+    ]
+    styles = [
+        '<w:style w:type="paragraph" w:styleId="H1"><w:name w:val="H1"/><w:pPr><w:numPr><w:numId w:val="1"/></w:numPr></w:pPr></w:style>',
+        '<w:style w:type="paragraph" w:styleId="H2"><w:name w:val="H2"/><w:basedOn w:val="H1"/><w:pPr><w:numPr><w:ilvl w:val="1"/></w:numPr></w:pPr></w:style>',
+    ]
+
+    def num(n: int, lvl: int) -> str:
+        return f'<w:numPr><w:ilvl w:val="{lvl}"/><w:numId w:val="{n}"/></w:numPr>'
+
+    paragraphs = [_p("总体要求", '<w:pStyle w:val="H1"/>'), _p("指导思想", '<w:pStyle w:val="H2"/>'), _p("基本原则", '<w:pStyle w:val="H2"/>')]
+    paragraphs += [_p("重点任务", num(2, 0)), _p("附则", num(3, 0))]
+    paragraphs += [_p(f"第{i}项", num(4, 0)) for i in range(1, 11)] + [_p("细则", num(4, 1))]
+    lines = planparse.parse(_docx_with(tmp_path, paragraphs, numbering, styles)).text.split("\n")
+    assert lines[:5] == ["一、总体要求", "（一）指导思想", "（二）基本原则", "二、重点任务", "一、附则"]
+    assert lines[5:] == [f"{'一二三四五六七八九'[i - 1] if i < 10 else '一〇'}、第{i}项" for i in range(1, 11)] + ["㈠细则"]

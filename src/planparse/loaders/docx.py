@@ -4,7 +4,7 @@ python-docx opens the package (its XML parser resolves no entities and loads no 
 billion-laughs and XXE payloads stay inert); the body is walked here because python-docx has
 no view of automatic numbering or revisions:
 - Word automatic numbering (``w:numPr`` on the paragraph or its style) becomes the marker the
-  reader sees (``一、`` ``（一）`` ``1.`` ``①``), with counters per list and level;
+  reader sees (``一、`` ``（一）`` ``1.`` ``①``): docx_numbering.py;
 - deleted revisions (``w:del``) are left out, inserted ones (``w:ins``) kept; headers, footers
   and comments live in other parts and are never read;
 - table rows become one line each, cells separated by a tab; horizontally merged cells once,
@@ -22,14 +22,12 @@ from typing import Any
 from planparse.errors import InputError
 from planparse.loaders.base import INDENT as _INDENT
 from planparse.loaders.base import MARGIN_MARK, Loaded, cell_text
+from planparse.loaders.docx_numbering import Numbering
 from planparse.models import Source
-from planparse.numerals import cn_numeral
 from planparse.options import Options
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _PAGE = "\x0c"  # a page-break mark in the walked text, removed again once pages are counted
-_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-_TIANGAN = "甲乙丙丁戊己庚辛壬癸"
 
 
 def _check_zip(data: bytes, name: str, opts: Options) -> int | None:
@@ -51,95 +49,6 @@ def _check_zip(data: bytes, name: str, opts: Options) -> int | None:
         return None
     m = re.search(r"<Pages>(\d+)</Pages>", app)
     return int(m.group(1)) if m else None
-
-
-def _format(fmt: str, n: int) -> str:
-    if fmt in ("chineseCounting", "chineseCountingThousand", "chineseLegalSimplified", "ideographLegalTraditional", "taiwaneseCounting"):
-        return cn_numeral(n)
-    if fmt in ("decimalEnclosedCircle", "decimalEnclosedCircleChinese") and 1 <= n <= len(_CIRCLED):
-        return _CIRCLED[n - 1]
-    if fmt in ("ideographTraditional",) and 1 <= n <= len(_TIANGAN):
-        return _TIANGAN[n - 1]
-    if fmt == "lowerLetter":
-        return chr(ord("a") + (n - 1) % 26)
-    if fmt == "upperLetter":
-        return chr(ord("A") + (n - 1) % 26)
-    if fmt in ("decimalFullWidth", "decimalFullWidth2"):
-        return str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
-    if fmt in ("none", "bullet"):
-        return ""
-    return str(n)
-
-
-class _Numbering:
-    """Counters for Word lists: numId → abstract levels (format, text, start) and current values."""
-
-    def __init__(self, document: Any) -> None:
-        self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}
-        self.counters: dict[str, dict[int, int]] = {}
-        self.style_num: dict[str, tuple[str, int]] = {}
-        try:
-            numbering = document.part.numbering_part.element
-        except (KeyError, NotImplementedError, AttributeError):
-            numbering = None
-        if numbering is not None:
-            abstract: dict[str, dict[int, tuple[str, str, int]]] = {}
-            for an in numbering.iter(f"{W}abstractNum"):
-                lv: dict[int, tuple[str, str, int]] = {}
-                for lvl in an.iter(f"{W}lvl"):
-                    ilvl = int(lvl.get(f"{W}ilvl", "0"))
-                    fmt = _val(lvl.find(f"{W}numFmt"), "decimal")
-                    text = _val(lvl.find(f"{W}lvlText"), "")
-                    start = int(_val(lvl.find(f"{W}start"), "1"))
-                    lv[ilvl] = (fmt, text, start)
-                abstract[an.get(f"{W}abstractNumId", "")] = lv
-            for num in numbering.iter(f"{W}num"):
-                aid = _val(num.find(f"{W}abstractNumId"), "")
-                lv = dict(abstract.get(aid, {}))
-                for ov in num.iter(f"{W}lvlOverride"):
-                    ilvl = int(ov.get(f"{W}ilvl", "0"))
-                    so = ov.find(f"{W}startOverride")
-                    if so is not None and ilvl in lv:
-                        fmt, text, _ = lv[ilvl]
-                        lv[ilvl] = (fmt, text, int(_val(so, "1")))
-                self.levels[num.get(f"{W}numId", "")] = lv
-        try:
-            styles = document.styles.element
-        except (KeyError, AttributeError):
-            styles = None
-        if styles is not None:
-            for st in styles.iter(f"{W}style"):
-                np = st.find(f"{W}pPr/{W}numPr")
-                if np is not None:
-                    num_id = _val(np.find(f"{W}numId"), "")
-                    self.style_num[st.get(f"{W}styleId", "")] = (num_id, int(_val(np.find(f"{W}ilvl"), "0")))
-
-    def marker(self, p: Any) -> str:
-        """The number text of paragraph ``p``, advancing the counters; '' when it is not numbered."""
-        ppr = p.find(f"{W}pPr")
-        num_id, ilvl = "", 0
-        if ppr is not None:
-            np = ppr.find(f"{W}numPr")
-            if np is not None:
-                num_id = _val(np.find(f"{W}numId"), "")
-                ilvl = int(_val(np.find(f"{W}ilvl"), "0"))
-            elif (style := ppr.find(f"{W}pStyle")) is not None:
-                num_id, ilvl = self.style_num.get(_val(style, ""), ("", 0))
-        if not num_id or num_id == "0" or num_id not in self.levels:
-            return ""
-        levels = self.levels[num_id]
-        counters = self.counters.setdefault(num_id, {})
-        fmt, text, start = levels.get(ilvl, ("decimal", f"%{ilvl + 1}.", 1))
-        counters[ilvl] = counters.get(ilvl, start - 1) + 1
-        for deeper in [k for k in counters if k > ilvl]:
-            del counters[deeper]  # a new item restarts its sub-lists
-
-        def sub(m: re.Match[str]) -> str:
-            k = int(m.group(1)) - 1
-            f, _, s = levels.get(k, ("decimal", "", 1))
-            return _format(f if k != ilvl else fmt, counters.get(k, s))
-
-        return re.sub(r"%([1-9])", sub, text)
 
 
 class _Indents:
@@ -261,7 +170,7 @@ def load_docx(data: bytes, name: str, sha: str, options: Options | None = None) 
         body = document.element.body
     except Exception as err:
         raise InputError(name, "corrupt", f"not a readable .docx ({type(err).__name__})") from None
-    numbering = _Numbering(document)
+    numbering = Numbering(document)
     indents = _Indents(document)
     lines: list[str] = []
     tables: list[list[list[str]]] = []
