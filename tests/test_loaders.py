@@ -495,3 +495,31 @@ def test_docx_numbering_styles_lists_and_formats(tmp_path: Path) -> None:
     lines = planparse.parse(_docx_with(tmp_path, paragraphs, numbering, styles)).text.split("\n")
     assert lines[:5] == ["一、总体要求", "（一）指导思想", "（二）基本原则", "二、重点任务", "一、附则"]
     assert lines[5:] == [f"{'一二三四五六七八九'[i - 1] if i < 10 else '一〇'}、第{i}项" for i in range(1, 11)] + ["㈠细则"]
+
+
+_BOX = (
+    '<w:r><mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"><mc:Choice Requires="wps">'
+    '<w:drawing><w:txbxContent><w:p><w:r><w:t>文本框内容</w:t></w:r></w:p></w:txbxContent></w:drawing></mc:Choice>'
+    "<mc:Fallback><w:pict><w:txbxContent><w:p><w:r><w:t>文本框内容</w:t></w:r></w:p></w:txbxContent></w:pict></mc:Fallback>"
+    "</mc:AlternateContent></w:r>"
+)
+
+
+def test_docx_runs_as_the_reader_sees_them(tmp_path: Path) -> None:
+    """A non-breaking hyphen is a hyphen, a symbol its character, a hidden run nothing; a text box
+    (a drawing with its VML fallback) is read once, as a paragraph of its own, in a cell too."""
+
+    def run(inner: str, rpr: str = "") -> str:
+        return f"<w:r>{rpr}{inner}</w:r>"
+
+    first = "<w:p>" + "".join(
+        [
+            run("<w:t>（一）实施2023</w:t>"), run("<w:noBreakHyphen/>"), run("<w:t>2025年行动</w:t>"),
+            run('<w:sym w:font="宋体" w:char="2014"/>'), run("<w:t>内部说明</w:t>", "<w:rPr><w:vanish/></w:rPr>"),
+            run("<w:t>新建基站100座。</w:t>"), _BOX,
+        ]
+    ) + "</w:p>"
+    cell = f"<w:tc><w:p><w:r><w:t>实施行动</w:t></w:r>{_BOX}</w:p></w:tc>"
+    table = f"<w:tbl><w:tr><w:tc>{_p('工作任务')}</w:tc><w:tc>{_p('牵头单位')}</w:tc></w:tr><w:tr>{cell}<w:tc>{_p('市工信局')}</w:tc></w:tr></w:tbl>"
+    text = planparse.parse(_docx_with(tmp_path, [_p("一、重点任务"), first, table])).text
+    assert text.split("\n") == ["一、重点任务", "（一）实施2023-2025年行动—新建基站100座。", "文本框内容", "工作任务\t牵头单位", "实施行动、文本框内容\t市工信局"]

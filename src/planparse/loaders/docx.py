@@ -111,30 +111,84 @@ def _val(el: Any, default: str) -> str:
     return default if el is None else el.get(f"{W}val", default)
 
 
-def _text(el: Any) -> str:
-    """Visible text of an element: deleted revisions and field codes skipped, inserted text kept."""
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+# markup whose text the reader never sees: deletions, moved-away text, field codes, properties
+_SKIP = {f"{W}{t}" for t in ("del", "instrText", "delText", "delInstrText", "moveFrom", "rPr", "pPr")}
+_SYMBOL_FONTS = ("symbol", "wingdings", "webdings", "mt extra")  # private glyph codes, nothing Unicode
+
+
+def _text(el: Any, boxes: list[Any] | None = None) -> str:
+    """Visible text of an element: deleted revisions, field codes and hidden runs skipped, inserted
+    text kept. A text box is not text of its paragraph: its content goes to ``boxes`` for the caller
+    to read as paragraphs of their own, once (mc:AlternateContent holds it twice, as a drawing and as
+    the VML fallback; only the first choice is read)."""
     out: list[str] = []
 
     def walk(node: Any) -> None:
         for child in node:
             tag = child.tag
-            if tag in (f"{W}del", f"{W}instrText", f"{W}delText", f"{W}moveFrom"):
+            if tag in _SKIP:
                 continue
             if tag == f"{W}t":
                 out.append(child.text or "")
-            elif tag == f"{W}tab":
+            elif tag == f"{W}r" and _hidden(child):
+                continue
+            elif tag in (f"{W}tab", f"{W}ptab"):
                 out.append("\t")
+            elif tag == f"{W}noBreakHyphen":
+                out.append("-")  # 2023-2025 with Word's non-breaking hyphen
+            elif tag == f"{W}sym":
+                out.append(_symbol(child))
             elif tag == f"{W}lastRenderedPageBreak" or (tag == f"{W}br" and child.get(f"{W}type") == "page"):
                 out.append(_PAGE)  # where Word last laid out a new page: the page map
             elif tag in (f"{W}br", f"{W}cr"):
                 # a line break inside a paragraph (Shift+Enter; text pasted from a PDF has one at every
                 # line's end): the paragraph goes on unless what follows starts one (normalize decides)
                 out.append(MARGIN_MARK + "\n")
+            elif tag == f"{W}txbxContent":
+                if boxes is not None:
+                    boxes.append(child)
+            elif tag == f"{_MC}AlternateContent":
+                walk(child[:1])  # the first mc:Choice (or the only mc:Fallback)
             else:
                 walk(child)
 
     walk(el)
     return "".join(out)
+
+
+def _hidden(run: Any) -> bool:
+    """A run set hidden (w:vanish): neither shown nor printed."""
+    vanish = run.find(f"{W}rPr/{W}vanish")
+    return vanish is not None and _val(vanish, "1") not in ("0", "false", "off")
+
+
+def _symbol(sym: Any) -> str:
+    """The character of a w:sym (Insert ▸ Symbol): its code, less the 0xF000 Word adds to a font's own."""
+    font, code = sym.get(f"{W}font", "").lower(), sym.get(f"{W}char", "")
+    try:
+        n = int(code, 16)
+    except ValueError:
+        return ""
+    if font.startswith(_SYMBOL_FONTS):
+        return ""
+    n = n - 0xF000 if n >= 0xF000 else n
+    return chr(n) if n >= 0x20 else ""
+
+
+def _paragraphs(container: Any) -> list[str]:
+    """Texts of the paragraphs in a table cell, in order: nested tables' and text boxes' included, once."""
+    out: list[str] = []
+    for child in container:
+        tag = child.tag
+        if tag == f"{W}p":
+            boxes: list[Any] = []
+            out.append(_text(child, boxes))
+            for box in boxes:
+                out.extend(_paragraphs(box))
+        elif tag in (f"{W}tbl", f"{W}tr", f"{W}tc", f"{W}sdt", f"{W}sdtContent", f"{W}customXml"):
+            out.extend(_paragraphs(child))
+    return out
 
 
 def _table_rows(tbl: Any) -> list[list[str]]:
@@ -147,7 +201,7 @@ def _table_rows(tbl: Any) -> list[list[str]]:
             tcpr = tc.find(f"{W}tcPr")
             span = int(_val(tcpr.find(f"{W}gridSpan"), "1")) if tcpr is not None and tcpr.find(f"{W}gridSpan") is not None else 1
             vmerge = tcpr.find(f"{W}vMerge") if tcpr is not None else None
-            text = cell_text(_text(p) for p in tc.iter(f"{W}p"))
+            text = cell_text(_paragraphs(tc))
             if vmerge is not None and vmerge.get(f"{W}val", "continue") == "continue":
                 text = above.get(col, "")  # a vertically merged cell repeats the one above
             above[col] = text
@@ -179,10 +233,13 @@ def load_docx(data: bytes, name: str, sha: str, options: Options | None = None) 
         for child in container:
             tag = child.tag
             if tag == f"{W}p":
-                text = _text(child)
+                boxes: list[Any] = []
+                text = _text(child, boxes)
                 lead = len(text) - len(text.lstrip(_PAGE))  # a page that begins here begins before the number
                 indent = _INDENT if indents.indented(child) and text.strip() else ""
                 lines.append(text[:lead] + indent + numbering.marker(child) + text[lead:])
+                for box in boxes:  # a text box's paragraphs after the one it is anchored in
+                    visit(box)
             elif tag == f"{W}tbl":
                 rows = _table_rows(child)
                 tables.append(rows)
