@@ -523,3 +523,26 @@ def test_docx_runs_as_the_reader_sees_them(tmp_path: Path) -> None:
     table = f"<w:tbl><w:tr><w:tc>{_p('工作任务')}</w:tc><w:tc>{_p('牵头单位')}</w:tc></w:tr><w:tr>{cell}<w:tc>{_p('市工信局')}</w:tc></w:tr></w:tbl>"
     text = planparse.parse(_docx_with(tmp_path, [_p("一、重点任务"), first, table])).text
     assert text.split("\n") == ["一、重点任务", "（一）实施2023-2025年行动—新建基站100座。", "文本框内容", "工作任务\t牵头单位", "实施行动、文本框内容\t市工信局"]
+
+
+def test_docx_table_rows_in_controls_and_frame_tables(tmp_path: Path) -> None:
+    """A row inside a content control is a row, a row deleted with changes tracked is none, a row
+    that starts a grid column in (gridBefore) keeps its cells under their headers; a table of one
+    cell a row is a frame around text, read paragraph by paragraph (a 1×1 table holding the plan)."""
+
+    def row(*cells: str, trpr: str = "") -> str:
+        return f"<w:tr>{trpr}" + "".join(f"<w:tc>{_p(c)}</w:tc>" for c in cells) + "</w:tr>"
+
+    table = "<w:tbl>" + "".join(
+        [
+            row("序号", "工作任务", "牵头单位"), row("1", "加快项目建设", "市发改委"),
+            f"<w:sdt><w:sdtContent>{row('2', '优化营商环境', '市商务局')}</w:sdtContent></w:sdt>",
+            row("3", "删去的任务", "市财政局", trpr='<w:trPr><w:del w:id="1" w:author="a"/></w:trPr>'),
+            row("强化要素保障", "市自然资源局", trpr='<w:trPr><w:gridBefore w:val="1"/></w:trPr>'),
+        ]
+    ) + "</w:tbl>"
+    body = ["一、重点任务", "（一）加快项目建设。到2025年，全市新建5G基站1000座。", "牵头单位：市通信管理局"]
+    frame = "<w:tbl><w:tr><w:tc>" + "".join(_p(x) for x in body) + "</w:tc></w:tr></w:tbl>"
+    plan = planparse.parse(_docx_with(tmp_path, [frame, table]))
+    assert plan.text.split("\n") == [*body, "序号\t工作任务\t牵头单位", "1\t加快项目建设\t市发改委", "2\t优化营商环境\t市商务局", "\t强化要素保障\t市自然资源局"]
+    assert [(g.indicator, g.value) for g in plan.targets] == [("5G基站", 1000)]

@@ -191,16 +191,36 @@ def _paragraphs(container: Any) -> list[str]:
     return out
 
 
+_WRAPPERS = (f"{W}sdt", f"{W}sdtContent", f"{W}customXml")  # content controls and custom XML around rows or cells
+
+
+def _within(parent: Any, tag: str) -> list[Any]:
+    """``parent``'s children with ``tag``, content controls around them unwrapped."""
+    out: list[Any] = []
+    for child in parent:
+        if child.tag == tag:
+            out.append(child)
+        elif child.tag in _WRAPPERS:
+            out.extend(_within(child, tag))
+    return out
+
+
+def _int(el: Any, default: int) -> int:
+    value = _val(el, str(default))
+    return int(value) if value.isdigit() else default
+
+
 def _table_rows(tbl: Any) -> list[list[str]]:
     rows: list[list[str]] = []
     above: dict[int, str] = {}
-    for tr in tbl.findall(f"{W}tr"):
-        cells: list[str] = []
-        col = 0
-        for tc in tr.findall(f"{W}tc"):
-            tcpr = tc.find(f"{W}tcPr")
-            span = int(_val(tcpr.find(f"{W}gridSpan"), "1")) if tcpr is not None and tcpr.find(f"{W}gridSpan") is not None else 1
-            vmerge = tcpr.find(f"{W}vMerge") if tcpr is not None else None
+    for tr in _within(tbl, f"{W}tr"):
+        if tr.find(f"{W}trPr/{W}del") is not None:
+            continue  # a row deleted with changes tracked
+        col = _int(tr.find(f"{W}trPr/{W}gridBefore"), 0)  # grid columns the row leaves out before its first cell
+        cells: list[str] = [""] * col
+        for tc in _within(tr, f"{W}tc"):
+            span = max(1, _int(tc.find(f"{W}tcPr/{W}gridSpan"), 1))
+            vmerge = tc.find(f"{W}tcPr/{W}vMerge")
             text = cell_text(_paragraphs(tc))
             if vmerge is not None and vmerge.get(f"{W}val", "continue") == "continue":
                 text = above.get(col, "")  # a vertically merged cell repeats the one above
@@ -210,6 +230,13 @@ def _table_rows(tbl: Any) -> list[list[str]]:
         if any(cells):
             rows.append(cells)
     return rows
+
+
+def _frame(tbl: Any) -> list[Any] | None:
+    """The cells of a table used as a frame around the text (one cell a row, as a 1×1 table holding
+    the whole document), else None: such cells are read as body text, paragraph by paragraph."""
+    rows = [_within(tr, f"{W}tc") for tr in _within(tbl, f"{W}tr")]
+    return [cells[0] for cells in rows if cells] if rows and all(len(cells) <= 1 for cells in rows) else None
 
 
 def load_docx(data: bytes, name: str, sha: str, options: Options | None = None) -> Loaded:
@@ -240,6 +267,9 @@ def load_docx(data: bytes, name: str, sha: str, options: Options | None = None) 
                 lines.append(text[:lead] + indent + numbering.marker(child) + text[lead:])
                 for box in boxes:  # a text box's paragraphs after the one it is anchored in
                     visit(box)
+            elif tag == f"{W}tbl" and (frame := _frame(child)) is not None:
+                for cell in frame:
+                    visit(cell)
             elif tag == f"{W}tbl":
                 rows = _table_rows(child)
                 tables.append(rows)
