@@ -546,3 +546,15 @@ def test_docx_table_rows_in_controls_and_frame_tables(tmp_path: Path) -> None:
     plan = planparse.parse(_docx_with(tmp_path, [frame, table]))
     assert plan.text.split("\n") == [*body, "序号\t工作任务\t牵头单位", "1\t加快项目建设\t市发改委", "2\t优化营商环境\t市商务局", "\t强化要素保障\t市自然资源局"]
     assert [(g.indicator, g.value) for g in plan.targets] == [("5G基站", 1000)]
+
+
+def test_docx_paragraph_deleted_whole_takes_no_number(tmp_path: Path) -> None:
+    """An item deleted with changes tracked (its text and its paragraph mark) leaves no bare （二）
+    behind, and the items after it are numbered as Word shows them once the change is accepted."""
+    numbering = [f'<w:abstractNum w:abstractNumId="0">{_lvl(0, "chineseCounting", "（%1）")}</w:abstractNum>', '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>']
+    num = '<w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr>'
+    deleted = f'<w:p><w:pPr>{num}<w:rPr><w:del w:id="2" w:author="a"/></w:rPr></w:pPr><w:del w:id="1" w:author="a"><w:r><w:delText>删去的任务。</w:delText></w:r></w:del></w:p>'
+    paragraphs = [_p("一、重点任务"), _p("加快项目建设。", num), deleted, _p("优化营商环境。", num)]
+    plan = planparse.parse(_docx_with(tmp_path, paragraphs, numbering))
+    assert [s.title for s in plan.iter_sections()] == ["重点任务", "加快项目建设", "优化营商环境"]
+    assert "（二）优化营商环境。" in plan.text

@@ -176,6 +176,12 @@ def _symbol(sym: Any) -> str:
     return chr(n) if n >= 0x20 else ""
 
 
+def _mark_deleted(p: Any) -> bool:
+    """Whether a paragraph's mark is deleted or moved away with changes tracked."""
+    rpr = p.find(f"{W}pPr/{W}rPr")
+    return rpr is not None and (rpr.find(f"{W}del") is not None or rpr.find(f"{W}moveFrom") is not None)
+
+
 def _paragraphs(container: Any) -> list[str]:
     """Texts of the paragraphs in a table cell, in order: nested tables' and text boxes' included, once."""
     out: list[str] = []
@@ -264,7 +270,9 @@ def load_docx(data: bytes, name: str, sha: str, options: Options | None = None) 
                 text = _text(child, boxes)
                 lead = len(text) - len(text.lstrip(_PAGE))  # a page that begins here begins before the number
                 indent = _INDENT if indents.indented(child) and text.strip() else ""
-                lines.append(text[:lead] + indent + numbering.marker(child) + text[lead:])
+                # a paragraph deleted whole with changes tracked (its text and its mark) takes no number
+                gone = not text.strip(_PAGE + " \t\u3000") and _mark_deleted(child)
+                lines.append(text[:lead] + indent + ("" if gone else numbering.marker(child)) + text[lead:])
                 for box in boxes:  # a text box's paragraphs after the one it is anchored in
                     visit(box)
             elif tag == f"{W}tbl" and (frame := _frame(child)) is not None:
