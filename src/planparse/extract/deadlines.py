@@ -29,6 +29,7 @@ from planparse.numerals import cn_to_int, to_ascii_digits
 MIN_YEAR, MAX_YEAR = 1949, 2100
 _COMMITMENT_END = rx.compile(r"[。；;\n]")
 _RANGE_NEXT = rx.compile(r"[ \t]*(?:[（(][^）)]{1,12}[）)])?[ \t]*(?:至|到|[-—–~～])[ \t]*[0-9]")  # （含5月16日）至…
+_DATE_NOTE = rx.compile(r"[ \t]*[（(][^（()）\n]{0,3}")
 _START_NEXT = rx.compile(r"[ \t]*(?:起|开始|以来|以后|之后)")
 # what follows a year that is a baseline, not a date to reach: 在2020年基础上, 与2020年相比
 BASE_YEAR_AFTER = r"[ \t]*(?:的)?(?:基础上|相比|为基数|为基准|水平|同期)"
@@ -56,7 +57,7 @@ def _fyp_years(name: str) -> tuple[int, int] | None:
 
 def _needs_ref_year(m: regex.Match[str], rule: Compiled) -> bool:
     """A dated rule written without a year (4月底前, 年底前): the plan's reference year completes it."""
-    return rule.attrs["date"] in ("month-end", "year-end", "quarter-end", "half-end") and not m.groupdict().get("year")
+    return rule.attrs["date"] in ("month-end", "day", "year-end", "quarter-end", "half-end") and not m.groupdict().get("year")
 
 
 def _build(m: regex.Match[str], rule: Compiled, ref_year: int | None) -> tuple[Deadline, list[Issue]]:
@@ -236,6 +237,8 @@ def find_dates(
     found = index.within(start, end) if index is not None and index.text is text else _matches(text, start, end, g)
     in_range = False
     for k, (m, rule, _) in enumerate(found):
+        if k and _DATE_NOTE.fullmatch(text, found[k - 1][0].end(), m.start()):
+            continue  # a note restating the date before: 至2024年5月15日（含5月15日）
         # a range the rules split ("2022年4月至2022年12月31日"): a validity window, not a commitment
         was_range, in_range = in_range, _RANGE_NEXT.match(text, m.end()) is not None or _START_NEXT.match(text, m.end()) is not None
         if was_range or in_range or _NOT_COMMITMENT.search(text, max(0, m.start() - 4), m.start()):
