@@ -182,7 +182,7 @@ def _timed_tail(text: str, start: int, end: int, g: Grammars) -> int | None:
     and is no unit name), the time the block gives without a 完成时限 label. None when it has none."""
     for n, (ps, pe) in enumerate(split_top_level(text, start, end, "；;，,")):
         ps, pe = _trim(text, ps, pe)
-        if n and pe > ps and holds_date(text, ps, pe, g) and not looks_like_unit(text[ps:pe], g):
+        if n and pe > ps and not looks_like_unit(text[ps:pe], g) and holds_date(text, ps, pe, g):  # (the cheap test first)
             return ps
     return None
 
@@ -274,7 +274,7 @@ def verb_fields(text: str, clauses: list[tuple[int, int]], g: Grammars, notes: l
             continue  # a plan-wide convention inside the bracket ("以下均需…落实，不再列出")
         clause = text[cs:ce]
         hit = next(((rule, m) for rule in g.verbs if not rule.attrs["sentence_start"] and (m := rule.pattern.fullmatch(clause))), None)
-        if hit is None and not pending and holds_date(text, cs, ce, g) and not looks_like_unit(clause.strip(), g):
+        if hit is None and not pending and not looks_like_unit(clause.strip(), g) and holds_date(text, cs, ce, g):
             fields.append(Field("deadline", "", *_trim(text, cs, ce), "verb-deadline"))  # （市水利局负责，长期坚持）
             continue
         if hit is None:
