@@ -99,9 +99,7 @@ def find_headings(text: str, g: Grammars) -> list[Node]:
     note: tuple[str, int] | None = None  # (family, next number) of a note's numbered points
     toc = {text.rfind("\n", 0, m.start()) + 1 for m in g.toc.finditer(text)}  # where contents lines start
     while pos < n:
-        line_end = text.find("\n", pos)
-        if line_end == -1:
-            line_end = n
+        line_end = _line_end(text, pos)
         if notes and text.startswith(notes, pos):
             label = next(w for w in notes if text.startswith(w, pos))
             hit = _match_heading(text, pos + len(label), line_end, g)
@@ -139,8 +137,7 @@ def find_headings(text: str, g: Grammars) -> list[Node]:
                     t_start, t_end = t_start + 1, t_end - 1
                 if t_end == t_start and line_end < n:
                     # a marker alone on its line: the next short line is its title
-                    nxt_end = text.find("\n", line_end + 1)
-                    nxt_end = n if nxt_end == -1 else nxt_end
+                    nxt_end = _line_end(text, line_end + 1)
                     if 0 < nxt_end - line_end - 1 <= 30 and not _PUNCT.search(text, line_end + 1, nxt_end):
                         t_start, t_end = line_end + 1, nxt_end
                 nodes.append(Node(fam, marker, num, cursor, t_start, t_end))

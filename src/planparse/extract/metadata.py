@@ -320,8 +320,8 @@ def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metad
         date, issuer = _imprint(text, date, issuer, g)
     if issuer is None:
         issuer = _cover_issuer(head, g)
-    region = _region(title, g) or _region(issuer, g)
     seat = _region(issuer, g)
+    region = _region(title, g) or seat
     if region and seat and len(seat) > len(region) and g.meta["region_lead"].sub("", title or "").startswith(seat):
         region = seat  # the title names the issuer's own district (济宁市任城区…, by 济宁市任城区人民政府)
     if region is None and _issuer_level(issuer, g) == "province":

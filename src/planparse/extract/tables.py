@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from planparse.extract.blocks import verb_fields
 from planparse.extract.deadlines import parse_field
 from planparse.extract.table_header import TITLE_ROLES, header_roles, is_category, sub_header
-from planparse.extract.tasks import apply_role_notes
+from planparse.extract.tasks import apply_role_notes, unit_record
 from planparse.extract.units import split_units
 from planparse.grammar import Grammars
 from planparse.models import Deadline, Issue, Span, Task, Unit
@@ -202,9 +202,7 @@ def _task(
         for u in split_units(text, s, e, g):
             if u.name not in names[role]:
                 names[role].add(u.name)
-                roles[role].append(
-                    Unit(name=u.name, canonical=u.canonical, scope=u.scope, placeholder=u.placeholder, collective=u.collective, span=Span((u.start, u.end)), rule=rule)
-                )
+                roles[role].append(unit_record(u, rule))
     apply_role_notes(roles, g)  # 市住建局（牵头）、市城管局: the note names the role, as in a labelled block
     if not any(roles.values()) and "deadline" not in p.cells:
         return None, []

@@ -315,7 +315,7 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
             indicator=indicator,
             comparator=comparator,
             value=v.value,
-        value_max=v.value_max,
+            value_max=v.value_max,
             unit=v.unit,
             year=_year(text, v.start),
             raw=text[raw_start:raw_end],

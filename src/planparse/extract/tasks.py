@@ -170,7 +170,8 @@ def _path(node: Node | None) -> list[str]:
     return out[::-1]
 
 
-def _unit(u: RawUnit, rule: str) -> Unit:
+def unit_record(u: RawUnit, rule: str) -> Unit:
+    """A unit as the Task lists it, found by ``rule``."""
     return Unit(
         name=u.name,
         canonical=u.canonical,
@@ -242,7 +243,7 @@ def build_tasks(
                     names = {u.name for u in roles[f.field]}
                     for u in split_units(text, f.start, f.end, g):
                         if u.name not in names:
-                            roles[f.field].append(_unit(u, f.rule))
+                            roles[f.field].append(unit_record(u, f.rule))
                             names.add(u.name)
         end = max(max(b.end, b.tail) for b in grp.blocks)
         # conventions stated so far (a note right after this task's block counts for it too)
@@ -252,7 +253,7 @@ def build_tasks(
             if conv.effect == "first-is-lead":
                 first_is_lead = conv.rule
             elif conv.units:  # its units, made once: every later task lists the same records
-                implicit.append((conv, [_unit(u, conv.rule) for u in split_units(text, conv.units[0], conv.units[1], g)]))
+                implicit.append((conv, [unit_record(u, conv.rule) for u in split_units(text, conv.units[0], conv.units[1], g)]))
         apply_role_notes(roles, g)
         if first_is_lead and not roles["lead_units"] and roles["responsible_units"]:
             # "（排在第一为牵头单位，下同）": the first listed unit leads, the others carry the task
