@@ -208,6 +208,16 @@ def test_second_run_ingests_nothing_new_and_force_does(corpus: Path, tmp_path: P
     assert dump(out) == before and (out / "plans.jsonl").stat().st_mtime_ns == jsonl_mtime
     forced = ingest([corpus], out, workers=2, force=True)
     assert forced.ingested == first.ingested == len(GOOD) and dump(out) == before
+    assert_no_orphans(out)
+
+
+def assert_no_orphans(out: Path) -> None:
+    """Every child row belongs to a plan, and every foreign key holds."""
+    from planparse.store import COLUMNS
+
+    for table in COLUMNS:
+        assert db_rows(out, f"SELECT count(*) FROM {table} WHERE plan_id NOT IN (SELECT id FROM plans)") == [(0,)], table
+    assert db_rows(out, "PRAGMA foreign_key_check") == []
 
 
 def test_changed_fixed_and_removed_files(tmp_path: Path) -> None:
@@ -221,6 +231,7 @@ def test_changed_fixed_and_removed_files(tmp_path: Path) -> None:
     assert (summary.ingested, summary.failed) == (2, 0)
     assert db_rows(out, "SELECT count(*) FROM plans") == [(4,)] and len(list((out / "plans").glob("*.json"))) == 4
     assert db_rows(out, "SELECT region FROM plans WHERE file = '000.txt'") == [("回民区",)]
+    assert_no_orphans(out)  # the replaced plan's rows went with it (the writer deletes them itself)
     assert db_rows(out, "SELECT count(*) FROM failures") == [(0,)] and (out / "errors.jsonl").read_text() == ""
     (src / "001.txt").unlink()
     (src / "gone.txt").write_bytes(b"")
