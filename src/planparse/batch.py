@@ -33,13 +33,14 @@ from pathlib import Path
 from typing import Any
 
 from planparse.errors import InputError, PlanparseError
+from planparse.export import export
 from planparse.jobs import Job, ParseFn, Parser, Problem, Result, Stored
 from planparse.loaders import sniff_format
 from planparse.options import Options
 from planparse.outputs import DB, BatchSummary, NoProgress, Progress, inside, plan_json_name, remove_stale_temps, write_atomic
 from planparse.sink import Sink, outcome_result
 from planparse.store import FailureRow, NewPlan, Store, now
-from planparse.tables import export, warm_up
+from planparse.tables import warm_up
 from planparse.workers import IDLE_TICK_S, LocalPool
 
 __all__ = ["BatchSummary", "SetupError", "ingest", "walk"]

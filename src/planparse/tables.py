@@ -22,36 +22,14 @@ import re
 import threading
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from planparse.outputs import (
-    CSV,
-    ERRORS,
-    JSONL,
-    STATE,
-    XLSX,
-    atomic_file,
-    atomic_path,
-    folder_lock,
-    write_atomic,
-    write_errors,
-    write_jsonl,
-)
-from planparse.store import Store
+from planparse.outputs import atomic_file, atomic_path
 
-# What the exports read: the task table (store's task_table view), the targets with their plan and
-# section, the plans' JSON files, the failures; each in a stable order.
-TASK_TABLE_SQL = """SELECT plan, region, file, path, task, lead, responsible, cooperating, deadline_raw, deadline_kind, deadline_date
-FROM task_table ORDER BY file, plan_id, position"""
-TARGET_TABLE_SQL = """SELECT p.title, p.region, p.file, s.title, g.indicator, g.comparator, g.value, g.value_max, g.unit, g.year, g.raw
-FROM targets g JOIN plans p ON p.id = g.plan_id LEFT JOIN sections s ON s.plan_id = g.plan_id AND s.id = g.section_id
-ORDER BY p.file, p.id, g.position"""
-PLAN_JSON_SQL = "SELECT json FROM plans ORDER BY file, id"
-FAILURES_SQL = "SELECT file, stage, code, reason, path, sha256, failed_at FROM failures ORDER BY file, path"
-
-# (header, width in characters) for each column of the task table (TASK_TABLE_SQL order)
+# (header, width in characters) for each column of the task table (export.TASK_TABLE_SQL order)
 TASK_COLUMNS: list[tuple[str, int]] = [
     ("方案", 36),
     ("地区", 10),
@@ -100,23 +78,33 @@ def task_row(row: Sequence[Any]) -> list[Any]:
     return out
 
 
-def write_tables(tasks: Iterable[Sequence[Any]], targets: Iterable[Sequence[Any]], xlsx: Path, csv_path: Path) -> tuple[int, int]:
+def write_tables(
+    tasks: Iterable[Sequence[Any]], targets: Iterable[Sequence[Any]], xlsx: Path | None, csv_path: Path | None, *, xlsx_is_temp: bool = False
+) -> tuple[int, int]:
     """Write the task rows to both files and the target rows to the workbook's second sheet; returns the counts.
+    Either file may be left out (None). Each appears whole or not at all; ``xlsx_is_temp``: ``xlsx`` is a
+    new temp path that the caller renames into place itself (``export`` writes the workbook in another process).
 
     openpyxl builds the workbook (styles, widths, frozen bold header, filters); the data rows are
     streamed straight into its two sheet parts, because openpyxl's per-cell path costs ~100 µs a row,
     which made the table a quarter of the cost of parsing the plans it lists.
     """
-    with atomic_file(csv_path, encoding="utf-8-sig", newline="") as fh, atomic_path(xlsx) as tmp:
-        writer = csv.writer(fh)
-        writer.writerow([h for h, _ in TASK_COLUMNS])
+    with ExitStack() as stack:
+        writer = None
+        if csv_path is not None:
+            writer = csv.writer(stack.enter_context(atomic_file(csv_path, encoding="utf-8-sig", newline="")))
+            writer.writerow([h for h, _ in TASK_COLUMNS])
 
         def task_rows() -> Iterator[list[Any]]:
             for raw in tasks:
                 row = task_row(raw)
-                writer.writerow([safe_csv(v) for v in row])
+                if writer is not None:
+                    writer.writerow([safe_csv(v) for v in row])
                 yield row
 
+        if xlsx is None:
+            return sum(1 for _ in task_rows()), 0
+        tmp = xlsx if xlsx_is_temp else stack.enter_context(atomic_path(xlsx))
         with open(tmp, "xb") as raw, zipfile.ZipFile(io.BytesIO(_template())) as src, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
             counts = []
             for info in src.infolist():
@@ -202,22 +190,3 @@ def _row_xml(r: int, values: Sequence[Any]) -> str:
         cells.append(f'<c r="{letter}{n}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>')
     cells.append("</row>")
     return "".join(cells)
-
-
-def export(out: Path, store: Store) -> None:
-    """Rebuild a batch's derived outputs from one database snapshot, under the folder's lock.
-
-    The snapshot makes every file match one committed state; the lock keeps two batches from
-    interleaving. errors.jsonl is always rewritten; the rest only when the plans changed since the
-    last export (or a file is missing): a re-run that ingests nothing costs nothing here.
-    """
-    with folder_lock(out), store.snapshot() as db:
-        write_errors(store.rows(FAILURES_SQL), out / ERRORS)
-        state = "{}:{}".format(*db.execute("SELECT count(*), coalesce(max(id), 0) FROM plans").fetchone())
-        state_file = out / STATE
-        fresh = state_file.is_file() and state_file.read_text(encoding="utf-8") == state
-        if fresh and all((out / n).is_file() for n in (JSONL, XLSX, CSV)):
-            return
-        write_jsonl(out, store.rows(PLAN_JSON_SQL), out / JSONL)
-        write_tables(store.rows(TASK_TABLE_SQL), store.rows(TARGET_TABLE_SQL), out / XLSX, out / CSV)
-        write_atomic(state_file, state)
