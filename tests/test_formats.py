@@ -582,7 +582,8 @@ def test_pdf_marks_indented_first_lines() -> None:
 
 # ----------------------------------------------------------------------------- Word layouts as PDF
 
-LAYOUTS = ["layout-digits", "layout-table", "layout-cells", "layout-categories"]  # tests/fixtures/make_layouts.py says what each holds
+# tests/fixtures/make_layouts.py and make_spaced.py say what each holds
+LAYOUTS = ["layout-digits", "layout-table", "layout-cells", "layout-categories", "layout-spaced"]
 
 
 def _everything(plan: Plan) -> dict[str, object]:
@@ -604,6 +605,8 @@ def _everything(plan: Plan) -> dict[str, object]:
         ("layout-cells", ("sections", "tasks", "milestones", "targets")),
         # rows cut under a category merged down the first column, the last row alone on the last page
         ("layout-categories", ("sections", "tasks", "milestones", "targets")),
+        # characters spaced out: the spaces a PDF reader puts in every gap are layout
+        ("layout-spaced", ("sections", "tasks", "milestones", "targets")),
     ],
 )
 def test_word_layouts_read_the_same_as_pdf(name: str, aspects: tuple[str, ...]) -> None:
@@ -627,5 +630,7 @@ def test_word_layouts_hold_what_they_were_made_for() -> None:
         ([], ["市政府办公室"], True),
         (["市委宣传部"], [], False),
     ]
+    spaced = planparse.parse(FIXTURES / "layout-spaced.pdf")
+    assert len(spaced.targets) == 7 and "第一章\u3000总体要求" in spaced.text and "委员会\u3000\u3000某某市" in spaced.text  # meant spaces stay
     pdf_cells = planparse.parse(FIXTURES / "layout-cells.pdf")  # a unit a line in a ruled cell
     assert [u.name for u in pdf_cells.tasks[0].cooperating_units] == ["市商务局", "市住房城乡建设局"]

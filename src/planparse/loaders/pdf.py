@@ -78,14 +78,62 @@ def _plumber_lines(data: bytes, index: int) -> list[str] | None:
 
     with pdfplumber.open(io.BytesIO(data), pages=[index + 1]) as pdf:
         text = pdf.pages[0].extract_text() or ""
-    return text.split("\n") if text.strip() else None
+    return [_closed_up(x) for x in text.split("\n")] if text.strip() else None
 
 
 _NARROW_GLYPHS = frozenset("，。、；：！？")
 
 
-def _indented_lines(text: str, textpage) -> list[str]:  # type: ignore[no-untyped-def]
-    """The page's lines, a line that starts well right of the body margin marked as indented.
+# A letter-spaced line: PDFium (and pdfplumber) put a space in at every wide gap between characters,
+# and a line set with extra character spacing, or stretched to the margins (两端对齐) around a long
+# number, has a gap between nearly every two: 全 区 森 林 覆 盖 率. Those spaces are layout. A
+# space alone on a line is kept: it is often meant (第一章　总则, two issuers side by side).
+_CJK = r"\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff01-\uff60"
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+_LAYOUT_SPACE = re.compile(rf"(?<=[{_CJK}]) (?=[{_CJK}0-9A-Za-z%])|(?<=[0-9A-Za-z%]) (?=[{_CJK}])")
+_SINGLE_SPACE = re.compile(r"(?<=\S) (?=\S)")
+_SPACED_MIN = 4  # spaces on a line before it may be letter-spaced
+_WIDE_GAP = 1.8  # a gap this many times the line's usual one is a space meant in a letter-spaced line
+
+
+def _letter_spaced(line: str) -> list[int]:
+    """Where the layout spaces of a letter-spaced line are (offsets in ``line``): every single space there,
+    between digits too (2 0 2 5 年); none on another line."""
+    spaces = [m.start() for m in _LAYOUT_SPACE.finditer(line)]
+    if len(spaces) < _SPACED_MIN or 2 * len(spaces) < len(_CJK_CHAR.findall(line)) - 1:
+        return []
+    return [m.start() for m in _SINGLE_SPACE.finditer(line)]
+
+
+def _without_layout_spaces(text: str, textpage, pdfium) -> str:  # type: ignore[no-untyped-def]
+    """``text`` with its letter-spaced lines closed up: the spaces PDFium generated there go, but for a
+    gap much wider than the line's usual one; a space the PDF itself holds stays."""
+    out, pos = [], 0
+    for line in text.split("\r\n"):  # PDFium's lines: offsets match its character boxes
+        gaps = {}
+        for k in _letter_spaced(line):
+            if pdfium.raw.FPDFText_IsGenerated(textpage.raw, pos + k) == 1:
+                gaps[k] = textpage.get_charbox(pos + k + 1)[0] - textpage.get_charbox(pos + k - 1)[2]
+        if gaps:
+            usual = sorted(gaps.values())[len(gaps) // 2]
+            drop = {k for k, gap in gaps.items() if gap <= _WIDE_GAP * usual}
+            out.append("".join(ch for k, ch in enumerate(line) if k not in drop))
+        else:
+            out.append(line)
+        pos += len(line) + 2
+    return "\r\n".join(out)
+
+
+def _closed_up(line: str) -> str:
+    """A line from pdfplumber with its letter-spacing closed up (all its spaces are put in at gaps)."""
+    drop = set(_letter_spaced(line))
+    return "".join(ch for k, ch in enumerate(line) if k not in drop) if drop else line
+
+
+def _indented_lines(text: str, textpage, shown: str | None = None) -> list[str]:  # type: ignore[no-untyped-def]
+    """The page's lines, a line that starts well right of the body margin marked as indented. ``text``
+    is PDFium's (its offsets match the character boxes); the lines are ``shown``'s, the same lines with
+    layout spaces taken out (``_without_layout_spaces``).
 
     PDFium gives text without the first-line indent that starts a paragraph; without it a
     sentence that ends at the right margin cannot be told from a paragraph's end. The margin is a
@@ -93,7 +141,7 @@ def _indented_lines(text: str, textpage) -> list[str]:  # type: ignore[no-untype
     ends a line where the font changes (a number in a Latin font: "0.6%" + "、1.0%…"): a line that
     goes on at the same height, right of where the one before ends, is the same printed line.
     """
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = (text if shown is None else shown).replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if len(text) != textpage.count_chars():  # offsets would not match the character boxes
         return lines
     boxes: list[tuple[int, float, float, float, float] | None] = []  # (line, left, bottom, top, right of its last character)
@@ -180,7 +228,7 @@ def load_pdf(data: bytes, name: str, sha: str, options: Options | None = None) -
             try:
                 textpage = page.get_textpage()
                 text = textpage.get_text_bounded()
-                lines = _indented_lines(text, textpage)
+                lines = _indented_lines(text, textpage, _without_layout_spaces(text, textpage, pdfium))
                 ruled = _ruled(page, pdfium)
             finally:
                 page.close()
