@@ -81,7 +81,8 @@ def _plumber_lines(data: bytes, index: int) -> list[str] | None:
     return [_closed_up(x) for x in text.split("\n")] if text.strip() else None
 
 
-_NARROW_GLYPHS = frozenset("，。、；：！？")
+_NARROW_GLYPHS = frozenset("，。、；：！？）】〕》〉」』”’")  # drawn in the left half of their square
+_OPENING_GLYPHS = frozenset("（【〔《〈「『“‘")  # drawn in the right half
 
 
 # A letter-spaced line: PDFium (and pdfplumber) put a space in at every wide gap between characters,
@@ -173,15 +174,17 @@ def _indented_lines(text: str, textpage, shown: str | None = None) -> list[str]:
                 prev = (prev[0], prev[1], prev[2], prev[3], box[4])
                 ends[-1] = box[4] if ends[-1] is not None else None
                 continue
-        if box is not None and height > 0 and box[1] - margin >= 1.5 * height:
+        # an opening bracket is drawn in the right half of its square: such a line starts further right
+        indent = box[1] - margin - (0.5 * height if line.lstrip()[:1] in _OPENING_GLYPHS else 0) if box is not None else 0.0
+        if box is not None and height > 0 and indent >= 1.5 * height:
             line = _INDENT + line.lstrip()
         out.append(line)
         # a line that starts far right of the margin (a signature, a date) is set flush right, not wrapped
-        ends.append(box[4] if box is not None and box[1] - margin < 2.5 * height else None)
+        ends.append(box[4] if box is not None and indent < 3.5 * height else None)
         prev = box if box is not None else prev
     # a line that reaches the right margin wraps, whatever its characters' widths (digits in a
     # Latin font are wider than half a Chinese character): the normaliser is told so
-    # a full-width comma or stop is drawn at the left of its square: such a line ends further left
+    # a full-width comma, stop or closing bracket is drawn at the left of its square: such a line ends further left
     full = [e is not None and e >= right - (1.3 if x.rstrip()[-1:] in _NARROW_GLYPHS else 0.8) * height for x, e in zip(out, ends, strict=True)]
     if sum(full) < max(3, len(found) // 4):
         return out  # no run of text that fills the lines (a list, a form): no margin to tell
