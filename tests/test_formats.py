@@ -583,7 +583,7 @@ def test_pdf_marks_indented_first_lines() -> None:
 # ----------------------------------------------------------------------------- Word layouts as PDF
 
 # tests/fixtures/make_layouts.py and make_spaced.py say what each holds
-LAYOUTS = ["layout-digits", "layout-table", "layout-cells", "layout-categories", "layout-spaced"]
+LAYOUTS = ["layout-digits", "layout-table", "layout-cells", "layout-categories", "layout-units", "layout-spaced"]
 
 
 def _everything(plan: Plan) -> dict[str, object]:
@@ -605,6 +605,8 @@ def _everything(plan: Plan) -> dict[str, object]:
         ("layout-cells", ("sections", "tasks", "milestones", "targets")),
         # rows cut under a category merged down the first column, the last row alone on the last page
         ("layout-categories", ("sections", "tasks", "milestones", "targets")),
+        # a unit a line in narrow cells, by paragraphs and by soft line breaks
+        ("layout-units", ("sections", "tasks", "milestones", "targets")),
         # characters spaced out: the spaces a PDF reader puts in every gap are layout
         ("layout-spaced", ("sections", "tasks", "milestones", "targets")),
     ],
@@ -634,3 +636,20 @@ def test_word_layouts_hold_what_they_were_made_for() -> None:
     assert len(spaced.targets) == 7 and "第一章\u3000总体要求" in spaced.text and "委员会\u3000\u3000某某市" in spaced.text  # meant spaces stay
     pdf_cells = planparse.parse(FIXTURES / "layout-cells.pdf")  # a unit a line in a ruled cell
     assert [u.name for u in pdf_cells.tasks[0].cooperating_units] == ["市商务局", "市住房城乡建设局"]
+
+
+@pytest.mark.parametrize("ext", ["docx", "pdf"])
+def test_a_unit_a_line_in_a_cell_is_a_list(ext: str) -> None:
+    """Units a line in a cell, by paragraphs or soft line breaks (Shift+Enter), are a list; in the PDF
+    a line that reaches the column's edge wraps on unless it ends a unit's name and a name follows
+    (市生态环境局 / 市应急局 in a column six characters wide); a name or a date that the column
+    wraps (区市政公用服 / 务中心, 2024年12月 / 底前) is one."""
+    plan = planparse.parse(FIXTURES / f"layout-units.{ext}")
+    assert [([u.name for u in t.lead_units], [u.name for u in t.responsible_units], t.deadline.raw if t.deadline else None) for t in plan.tasks] == [
+        (["市工信局", "市科技局"], ["市生态环境局", "市应急局", "市市场监管局"], "2024年底前"),
+        (["市农业农村局"], ["市水利局", "市林业局", "市自然资源局", "市财政局", "市审计局"], "2025年底前"),
+        (["区市政公用服务中心"], ["市发展改革委", "市财政局", "市商务局", "市市场监管局"], "2024年12月底前"),
+        (["区工信局", "区发展改革局"], ["区生态环境分局", "区统计局"], "2024年12月底前"),
+        (["市公安局", "市交通运输局"], ["市司法局", "市城管局"], "持续推进"),
+        (["市营商环境建设局"], ["市住房城乡建设局", "市人力资源社会保障局"], "2025年6月底前"),
+    ]

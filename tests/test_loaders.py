@@ -210,6 +210,29 @@ def test_table_rows_are_never_running_lines() -> None:
         assert [lines[0] for lines in kept] == ["1\t推进第1项\t市生态环境局\t区县人民政\t2025年", *([rest] * 3)]
 
 
+@pytest.mark.parametrize(
+    ("lines", "full", "cell"),
+    [
+        ("市生态环境局\n市应急局\n市市场监管局", [True, False, True], "市生态环境局、市应急局、市市场监管局"),  # names as wide as the column
+        ("区市政公用服\n务中心", [True, False], "区市政公用服务中心"),  # a name the column wraps
+        ("中共某某市委\n宣传部", [True, False], "中共某某市委宣传部"),
+        ("区工信局（高\n耗能项目）\n区发展改革局", [True, False, True], "区工信局（高耗能项目）、区发展改革局"),
+        ("市水利局\n市林业局", [False, False], "市水利局、市林业局"),
+        ("2024年12月\n底前", [True, False], "2024年12月底前"),
+        # no geometry: a line's length against the column's widest line, the last line's, not the item's so far
+        ("区工信局（高\n耗能项目）\n区发展改革局", None, "区工信局（高耗能项目）、区发展改革局"),
+        ("市公安局（牵\n头）\n市交通运输局", None, "市公安局（牵头）、市交通运输局"),
+    ],
+)
+def test_pdf_cell_lines_that_reach_the_edge(lines: str, full: list[bool] | None, cell: str) -> None:
+    """A ruled cell's line that reaches the column's edge wraps on, unless it ends a unit's name and
+    the next item is one; a line that stops short ends an item."""
+    from planparse.loaders.pdf_tables import grid_rows
+
+    flags = None if full is None else [[None, full]]
+    assert grid_rows([["1", lines]], flags)[0].line == f"1\t{cell}"
+
+
 def test_pdf_cell_lines_a_typesetter_ended_early_wrap() -> None:
     """A narrow cell's line ends short where a quote may not end a line or a mark may not start one
     (建设政务服 / 务“一网通 / 办”平台): those lines wrap on; a short line before a plain one is an item."""
@@ -234,6 +257,19 @@ def test_pdf_cell_lines_a_typesetter_ended_early_wrap() -> None:
         (["市委\n团委"], "市委、团委"),  # two characters may be a unit
         (["各镇（街道）", "区级相关部门"], "各镇（街道）、区级相关部门"),  # a name with its scope in brackets
         (["区工信局", "（高耗能项目）"], "区工信局（高耗能项目）"),  # a scope on a line of its own
+        (["津宁高速—", "西外环高速"], "津宁高速—西外环高速"),  # the two ends of a range
+        # soft breaks (w:br, marked) between two units' names: a unit a line
+        (["市工信局\u2060\n市科技局\u2060\n市生态环境局"], "市工信局、市科技局、市生态环境局"),
+        (["区生态环境分局\u2060\n区统计局（数据）"], "区生态环境分局、区统计局（数据）"),
+        (["市公安局（牵头）\u2060\n市交通运输局"], "市公安局（牵头）、市交通运输局"),
+        (["各县（市、区）人民政府\u2060\n市财政局"], "各县（市、区）人民政府、市财政局"),
+        (["市住房和城乡建设\u2060\n委员会\u2060\n市财政局"], "市住房和城乡建设委员会、市财政局"),  # the name before, whole
+        # …and a soft break that wraps a name or a sentence
+        (["中共某某市委\u2060\n宣传部"], "中共某某市委宣传部"),
+        (["某某县人民政府\u2060\n办公室"], "某某县人民政府办公室"),
+        (["市发展和改革委\u2060\n员会"], "市发展和改革委员会"),
+        (["加强与市公安局\u2060\n市交通运输局的协作"], "加强与市公安局市交通运输局的协作"),
+        (["2024年12\u2060\n月底前"], "2024年12月底前"),
     ],
 )
 def test_cell_paragraphs_are_one_cell(paragraphs: list[str], cell: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -34,7 +35,9 @@ class Loaded:
     cells_repeated: bool = False
 
 
-_JOINS_AS_IS = "。！？；;，,、：:（(）)“”‘’《》"
+# a line ending or starting with one of these goes on: punctuation, and a dash or tilde between two
+# ends of a range (津宁高速— / 西外环高速)
+_JOINS_AS_IS = "。！？；;，,、：:（(）)“”‘’《》—–－~～"
 _ENDS_AS_IS = _JOINS_AS_IS.replace("）)", "")
 
 
@@ -42,21 +45,52 @@ def cell_text(paragraphs: Iterable[str]) -> str:
     """A table cell's paragraphs and soft line breaks as one cell's text. Short lines with no
     punctuation between them are list items (a unit a line: 市住房城乡建设委 / 各区住房城乡建设部门)
     and are joined with 、; the rest (a sentence and its punctuation, a long paragraph) as written.
+    A line that ends in a soft break (the loader's mark) wraps on, unless two names meet there
+    (``names_meet``: 市工信局 / 市科技局 written a unit a line with Shift+Enter).
     A form feed (a loader's page mark) within a line stays where it was; a line holding nothing else
     is dropped with the other empty ones."""
     lines = [x for p in paragraphs for x in p.split("\n")]
     # a line ending in a soft break (the loader's mark) wraps on into the next: no 、 there
     parts = [(s, x.rstrip(_SPACES).endswith(MARGIN_MARK)) for x in lines if (s := x.strip(_SPACES + MARGIN_MARK)).strip()]
     out = [p for p, _ in parts[:1]]
+    item = out[0].strip() if out else ""  # the list item so far: the lines since the last 、
     for (prev, soft), (part, _) in pairwise(parts):
         a, b = prev.strip(), part.strip()
         # one character alone is a word cut by a narrow column (全面消 / 除, 时 / 间), never an item
         # a closing bracket ends a name with its scope (各镇（街道） / 区级相关部门): the list goes on
-        item = 1 < len(a) <= _ITEM and 1 < len(b) <= _ITEM and not soft and a[-1] not in _ENDS_AS_IS and b[0] not in _JOINS_AS_IS
+        listed = 1 < len(a) <= _ITEM and 1 < len(b) <= _ITEM and a[-1] not in _ENDS_AS_IS and b[0] not in _JOINS_AS_IS
         dated = a[-1].isdigit() or a[-1] in "年月" or b[0].isdigit()  # 2023年 / 12月底前
-        out.append("、" + part if item and not dated else part)
+        if (listed and not dated and not soft) or (soft and names_meet(item, b)):
+            out.append("、" + part)
+            item = b
+        else:
+            out.append(part)
+            item += b
     return "".join(out)
+
+
+def names_meet(before: str, after: str) -> bool:
+    """Whether a line break that would wrap on (a soft break in Word, a PDF line that reaches its
+    column's edge) falls between two units' names: the item before it and the one after it each
+    start with a level (市, 区, 县 …) or are a collective unit (各乡镇, 有关部门), and end as an
+    organisation does (局, 委员会, 中心 …; a note in brackets after it aside). A name wrapped at the
+    column's edge is cut mid-word (区市政公用服务 / 中心) or after its place (中共某某市委 / 宣传部,
+    某某县人民政府 / 办公室), and a sentence seldom starts and ends a line that way. The words come
+    from the unit grammar (grammars/unit_aliases.toml)."""
+    return _is_name(before) and _is_name(after)
+
+
+def _is_name(text: str) -> bool:
+    from planparse.grammar import load_grammars  # the loaders read the shipped grammar, once
+
+    g = load_grammars()
+    bare = _BRACKETED.sub("", text.strip())  # 区工信局（高耗能项目）, 各县（市、区）人民政府
+    if not 1 < len(bare) <= _ITEM or _PUNCTUATED.search(bare) or not g.unit_patterns["suffix"].search(bare):
+        return False
+    return bool(g.unit_patterns["admin_prefix"].match(bare)) or any(c.pattern.search(bare) for c in g.collective)
 
 
 _SPACES = " \t\r\u3000\xa0"
 _ITEM = 30  # longest line read as one item of a list (a unit's name, a date)
+_BRACKETED = re.compile(r"[（(][^（()）]*[）)]")
+_PUNCTUATED = re.compile(r"[\s。！？；;，,、：:“”‘’《》（()）]")

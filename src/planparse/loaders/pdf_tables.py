@@ -11,17 +11,19 @@ import io
 import re
 from dataclasses import dataclass, field
 
-from planparse.loaders.base import cell_text
+from planparse.loaders.base import cell_text, names_meet
 
 
 @dataclass
 class Row:
     """A table row as drawn: its line in the page's text, its cells' lines (None: covered by a merged
-    cell above) and its table's column widths in characters."""
+    cell above), its table's column widths in characters and, where the page says, which of each
+    cell's lines reach the cell's right edge (``Grid.full``)."""
 
     line: str
     cells: list[str | None]
     widths: list[int]
+    full: list[list[bool] | None] = field(default_factory=list)
 
 
 @dataclass
@@ -64,7 +66,7 @@ def read_table_page(data: bytes, index: int) -> TablePage | None:
             out.last_edges = tuple(sorted({round(c[0]) for c in t.cells} | {round(t.bbox[2])}))
             if n == 0:
                 out.top_edges = out.last_edges
-            for row in grid_rows(t.extract()):
+            for row in grid_rows(*_extract(page, t)):
                 out.lines.append(row.line)
                 out.last = row
                 if n == 0:
@@ -73,21 +75,80 @@ def read_table_page(data: bytes, index: int) -> TablePage | None:
         return out
 
 
-def grid_rows(grid: list[list[str | None]]) -> list[Row]:
-    """A ruled table's rows as lines, cells joined by a tab; rows left empty are left out."""
+Full = list[list[list[bool] | None]]  # per row, per cell: whether each of its lines reaches the cell's edge
+
+
+def _extract(page, table) -> tuple[list[list[str | None]], Full]:  # type: ignore[no-untyped-def]
+    """``table.extract()`` (the same characters to a cell, the same text), and for each cell's lines
+    whether they reach its right edge: a line that does may wrap on into the next; one whose room
+    left would have held the next line's first word (a character, a number, a character with the
+    mark that may not start a line) ends there, as a paragraph or a soft break ends it (a unit a
+    line). A cell's padding is the table's smallest gap between a cell's edge and its text; a
+    centred line's room is its gaps on both sides. None where the lines cannot be matched to the text."""
+    from pdfplumber.utils import cluster_objects, extract_text
+
+    def inside(c: dict, box: tuple[float, float, float, float]) -> bool:  # pdfplumber's own test
+        x, y = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
+        return box[0] <= x < box[2] and box[1] <= y < box[3]
+
+    grid: list[list[str | None]] = []
+    found: list[list[list[tuple[float, float]] | None]] = []  # per cell, per line: (room, the width of its first word)
+    pad = None
+    for row in table.rows:
+        chars = [c for c in page.chars if inside(c, row.bbox)]
+        grid.append([])
+        found.append([])
+        for box in row.cells:
+            own = [c for c in chars if inside(c, box)] if box is not None else []
+            text = None if box is None else extract_text(own) if own else ""
+            drawn = [sorted((c for c in line if c["text"].strip()), key=lambda c: c["x0"]) for line in cluster_objects(own, "top", 3)]
+            drawn = [line for line in drawn if line]
+            grid[-1].append(text)
+            found[-1].append([(line[0]["x0"] - box[0] + box[2] - line[-1]["x1"], _first_word(line)) for line in drawn] if text and len(drawn) == len(text.split("\n")) else None)
+            pad = min([pad if pad is not None else 1e9, *(line[0]["x0"] - box[0] for line in drawn)]) if box is not None else pad
+    pad = max(0.0, pad or 0.0)
+    full = [[None if lines is None else [room - 2 * pad < word + _SLACK for (room, _), (_, word) in zip(lines, [*lines[1:], lines[-1]], strict=True)] for lines in row] for row in found]
+    return grid, full
+
+
+_SLACK = 1.0  # points: a line as long as the room allows, give or take the rounding of its characters' boxes
+_NO_START = frozenset("，。、；：！？）)》”’】〉」』…—%")  # marks a line may not start with: they go down with the character before
+_NO_END = frozenset("（(《“‘【〈「『")  # marks a line may not end with: they go down with the character after
+
+
+def _first_word(line: list[dict]) -> float:
+    """How wide the start of a line is that could not have been set at the end of the line before:
+    a Latin word or number whole, a character with the marks before it that may not end a line
+    and after it that may not start one (“小, 委、, ——)."""
+    i = 0
+    while i < len(line) - 1 and line[i]["text"] in _NO_END:
+        i += 1
+    end = i + 1
+    if line[i]["text"].isascii() and line[i]["text"].isalnum():
+        while end < len(line) and line[end]["text"].isascii() and (line[end]["text"].isalnum() or line[end]["text"] in ".%-"):
+            end += 1
+    while end < len(line) and line[end]["text"] in _NO_START:
+        end += 1
+    return float(line[end - 1]["x1"] - line[0]["x0"])
+
+
+def grid_rows(grid: list[list[str | None]], full: Full | None = None) -> list[Row]:
+    """A ruled table's rows as lines, cells joined by a tab; rows left empty are left out. ``full``:
+    which of each cell's lines reach its edge, where known (else a line's length says)."""
     # a column's widest line: a line of a cell that reaches it wraps on, a shorter one ends an item
     widths = [max((len(x) for r in grid if i < len(r) and r[i] for x in r[i].split("\n")), default=0) for i in range(max(map(len, grid), default=0))]
     rows: list[Row] = []
     above: list[str] = []
-    for row in grid:
+    for r, row in enumerate(grid):
+        flags = full[r] if full is not None and r < len(full) and len(full[r]) == len(row) else [None] * len(row)
         # pdfplumber gives None for a cell covered by a merged cell. A row whose cells after the
         # first are all covered is one cell across the table (a category line): they stay empty;
         # otherwise a covered cell repeats the one above (merged down).
         across = _across(row)
-        cells = [_cell(c, widths[i]) if c is not None else ("" if across or i >= len(above) else above[i]) for i, c in enumerate(row)]
+        cells = [_cell(c, widths[i], flags[i]) if c is not None else ("" if across or i >= len(above) else above[i]) for i, c in enumerate(row)]
         above = cells
         if any(cells):
-            rows.append(Row("\t".join(cells), list(row), widths))
+            rows.append(Row("\t".join(cells), list(row), widths, list(flags)))
     return rows
 
 
@@ -179,8 +240,16 @@ def _joined(shown: list[str], top: Row, bottom: Row) -> list[str]:
     for k, (t, b) in enumerate(zip(top.cells, bottom.cells, strict=True)):
         width = max(top.widths[k], bottom.widths[k]) if k < min(len(top.widths), len(bottom.widths)) else 0
         lines = "\n".join(x for x in (t, b) if x)
-        cells.append(_cell(lines, width) if lines else shown[k])
+        flags = [_flags(r, k, x) for r, x in ((top, t), (bottom, b)) if x]
+        full = None if None in flags else [f for part in flags for f in part or []]
+        cells.append(_cell(lines, width, full) if lines else shown[k])
     return cells
+
+
+def _flags(row: Row, k: int, text: str) -> list[bool] | None:
+    """Row ``row``'s full-line flags for cell ``k``, if they are known and fit its text."""
+    flags = row.full[k] if k < len(row.full) else None
+    return flags if flags is not None and len(flags) == len(text.split("\n")) else None
 
 
 def _continues(top: list[str | None], bottom: list[str | None]) -> bool:
@@ -197,21 +266,36 @@ def _continues(top: list[str | None], bottom: list[str | None]) -> bool:
 
 
 _LISTED = re.compile("[、，,；;]")
+_BRACKETED = re.compile(r"[（(][^（()）]*[）)]")
 
 
-def _cell(text: str, width: int) -> str:
-    """A ruled table cell's lines as one cell: a line near the column's widest wraps on into the next
-    (lines end a little short where punctuation may not start one); a line well short of it ends one
-    of the cell's own lines (a unit a line), read as Word's paragraphs are."""
-    if _LISTED.search(text):  # a list written with its punctuation flows on: every break is a wrap
+def _cell(text: str, width: int, full: list[bool] | None = None) -> str:
+    """A ruled table cell's lines as one cell: a line that reaches the column's edge wraps on into
+    the next (``full``, from the page; without it, a line near the column's widest line, which ends
+    a little short where punctuation may not start the next); a line well short of it ends one of
+    the cell's own lines (a unit a line), read as Word's paragraphs are. A line that reaches the edge
+    and ends a unit's name, followed by another name, ends an item too (``names_meet``: a column
+    just as wide as 市生态环境局)."""
+    if _LISTED.search(_BRACKETED.sub("", text)):  # a list written with its punctuation flows on: every break is a wrap
         return text.replace("\n", "")
+    lines = text.split("\n")
+    if full is None or len(full) != len(lines):
+        full = [len(x) > 0.75 * width for x in lines]
     parts: list[str] = []
-    for line in text.split("\n"):
-        if parts and (len(parts[-1]) > 0.75 * width or _KINSOKU.match(line)):
+    for k, line in enumerate(lines):
+        if parts and _KINSOKU.match(line):
+            parts[-1] += line
+        elif parts and full[k - 1] and not names_meet(parts[-1], _item(lines, full, k)):
             parts[-1] += line
         else:
             parts.append(line)
     return cell_text(parts)
+
+
+def _item(lines: list[str], full: list[bool], k: int) -> str:
+    """The lines from ``k`` on up to the first that stops short of the column's edge: one item."""
+    end = next((j for j in range(k, len(lines)) if not full[j]), len(lines) - 1)
+    return "".join(lines[k : end + 1])
 
 
 # A line that a typesetter ended early: the next opens with a mark that may not end a line (“《（),
