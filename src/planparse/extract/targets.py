@@ -111,17 +111,23 @@ def _ends_unitless(text: str, start: int, end: int, unitless: regex.Pattern[str]
     return any(m.end() == end for m in unitless.finditer(text, max(start, end - 8), end))
 
 
+_CLOSER = {"（": "）", "(": ")", "“": "”", '"': '"'}
+
+
 def _indicator(text: str, start: int, end: int, g: Grammars) -> tuple[int, int]:
     """Trim the indicator range: prefixes (places, years, hedges), base years, brackets left open."""
     for lead in ("indicator_prefix", "region_prefix", "indicator_prefix"):
         m = g.target_patterns[lead].match(text, start, end)
         if m and (m.end() < end or lead == "indicator_prefix"):
             start = m.end()  # only hedges and a year ("力争2025年达到50家"): no indicator
-    while start < end and (text[start] in " \t\u3000“”\"" or (text[start] in "（(" and text.find(")）"[text[start] == "（"], start, end) < 0)):
-        start += 1  # and a bracket that opened before: 达到25%以上（缺水城市达到30%以上）
+    while start < end and (text[start] in " \t\u3000”" or (text[start] in _CLOSER and text.find(_CLOSER[text[start]], start + 1, end) < 0)):
+        start += 1  # a bracket or quote opened before (达到25%以上（缺水城市…）), not a term it names (“最多跑一次”事项比例)
     while end > start and text[end - 1] in " \t\u3000":
         end -= 1
-    for strip in (g.target_patterns["baseline_tail"], _BASE_YEAR, g.target_patterns["indicator_suffix"]):
+    if end - start > 2 and text[start] in "“\"" and text[end - 1] == _CLOSER[text[start]] and text.find(text[end - 1], start + 1, end - 1) < 0:
+        start, end = start + 1, end - 1  # the whole indicator quoted: “森林覆盖率”达到30%
+    suffix = g.target_patterns["indicator_suffix"]  # twice: 比2020年分别下降, 分别比2020年下降
+    for strip in (g.target_patterns["baseline_tail"], suffix, _BASE_YEAR, suffix):
         b = strip.search(text, start, end)
         # an indicator that is a base year or 累计 only (…，较2020年提高2个百分点) is none: the one before stands
         if b and (b.start() > start or strip is _BASE_YEAR):
