@@ -23,8 +23,9 @@ from planparse.textindex import LineIndex, split_top_level
 
 _SENTENCE_END = rx.compile("[。]")
 _TAIL_END = rx.compile(r"[。；;\n]")
-# a tab ends it: a table row is cells, not one sentence
-_BY_SENTENCE = rx.compile(r"(?:(?<=[。；;\n])|^)由[^。；;\n\t]{2,120}?(?=[。；;]|$)", regex.MULTILINE)
+# a tab ends it: a table row is cells, not one sentence; "以上任务由…负责" after the items it
+# covers starts at 由
+_BY_SENTENCE = rx.compile(r"(?:(?<=[。；;\n])|^)(?:(?:以上|上述)(?:各项)?(?:任务|工作|措施)均?)?(?P<by>由[^。；;\n\t]{2,120}?)(?=[。；;]|$)", regex.MULTILINE)
 _UNIT_FIELDS = ("lead_units", "responsible_units", "cooperating_units")
 _MAX_BRACKET = 400  # a bracket longer than this is prose, not an annotation
 _MAX_VERB_BRACKET = 240  # verb-style annotations are unit lists, shorter still
@@ -169,7 +170,7 @@ def find_blocks(text: str, g: Grammars, conventions: list[Convention]) -> list[B
             block.fields.append(Field("deadline", m.group("label"), *_trim(text, timed, v_end), "unlabelled-deadline"))
     notes = [(c.start, c.end) for c in conventions]
     blocks.extend(_verb_blocks(text, g, pairs, set(by_bracket), notes))
-    blocks.extend(_verb_sentences(text, g, notes))
+    blocks.extend(_verb_sentences(text, g, notes, [(b.start, b.end) for b in blocks]))
     # a block of "other" labels only (备注：, 办理时限：) assigns nothing
     blocks = [b for b in blocks if any(f.field != "other" for f in b.fields)]
     blocks.sort(key=lambda b: b.start)
@@ -215,7 +216,7 @@ def _verb_end_for(verb_hints: tuple[str, ...]) -> regex.Pattern[str]:
     return rx.compile(f"(?:{hints})[ \\t]*[，,；;。）)〕】\\]〉]")
 
 
-def _verb_sentences(text: str, g: Grammars, notes: list[tuple[int, int]]) -> list[Block]:
+def _verb_sentences(text: str, g: Grammars, notes: list[tuple[int, int]], held: list[tuple[int, int]]) -> list[Block]:
     """Assignments in unbracketed prose.
 
     A sentence made only of assignments ("由市发改委牵头，各县（市、区）政府负责。"): every clause
@@ -224,10 +225,20 @@ def _verb_sentences(text: str, g: Grammars, notes: list[tuple[int, int]]) -> lis
     rule's trigger word stands; its units must all be organisations too."""
     out: list[Block] = []
     for m in _BY_SENTENCE.finditer(text):
-        fields = verb_fields(text, split_top_level(text, m.start(), m.end()), g, notes)
+        fields = verb_fields(text, split_top_level(text, m.start("by"), m.end()), g, notes)
         if fields:
             out.append(Block(m.start(), m.end(), "verb", fields))
     taken = {b.start for b in out}
+    # without 由 the sentence must end with a role verb, hold no labelled or bracketed block, touch no
+    # convention, and name only plain organisations (prose says 各区人民政府根据…制定…并落实)
+    for m in _verb_sentence(g).finditer(text):
+        a, b = m.span()
+        if a in taken or any(s < b and a < e for s, e in held + notes):
+            continue
+        fields = verb_fields(text, split_top_level(text, a, b), g, notes)
+        if fields and all(_plain_unit(u.name, g) for f in fields if f.field in _UNIT_FIELDS for u in split_units(text, f.start, f.end, g)):
+            out.append(Block(a, b, "verb", fields))
+            taken.add(a)
     for rule in g.verbs:
         if not rule.attrs["sentence_start"]:
             continue
@@ -254,6 +265,30 @@ def _verb_sentences(text: str, g: Grammars, notes: list[tuple[int, int]]) -> lis
                 out.append(Block(m.start(), m.end(), "verb", [Field(rule.attrs["role"], "", us, ue, rule.id)], tail=tail))
                 taken.add(start)
     return out
+
+
+_MAX_PROSE_UNIT = 20
+
+
+def _plain_unit(name: str, g: Grammars) -> bool:
+    """An organisation named and nothing more: short, no role verb inside (…小组办公室负责组织推进), and
+    ending as an organisation does (局, 政府, 办事处 …) or a collective unit (各镇（街道）)."""
+    if len(name) > _MAX_PROSE_UNIT or any(v in name for v in g.fields.block.verb_hints):
+        return False
+    return bool(g.unit_patterns["conjunct"].search(name) or any(c.pattern.search(name) for c in g.collective))
+
+
+def _verb_sentence(g: Grammars) -> regex.Pattern[str]:
+    """A sentence that ends with a role verb: "市城管局牵头，市住建局、市商务局配合。" — the same
+    assignments as in brackets, written as prose without 由; verb_fields accepts it only when every
+    clause is units + verb."""
+    return _verb_sentence_for(tuple(g.fields.block.verb_hints))
+
+
+@lru_cache(maxsize=4)
+def _verb_sentence_for(verb_hints: tuple[str, ...]) -> regex.Pattern[str]:
+    hints = "|".join(regex.escape(v) for v in verb_hints)
+    return rx.compile(f"(?:(?<=[。；;\\n])|^)[^。；;\\n\\t]{{2,120}}?(?:{hints})(?=[ \\t]*(?:[。；;]|$))", regex.MULTILINE)
 
 
 @lru_cache(maxsize=8)

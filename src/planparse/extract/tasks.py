@@ -81,7 +81,7 @@ def _assign(nodes: list[Node], blocks: list[Block], text: str) -> dict[int, list
             continue
         if any(by_node.get(id(d)) for s in parent.children[:-1] for d in _subtree(s)):
             continue
-        tail = text[own[-1].end : node.end].strip()
+        tail = text[own[-1].end : node.end].strip().strip("。；;")  # a prose block ends before its 。
         if tail:
             continue
         by_node[id(parent)] = by_node.pop(id(node))
