@@ -126,8 +126,8 @@ def _indicator(text: str, start: int, end: int, g: Grammars) -> tuple[int, int]:
         end -= 1
     if end - start > 2 and text[start] in "“\"" and text[end - 1] == _CLOSER[text[start]] and text.find(text[end - 1], start + 1, end - 1) < 0:
         start, end = start + 1, end - 1  # the whole indicator quoted: “森林覆盖率”达到30%
-    suffix = g.target_patterns["indicator_suffix"]  # twice: 比2020年分别下降, 分别比2020年下降
-    for strip in (g.target_patterns["baseline_tail"], suffix, _BASE_YEAR, suffix):
+    suffix = g.target_patterns["indicator_suffix"]  # on both sides of a base year: 比2020年分别, 分别比2020年; 年均
+    for strip in (g.target_patterns["baseline_tail"], _BASE_YEAR, suffix, _BASE_YEAR, suffix):
         b = strip.search(text, start, end)
         # an indicator that is a base year or 累计 only (…，较2020年提高2个百分点) is none: the one before stands
         if b and (b.start() > start or strip is _BASE_YEAR):
