@@ -633,7 +633,7 @@ def test_word_layouts_hold_what_they_were_made_for() -> None:
         (["市委宣传部"], [], False),
     ]
     spaced = planparse.parse(FIXTURES / "layout-spaced.pdf")
-    assert len(spaced.targets) == 7 and "第一章\u3000总体要求" in spaced.text and "委员会\u3000\u3000某某市" in spaced.text  # meant spaces stay
+    assert len(spaced.targets) == 8 and "第一章\u3000总体要求" in spaced.text and "委员会\u3000\u3000某某市" in spaced.text  # meant spaces stay
     pdf_cells = planparse.parse(FIXTURES / "layout-cells.pdf")  # a unit a line in a ruled cell
     assert [u.name for u in pdf_cells.tasks[0].cooperating_units] == ["市商务局", "市住房城乡建设局"]
 
