@@ -11,6 +11,7 @@ Where forking is not safe (another thread running, no ``fork`` on this system) a
 from __future__ import annotations
 
 import multiprocessing as mp
+import signal
 import sqlite3
 import sys
 import threading
@@ -100,7 +101,9 @@ class _Workbook:
 
 
 def _write_workbook(conn: Connection, db: str, tmp: str) -> None:
-    """In the child: its own connection (an SQLite connection must not cross a fork), one snapshot."""
+    """In the child: its own connection (an SQLite connection must not cross a fork), one snapshot.
+    Ctrl-C is the parent's to handle (it stops the batch); the child would only print a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     state = None
     try:
         with closing(sqlite3.connect(db, timeout=BUSY_TIMEOUT_S, isolation_level=None)) as reader:
