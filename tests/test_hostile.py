@@ -43,12 +43,15 @@ def guard(seconds: int = GUARD_SECONDS) -> Iterator[None]:
         signal.signal(signal.SIGALRM, old)
 
 
-def minimal_pdf(pages: list[str]) -> bytes:
-    """A valid PDF written by hand: one line of ASCII text a page (empty string: no text at all)."""
+def minimal_pdf(pages: list[str] | list[bytes]) -> bytes:
+    """A valid PDF written by hand: one line of ASCII text a page (empty string: no text at all), or
+    bytes shown as they are in a Latin font with no Unicode map (how a PDF whose Chinese font lost its
+    map reads: GBK bytes as Latin-1 letters)."""
     objs: list[bytes] = [b"<< /Type /Catalog /Pages 2 0 R >>", b""]
     kids = []
     for text in pages:
-        content = (f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET" if text else "0 0 m 100 100 l S 10 10 80 80 re f").encode()
+        shown = f"<{text.hex()}>" if isinstance(text, bytes) else f"({text})"
+        content = (f"BT /F1 12 Tf 72 720 Td {shown} Tj ET" if text else "0 0 m 100 100 l S 10 10 80 80 re f").encode()
         objs.append(f"<< /Length {len(content)} >>\nstream\n".encode() + content + b"\nendstream")
         content_id = len(objs)
         objs.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {content_id} 0 R /Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >> >>".encode())
@@ -140,6 +143,15 @@ def test_pdf_without_text_layer() -> None:
     with pytest.raises(InputError) as info:
         planparse.parse(minimal_pdf(["", ""]))
     assert info.value.code == "no-text-layer" and "2 page" in info.value.reason
+
+
+def test_pdf_whose_text_layer_is_garbled() -> None:
+    """Chinese whose font lost its Unicode map reads as Latin-1 accents: an error that says so, not an empty plan."""
+    lines = ["一、总体要求", "（一）加强大气污染防治，到2025年细颗粒物浓度下降10%。（牵头单位：县生态环境局）"]
+    with pytest.raises(InputError) as info:
+        planparse.parse(minimal_pdf([x.encode("gb18030") for x in lines]))
+    assert info.value.code == "garbled-text-layer" and "OCR" in info.value.reason
+    assert planparse.parse(minimal_pdf(["Plan 2025: 10% less PM2.5 by the end of 2025, led by the county bureau"])).source.format == "pdf"
 
 
 # --- no code or entity execution -----------------------------------------------------------

@@ -191,6 +191,18 @@ def _indented_lines(text: str, textpage, shown: str | None = None) -> list[str]:
     return [x.rstrip() + MARGIN_MARK if f else x for x, f in zip(out, full, strict=True)]
 
 
+def _garbled(pages: list[list[str]]) -> bool:
+    """A text layer whose fonts carry no usable Unicode map: the characters come out as Latin-1
+    accents, private-use or control codes (GBK bytes read as Latin-1: ÉúÌ¬»·¾³), with next to no
+    Chinese. Parsed, it would give an empty plan with no reason; it needs OCR like a scan."""
+    chars = [c for lines in pages for x in lines for c in x if not c.isspace()]
+    if len(chars) < 20:
+        return False
+    chinese = sum(1 for c in chars if "\u3400" <= c <= "\u9fff")
+    odd = sum(1 for c in chars if 0x80 <= ord(c) <= 0x2FF or 0xE000 <= ord(c) <= 0xF8FF or ord(c) < 0x20 or c == "\ufffd")
+    return chinese < 0.05 * len(chars) and odd > 0.3 * len(chars)
+
+
 def _ruled(page, pdfium) -> bool:  # type: ignore[no-untyped-def]
     """A ruled table draws thin horizontal and vertical lines; frames and shaded boxes do not."""
     horizontal = vertical = 0
@@ -256,6 +268,10 @@ def load_pdf(data: bytes, name: str, sha: str, options: Options | None = None) -
         pdf.close()
     if not any(x.strip() for lines in pages for x in lines):
         raise InputError(name, "no-text-layer", f"no text layer in {n} page(s): a scan; run OCR first (e.g. ocrmypdf -l chi_sim in.pdf out.pdf)")
+    if _garbled(pages):
+        raise InputError(
+            name, "garbled-text-layer", "the PDF's text layer does not decode to readable text (its fonts map no Unicode); run OCR first (e.g. ocrmypdf --force-ocr -l chi_sim in.pdf out.pdf)"
+        )
     pages = strip_running(pages)
     join_pages(pages, tables)
     parts: list[str] = []
