@@ -213,7 +213,7 @@ def test_second_run_ingests_nothing_new_and_force_does(corpus: Path, tmp_path: P
 
 def assert_no_orphans(out: Path) -> None:
     """Every child row belongs to a plan, and every foreign key holds."""
-    from planparse.store import COLUMNS
+    from planparse.rows import COLUMNS
 
     for table in COLUMNS:
         assert db_rows(out, f"SELECT count(*) FROM {table} WHERE plan_id NOT IN (SELECT id FROM plans)") == [(0,)], table
@@ -440,7 +440,8 @@ def test_a_plan_whose_rows_break_the_schema_fails_alone(tmp_path: Path) -> None:
     """Plans are committed several per transaction; one plan's bad rows must not take the others with it."""
     from dataclasses import replace
 
-    from planparse.store import NewPlan, Store, plan_rows
+    from planparse.rows import NewPlan, plan_rows
+    from planparse.store import Store
 
     plans = [planparse.parse(p) for p in SAMPLE_PATHS[:3]]
     rows = [plan_rows(p) for p in plans]

@@ -38,8 +38,9 @@ from planparse.jobs import Job, ParseFn, Parser, Problem, Result, Stored
 from planparse.loaders import sniff_format
 from planparse.options import Options
 from planparse.outputs import DB, BatchSummary, NoProgress, Progress, inside, plan_json_name, remove_stale_temps, write_atomic
+from planparse.rows import FailureRow, NewPlan, now
 from planparse.sink import Sink, outcome_result
-from planparse.store import FailureRow, NewPlan, Store, now
+from planparse.store import Store
 from planparse.tables import warm_up
 from planparse.workers import IDLE_TICK_S, LocalPool
 

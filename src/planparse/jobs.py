@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from planparse.errors import InputError
 from planparse.models import Plan
 from planparse.options import Options
-from planparse.store import PlanRows, plan_rows
+from planparse.rows import PlanRows, plan_rows
 
 
 @dataclass(frozen=True)

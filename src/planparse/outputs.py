@@ -20,7 +20,7 @@ from typing import IO, Any, Protocol, TextIO
 
 from planparse.errors import InputError
 from planparse.models import Plan
-from planparse.store import FailureRow
+from planparse.rows import FailureRow
 
 # What a batch leaves in its output folder (besides plans/<name>.json per plan).
 DB, JSONL, XLSX, CSV, ERRORS, STATE = "planparse.db", "plans.jsonl", "tasks.xlsx", "tasks.csv", "errors.jsonl", ".planparse.state"

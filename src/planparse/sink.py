@@ -40,7 +40,8 @@ from typing import Any
 from planparse.errors import InputError
 from planparse.jobs import Job, Parsed, Problem, Result, Stored
 from planparse.outputs import DB, write_atomic
-from planparse.store import NewPlan, Store, now
+from planparse.rows import NewPlan, now
+from planparse.store import Store
 
 HOLD_PLANS, HOLD_S = 16, 0.1  # at most this many plans, or this long after the first, per transaction
 LATE_S = 0.5  # while the worker is on a long file, its second thread files what waited this long

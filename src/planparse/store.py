@@ -6,14 +6,9 @@ WAL mode and a busy timeout let several writers use the file at once (a batch's 
 filing its own plans, and other batches): one waits for another's (short) transaction instead of
 failing.
 
-Rows are built by ``plan_rows`` beside the parse (``jobs.Parser``). Child tables key on ``(plan_id, <the contract's own id>)``, so a
+Rows are built by ``rows.plan_rows`` beside the parse (``jobs.Parser``). Child tables key on ``(plan_id, <the contract's own id>)``, so a
 task's units, a section's parent and a target's section are plain foreign keys, deleting a plan
 cascades, and (WITHOUT ROWID) each row is stored once, in its key's order.
-
->>> from planparse import parse_text
->>> rows = plan_rows(parse_text("一、总体要求\\n（一）加强领导。（牵头单位：县生态环境局；完成时限：2025年底前）"))
->>> rows.tasks[0][:4], rows.units[0][:4]
-(('t1', 1, 's1.1', '一、（一）'), ('t1', 'lead', 1, '县生态环境局'))
 """
 
 from __future__ import annotations
@@ -23,17 +18,13 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from planparse.models import Plan
+from planparse.rows import COLUMNS, PLAN_COLUMNS, FailureRow, NewPlan, Row
 
 SCHEMA_VERSION = 2  # 2: targets.value_max (added to a version 1 file when opened)
 BUSY_TIMEOUT_S = 120.0
-
-Row = tuple[Any, ...]
 
 # The schema, as documented in README.md ("Batch"). Spans are [span_start, span_end) offsets
 # into the plan's text, which is in the plan's JSON file (plans.json names it).
@@ -124,103 +115,6 @@ SELECT p.id AS plan_id, p.title AS plan, p.doc_number, p.region, p.file, t.id AS
        t.deadline_raw, t.deadline_kind, t.deadline_date
 FROM tasks t JOIN plans p ON p.id = t.plan_id;
 """
-
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "sections": ("id", "parent_id", "position", "level", "family", "marker", "number", "title", "span_start", "span_end", "page"),
-    "tasks": ("id", "position", "section_id", "path", "title", "deadline_raw", "deadline_kind", "deadline_date", "deadline_start_year", "deadline_end_year", "span_start", "span_end", "page", "topics"),
-    "task_units": ("task_id", "role", "position", "name", "canonical", "scope", "placeholder", "collective", "span_start", "span_end"),
-    "milestones": ("task_id", "position", "raw", "kind", "date", "commitment", "span_start", "span_end"),
-    "targets": ("position", "indicator", "comparator", "value", "unit", "year", "raw", "section_id", "placeholder", "span_start", "span_end", "page", "rule", "value_max"),
-    "warnings": ("position", "code", "message", "span_start", "span_end"),
-}
-PLAN_COLUMNS = (
-    *("format", "pages", "encoding", "title", "doc_number", "issuer", "date", "region", "admin_level"),
-    *("period_start", "period_end", "draft", "n_sections", "n_tasks", "n_targets", "n_warnings"),
-)
-ROLES = (("lead_units", "lead"), ("responsible_units", "responsible"), ("cooperating_units", "cooperating"))
-
-
-@dataclass(frozen=True)
-class PlanRows:
-    """One plan as table rows, without the plan id (the writer adds it). Plain tuples pickle fast."""
-
-    plan: Row
-    sections: list[Row]
-    tasks: list[Row]
-    units: list[Row]
-    milestones: list[Row]
-    targets: list[Row]
-    warnings: list[Row]
-
-    def children(self) -> dict[str, list[Row]]:
-        return {
-            "sections": self.sections,
-            "tasks": self.tasks,
-            "task_units": self.units,
-            "milestones": self.milestones,
-            "targets": self.targets,
-            "warnings": self.warnings,
-        }
-
-
-def plan_rows(plan: Plan) -> PlanRows:
-    """Flatten a Plan into the tables' rows (runs in the worker, next to the parse). Flags go in as 0/1
-    ints, which is what SQLite stores for a bool anyway: a bool takes sqlite3's slow adaptation path."""
-    m, src = plan.metadata, plan.source
-    sections: list[Row] = []
-    stack = [(s, None) for s in reversed(plan.sections)]
-    while stack:  # depth-first, parents before children (the parent foreign key)
-        sec, parent = stack.pop()
-        sections.append((sec.id, parent, len(sections) + 1, sec.level, sec.family, sec.marker, sec.number, sec.title, *sec.span.root, sec.page))
-        stack.extend((c, sec.id) for c in reversed(sec.children))
-    tasks, units, milestones = [], [], []
-    for i, t in enumerate(plan.tasks, 1):
-        d = t.deadline
-        due = (d.raw, d.kind, d.date, d.start_year, d.end_year) if d else (None,) * 5
-        tasks.append((t.id, i, t.section_id, "".join(t.path), t.title, *due, *t.span.root, t.page, ",".join(t.topics)))
-        for field, role in ROLES:
-            for j, u in enumerate(getattr(t, field), 1):
-                units.append((t.id, role, j, u.name, u.canonical, u.scope, int(u.placeholder), int(u.collective), *u.span.root))
-        for j, ms in enumerate(t.milestones, 1):
-            milestones.append((t.id, j, ms.raw, ms.kind, ms.date, ms.commitment, *ms.span.root))
-    targets = [
-        (i, g.indicator, g.comparator, g.value, g.unit, g.year, g.raw, g.section_id, int(g.placeholder), *g.span.root, g.page, g.rule, g.value_max)
-        for i, g in enumerate(plan.targets, 1)
-    ]
-    warnings = [(i, w.code, w.message, *(w.span.root if w.span else (None, None))) for i, w in enumerate(plan.warnings, 1)]
-    period = m.period or (None, None)
-    head = (src.format, src.pages, src.encoding, m.title, m.doc_number, m.issuer, m.date, m.region, m.admin_level, *period, int(m.draft))
-    counts = (len(sections), len(tasks), len(targets), len(warnings))
-    return PlanRows(head + counts, sections, tasks, units, milestones, targets, warnings)
-
-
-@dataclass(frozen=True)
-class NewPlan:
-    """A parsed plan waiting for the database: where it came from, its JSON file's name, its rows."""
-
-    sha256: str
-    path: str  # absolute
-    file: str
-    json: str
-    rows: PlanRows
-
-
-def now() -> str:
-    """UTC timestamps with microseconds: they sort as text, and tell this run's failures from older ones."""
-    return datetime.now(UTC).isoformat(timespec="microseconds")
-
-
-@dataclass(frozen=True)
-class FailureRow:
-    """A file (or folder) that could not be ingested: where, at which stage, and why."""
-
-    path: str
-    file: str
-    sha256: str | None
-    stage: str
-    code: str
-    reason: str
-
 
 def _statements(script: str) -> Iterator[str]:
     """One statement at a time (executescript would commit the open transaction first)."""
