@@ -55,8 +55,20 @@ def _fyp_years(name: str) -> tuple[int, int] | None:
     return start, start + 4
 
 
+def _rel_year(m: regex.Match[str]) -> tuple[int, bool] | None:
+    """A year named from the plan's own (the grammar's ``rel_<n>[f]`` groups): how many years after
+    it, and whether only a deadline field reads it. 明年 → (1, False); 当年 → (0, True)."""
+    for name, value in m.groupdict().items():
+        if value and name.startswith("rel_"):
+            return int(name[4]), name.endswith("f")
+    return None
+
+
 def _needs_ref_year(m: regex.Match[str], rule: Compiled) -> bool:
-    """A dated rule written without a year (4月底前, 年底前): the plan's reference year completes it."""
+    """A dated rule written without a year (4月底前, 年底前), or a year named from the plan's own
+    (明年3月底前): the plan's reference year completes it."""
+    if _rel_year(m) is not None:
+        return True
     return rule.attrs["date"] in ("month-end", "day", "year-end", "quarter-end", "half-end") and not m.groupdict().get("year")
 
 
@@ -70,6 +82,9 @@ def _build(m: regex.Match[str], rule: Compiled, ref_year: int | None) -> tuple[D
     date: str | None = None
     start_year = end_year = None
     year = _number(gd["year"]) if gd.get("year") else None
+    rel = _rel_year(m)
+    if rel is not None and ref_year is not None:
+        year = ref_year + rel[0]  # 明年 in a 2024 plan is 2025; without a reference year, no date
     if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
         warnings.append(Issue(code="bad-year", message=f"impossible year {year} in {raw!r}", span=span))
         return Deadline(raw=raw, kind=kind, date=None, span=span, rule=rule.id), warnings
@@ -82,7 +97,7 @@ def _build(m: regex.Match[str], rule: Compiled, ref_year: int | None) -> tuple[D
         start_year, end_year = year, _number(gd["year2"]) if gd.get("year2") else year
     elif kind == "ongoing" and year is not None:  # 2025年起: kept up from that year
         start_year, year = year, None
-    if _needs_ref_year(m, rule):
+    if rel is None and _needs_ref_year(m, rule):
         year = ref_year
     if year is not None:
         try:
@@ -253,6 +268,9 @@ def find_dates(
             continue  # a name in quotes: “2022年跨年迎新购物季”
         if rule.attrs["kind"] not in kinds or not rule.attrs["in_prose"] or (ref_year is None and _needs_ref_year(m, rule)):
             continue
+        rel = _rel_year(m)
+        if rel is not None and rel[1]:
+            continue  # 当年开工、当年见效; 次年3月底前: the year of a project or an event, not the plan's
         after = rule.attrs.get("prose_not_next")
         if after is not None and after.match(text, m.end()):
             continue  # a year that qualifies a noun: 2021年度国土变更调查, 2022年最低工资标准
