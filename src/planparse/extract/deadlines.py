@@ -35,7 +35,8 @@ _START_NEXT = rx.compile(r"[ \t]*(?:起|开始|以来|以后|之后)")
 BASE_YEAR_AFTER = r"[ \t]*(?:的)?(?:基础上|相比|为基数|为基准|水平|同期)"
 _BASE_AFTER = rx.compile(BASE_YEAR_AFTER)
 _QUOTE_CLOSES = rx.compile(r"[^，。；;,“]{0,20}”")
-_TENDAY = {"上": 10, "中": 20}  # 上旬 / 中旬: by the 10th / the 20th; 下旬 is the month's end
+# 上旬, 月初 / 中旬, 上中旬: by the 10th / the 20th; 下旬 and 中下旬 are the month's end
+_TENDAY = {"上旬": 10, "初": 10, "中旬": 20, "上中旬": 20}
 # 自印发之日起至…前, 政策执行至2022年底, 有效期至…: a window or a validity, not a commitment
 _NOT_COMMITMENT = rx.compile(r"(?:较|比|自|从|由|截至|以来|按照|根据|按|起|执行|有效期|延续|延长|延期)[ \t]*$")
 
@@ -204,8 +205,9 @@ def parse_field(
         return max(dated, key=lambda d: d.date or ""), warnings
     head = cands[0]
     if head.kind == "relative" and head.date is None:
-        # "立行立改，长期坚持": done at once and then kept up — an ongoing task
-        head = next((c for c in cands[1:] if c.kind == "ongoing"), head)
+        # "立行立改，2024年底前全面完成", "即日起至2024年12月31日": done by that date; "立行立改，长期坚持":
+        # done at once and then kept up — an ongoing task
+        head = next((c for c in cands[1:] if c.date), None) or next((c for c in cands[1:] if c.kind == "ongoing"), head)
     rest = text[head.span.end : end].strip(" \t，,；;。")
     return head.model_copy(update={"commitment": rest or None}), warnings
 
