@@ -1,7 +1,8 @@
 """Deadline phrases → ``Deadline`` (kind + ISO end date), by the rules of grammars/deadlines.toml.
 
-Nothing here reads today's date: month-only phrases (``4月底前``) take ``ref_year``, which the
-caller derives from the plan (its date or period), and tests pin.
+Nothing here reads today's date: month-only phrases (``4月底前``) and years named from the plan's
+own (``明年3月底前``) take ``ref_year``, which the caller derives from the plan (its date or
+period), and tests pin.
 
 >>> from planparse.grammar import load_grammars
 >>> g = load_grammars()
@@ -9,6 +10,8 @@ caller derives from the plan (its date or period), and tests pin.
 [('by', '2024-12-31'), ('by', '2025-06-30')]
 >>> d, w = parse_field("“十四五”末", 0, 7, g, None); (d.kind, d.date)
 ('by', '2025-12-31')
+>>> d, w = parse_field("明年3月底前", 0, 7, g, 2024); (d.kind, d.date)
+('by', '2025-03-31')
 >>> d, w = parse_field("22020年底前", 0, 8, g, None); (d.date, w[0].code)
 (None, 'bad-year')
 """
