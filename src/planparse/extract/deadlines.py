@@ -31,6 +31,7 @@ from planparse.numerals import cn_to_int, to_ascii_digits
 
 MIN_YEAR, MAX_YEAR = 1949, 2100
 _COMMITMENT_END = rx.compile(r"[。；;\n]")
+_SENTENCE_END = rx.compile(r"[。\n]")
 _RANGE_NEXT = rx.compile(r"[ \t]*(?:[（(][^）)]{1,12}[）)])?[ \t]*(?:至|到|[-—–~～])[ \t]*[0-9]")  # （含5月16日）至…
 _DATE_NOTE = rx.compile(r"[ \t]*[（(][^（()）\n]{0,3}")
 _START_NEXT = rx.compile(r"[ \t]*(?:起|开始|以来|以后|之后)")
@@ -59,12 +60,13 @@ def _fyp_years(name: str) -> tuple[int, int] | None:
     return start, start + 4
 
 
-def _rel_year(m: regex.Match[str]) -> tuple[int, bool] | None:
-    """A year named from the plan's own (the grammar's ``rel_<n>[f]`` groups): how many years after
-    it, and whether only a deadline field reads it. 明年 → (1, False); 当年 → (0, True)."""
+def _rel_year(m: regex.Match[str]) -> tuple[int, str] | None:
+    """A year named from the plan's own (the grammar's ``rel_<n>[f|c]`` groups): how many years
+    after it, and where prose reads it — "" everywhere, "f" never, "c" after a year in its sentence.
+    明年 → (1, ""); 当年 → (0, "f"); 次年 → (1, "c")."""
     for name, value in m.groupdict().items():
         if value and name.startswith("rel_"):
-            return int(name[4]), name.endswith("f")
+            return int(name[4]), name[5:]
     return None
 
 
@@ -251,12 +253,16 @@ def find_dates(
     index: DateIndex | None = None,
     min_year: int | None = None,
 ) -> tuple[list[Deadline], list[Issue]]:
-    """Dated commitments in prose: each date phrase with the clause it governs."""
+    """Dated commitments in prose: each date phrase with the clause it governs. In one sentence a
+    date without a year is in the year of the dated commitment before it (2024年6月底前完成排查；
+    9月底前完成整治: 2024-09-30, whatever the plan's year), as in a deadline field."""
     out: list[Deadline] = []
     warnings: list[Issue] = []
     found = index.within(start, end) if index is not None and index.text is text else _matches(text, start, end, g)
     in_range = False
+    said_year, said_until = None, -1  # the year the sentence has given, and where that sentence ends
     for k, (m, rule, _) in enumerate(found):
+        year = said_year if m.start() < said_until else ref_year
         if k and _DATE_NOTE.fullmatch(text, found[k - 1][0].end(), m.start()):
             continue  # a note restating the date before: 至2024年5月15日（含5月15日）
         # a range the rules split ("2022年4月至2022年12月31日"): a validity window, not a commitment
@@ -271,19 +277,22 @@ def find_dates(
         near = text[max(0, m.start() - 20) : m.start()]
         if near.count("“") > near.count("”") and _QUOTE_CLOSES.match(text, m.end()):
             continue  # a name in quotes: “2022年跨年迎新购物季”
-        if rule.attrs["kind"] not in kinds or not rule.attrs["in_prose"] or (ref_year is None and _needs_ref_year(m, rule)):
+        if rule.attrs["kind"] not in kinds or not rule.attrs["in_prose"] or (year is None and _needs_ref_year(m, rule)):
             continue
         rel = _rel_year(m)
-        if rel is not None and rel[1]:
-            continue  # 当年开工、当年见效; 次年3月底前: the year of a project or an event, not the plan's
+        if rel is not None and (rel[1] == "f" or (rel[1] == "c" and m.start() >= said_until)):
+            continue  # 当年开工、当年见效; 次年3月底前 alone: the year of a project or an event, not the plan's
         after = rule.attrs.get("prose_not_next")
         if after is not None and after.match(text, m.end()):
             continue  # a year that qualifies a noun: 2021年度国土变更调查, 2022年最低工资标准
-        d, w = _build(m, rule, ref_year)
+        d, w = _build(m, rule, year)
         warnings.extend(w)
         last = int(d.date[:4]) if d.date else d.end_year
         if min_year is not None and last is not None and last < min_year:
             continue  # a year (or a period: “十三五”期间, 2005—2015年) before the plan starts is history
+        if d.date:
+            stop = _SENTENCE_END.search(text, m.end(), end)
+            said_year, said_until = int(d.date[:4]), stop.start() if stop else end
         c_start = m.end()
         while c_start < end and text[c_start] in "，, \t前":
             c_start += 1
@@ -292,7 +301,7 @@ def find_dates(
         for m2, rule2, _ in found[k + 1 :]:
             if m2.start() >= c_end:
                 break
-            if rule2.attrs["kind"] == "by" and text[m2.start() - 1] in "，,":
+            if rule2.attrs["kind"] == "by" and text[m2.start() - 1] in "，," and (_rel_year(m2) or (0, ""))[1] != "f":
                 c_end = m2.start()  # "…置换计划，2025年年底前钢铁行业…": the next dated clause has its own
                 break
         commitment = text[c_start:c_end].strip().rstrip("，,") or None
