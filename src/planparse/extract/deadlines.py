@@ -198,7 +198,8 @@ def parse_field(
     found = index.within(start, end) if index is not None and index.text is text else _matches(text, start, end, g)
     year = ref_year
     for m, rule, _ in found:
-        d, w = _build(m, rule, year)
+        rel = _rel_year(m)
+        d, w = _build(m, rule, ref_year if rel is not None and not rel[1] else year)  # 明年 is the plan's, 次年 the phrase's
         cands.append(d)
         warnings.extend(w)
         if d.date:  # "2024年6月底前启动，年底前完成": a phrase without a year is in the year the field gave
@@ -285,7 +286,7 @@ def find_dates(
         after = rule.attrs.get("prose_not_next")
         if after is not None and after.match(text, m.end()):
             continue  # a year that qualifies a noun: 2021年度国土变更调查, 2022年最低工资标准
-        d, w = _build(m, rule, year)
+        d, w = _build(m, rule, ref_year if rel is not None and not rel[1] else year)  # 明年 is the plan's
         warnings.extend(w)
         last = int(d.date[:4]) if d.date else d.end_year
         if min_year is not None and last is not None and last < min_year:
