@@ -23,6 +23,7 @@ _SENTENCE = rx.compile(r"[。，；,;]")
 _CAPTION = {"【": "】", "[": "]", "〔": "〕"}
 _INLINE_WINDOW = 30
 _PUNCT = rx.compile(r"[，。；：,;:、]")
+_TRAILING = " \t\u3000：:；;，,。"
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Node:
     title_start: int
     title_end: int
     end: int = 0
+    alone: bool = False  # nothing but the title on the heading's line: a heading that can open a level
     depth: int = 0
     children: list[Node] = field(default_factory=list)
     parent: Node | None = None
@@ -140,7 +142,8 @@ def find_headings(text: str, g: Grammars) -> list[Node]:
                     nxt_end = _line_end(text, line_end + 1)
                     if 0 < nxt_end - line_end - 1 <= 30 and not _PUNCT.search(text, line_end + 1, nxt_end):
                         t_start, t_end = line_end + 1, nxt_end
-                nodes.append(Node(fam, marker, num, cursor, t_start, t_end))
+                alone = inline is None and not text[t_end:line_end].strip(_TRAILING)
+                nodes.append(Node(fam, marker, num, cursor, t_start, t_end, alone=alone))
                 if inline is None:
                     break
                 cursor = inline
@@ -161,6 +164,25 @@ def _next_line(text: str, line_end: int) -> int:
     return min(pos, len(text))
 
 
+def _opens_level(node: Node, last: Node | None, top: Node, seen: set[str]) -> bool:
+    """Does ``node``, a family ranked above ``top``'s, nest under ``top`` all the same?
+
+    Plans use the numbering families in other orders than GB/T 9704's (1.总体要求 then
+    （一）指导思想, or 一、 then （1） then 1.), and Word nests a list level where it is first used.
+    So a family met for the first time in the document, as the first point (number 1) straight
+    under a heading that stands alone on its line, opens a level below it. A point of body text
+    (2.加强监管。建立台账…) is no such parent: there the rank still decides. The labelled
+    divisions (第X章, 第X条, 问题1：) are always outer and keep their rank."""
+    return (
+        node.family.id not in seen
+        and last is top
+        and top.alone
+        and node.number == 1
+        and node.family.level > 0
+        and top.family.level > 0
+    )
+
+
 def build_tree(nodes: list[Node], text_len: int) -> tuple[list[Node], list[Issue]]:
     """Nest headings; set ids, spans; report numbering gaps."""
     roots: list[Node] = []
@@ -168,6 +190,9 @@ def build_tree(nodes: list[Node], text_len: int) -> tuple[list[Node], list[Issue
     warnings: list[Issue] = []
     last_of_family: dict[str, int] = {}
     last_child: dict[tuple[int, str], Node] = {}  # (id of parent or 0, family) → its latest child
+    seen: set[str] = set()  # families met so far
+    inside: set[tuple[str, str]] = set()  # (outer, inner): a family this document nests under one ranked below it
+    last: Node | None = None  # the heading before this one
     for node in nodes:
         fid = node.family.id
         if any(s.family.id == fid for s in stack):
@@ -176,7 +201,15 @@ def build_tree(nodes: list[Node], text_len: int) -> tuple[list[Node], list[Issue
             stack.pop()
         else:
             while stack and stack[-1].family.rank > node.family.rank:
+                top = stack[-1]
+                if (top.family.id, fid) in inside:
+                    break  # the order this document showed: （二） under the next 1.
+                if _opens_level(node, last, top, seen):
+                    inside.add((top.family.id, fid))
+                    break
                 stack.pop()
+        seen.add(fid)
+        last = node
         parent = stack[-1] if stack else None
         siblings = parent.children if parent else roots
         prev = last_child.get((id(parent) if parent else 0, fid))
