@@ -46,6 +46,7 @@ def _evidence(plan: Plan) -> list[tuple[str, Span, str, bool]]:
     for target in plan.targets:
         out.append(("target", target.span, target.raw, False))
     for sec in plan.iter_sections():
+        # a letter-spaced title (总　　则) reads closed up (总则); its span covers the spaced text
         out.append((f"{sec.id}.title", sec.title_span, sec.title, False))
     return out
 
@@ -59,7 +60,7 @@ def test_raw_equals_text_at_span(path: Path) -> None:
         got = text[span.start : span.end]
         if is_name:
             got = got.replace("\n", "")
-        if got != raw:
+        if got != raw and not (what.endswith(".title") and _GAP.sub("", got) == raw):
             bad.append((what, span.root, raw, got))
     assert not bad, f"{len(bad)} records whose span does not give their raw text, e.g. {bad[:5]}"
 

@@ -23,6 +23,12 @@ _SENTENCE = rx.compile(r"[。，；,;]")
 _CAPTION = {"【": "】", "[": "]", "〔": "〕"}
 _INLINE_WINDOW = 30
 _PUNCT = rx.compile(r"[，。；：,;:、]")
+# a short title set letter-spaced to fill its line (第一章　总　　则): single characters apart by spaces
+_LETTER_SPACED = rx.compile(r"\p{Han}(?:[ \u3000]+\p{Han}){1,4}")
+_SPACES = rx.compile(r"[ \u3000]+")
+# an ideographic space after a short caption, with body text after it: the caption is the title
+# (（一）加强监测预警　建立完善监测预警体系…)
+_CAPTION_GAP = rx.compile(r"(?<=[^\s]{2})\u3000+(?=[^\s（(〔【\[［])")
 _TRAILING = " \t\u3000：:；;，,。"
 
 
@@ -78,6 +84,9 @@ def _title_end(text: str, start: int, end: int, fam: Heading, g: Grammars) -> in
         return std.end()  # 一、指导思想以习近平…: body text runs on; "二、工作目标及基本原则" stays whole
     m = _TITLE_END.search(text, start, end)
     stop = m.start() if m else end
+    gap = _CAPTION_GAP.search(text, start, stop)
+    if gap and (_SENTENCE.search(text, gap.end(), end) or end - gap.end() >= 8):
+        stop = gap.start()
     colon = g.colon_title.match(text, start, stop) if g.colon_title else None
     if colon:  # 一、指导思想：以习近平…
         return colon.end("title")
@@ -243,6 +252,9 @@ def build_tree(nodes: list[Node], text_len: int) -> tuple[list[Node], list[Issue
 
 def to_sections(roots: list[Node], text: str, page_of: callable) -> list[Section]:  # type: ignore[valid-type]
     def conv(node: Node) -> Section:
+        title = text[node.title_start : node.title_end]
+        if _LETTER_SPACED.fullmatch(title):
+            title = _SPACES.sub("", title)  # 总　　则 → 总则; title_span still covers the spaced text
         end = node.end
         while end > node.start and text[end - 1] in "\n \t":
             end -= 1
@@ -252,7 +264,7 @@ def to_sections(roots: list[Node], text: str, page_of: callable) -> list[Section
             family=node.family.id,
             marker=node.marker,
             number=node.number,
-            title=text[node.title_start : node.title_end],
+            title=title,
             title_span=Span((node.title_start, node.title_end)),
             span=Span((node.start, end)),
             page=page_of(node.start),
