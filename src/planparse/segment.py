@@ -157,7 +157,40 @@ def find_headings(text: str, g: Grammars) -> list[Node]:
                     break
                 cursor = inline
         pos = line_end + 1
-    return nodes
+    typos = [f for f in g.heading_families if f.typo is not None]
+    return _typo_headings(text, nodes, typos, g) if typos and nodes else nodes
+
+
+def _typo_headings(text: str, nodes: list[Node], typos: list[Heading], g: Grammars) -> list[Node]:
+    """Markers typed with a wrong separator (二，加强组织领导) among the family's own headings.
+
+    A comma after a numeral also opens prose (三，四季度开展…), so such a line is a heading only
+    where the family's headings number around it (二 after 一、 or before 三、) and it is laid out
+    like them: a title alone on its line where theirs stand alone, no clause broken by a comma."""
+    found: list[Node] = []
+    for fam in typos:
+        own = [n for n in nodes if n.family is fam]
+        if not own:
+            continue
+        numbers = {n.number for n in own}
+        alone = all(n.alone for n in own)
+        for m in fam.typo.finditer(text):  # type: ignore[union-attr]
+            line_end = _line_end(text, m.start())
+            if text.find("\t", m.start(), line_end) != -1:
+                continue  # a table row
+            num = marker_number(m.group("num"), fam.number)
+            if num in numbers or not (num - 1 in numbers or num + 1 in numbers):
+                continue
+            t_start = m.end()
+            t_end = _title_end(text, t_start, line_end, fam, g)
+            while t_end > t_start and text[t_end - 1] in _TRAILING:
+                t_end -= 1
+            rest = text[t_end:line_end].strip(_TRAILING)
+            if t_end == t_start or _SENTENCE.search(text, t_start, t_end) or (alone and rest):
+                continue
+            marker = m.group(0).strip(" \t\u3000")
+            found.append(Node(fam, marker, num, m.start(), t_start, t_end, alone=not rest))
+    return sorted(nodes + found, key=lambda n: n.start) if found else nodes
 
 
 def _line_end(text: str, pos: int) -> int:

@@ -75,6 +75,7 @@ class Heading:
     number: str
     pattern: regex.Pattern[str]  # anchored at a line start, as written
     at: regex.Pattern[str]  # the same without the anchor: matched at a given position
+    typo: regex.Pattern[str] | None = None  # MULTILINE: the marker with a wrong separator (一，), see segment
 
 @dataclass(frozen=True)
 class Compiled:
@@ -137,6 +138,8 @@ class Grammars:
         out = []
         for h, src in zip(self.heading_families, self.headings.family, strict=True):
             out.append(("headings.toml", h.id, src.examples, src.counter_examples, h.pattern))
+            if h.typo is not None and src.typo is not None:
+                out.append(("headings.toml", h.id + "/typo", src.typo.examples, src.typo.counter_examples, h.typo))
         out.append(("headings.toml", "toc", self.headings.toc.examples, self.headings.toc.counter_examples, self.toc))
         colon = self.fields.fragments.get("colon", _COLON)
         for lab in self.fields.label:
@@ -232,7 +235,14 @@ def load_grammars(directory: Path | str | None = None) -> Grammars:
         if not f.pattern.startswith("^"):
             raise GrammarError("grammars/headings.toml", loc, "a heading pattern must start with ^ (headings start a line)")
         anchored = compile_pattern(f.pattern, headings.fragments, "grammars/headings.toml", loc, regex.MULTILINE)
-        families.append(Heading(f.id, f.level, f.rank, f.number, anchored, compile_pattern(f.pattern[1:], headings.fragments, "grammars/headings.toml", loc)))
+        typo = None
+        if f.typo is not None:
+            typo_loc = f"family -> {i} -> typo -> pattern"
+            if not f.typo.pattern.startswith("^"):
+                raise GrammarError("grammars/headings.toml", typo_loc, "a heading pattern must start with ^ (headings start a line)")
+            typo = compile_pattern(f.typo.pattern, headings.fragments, "grammars/headings.toml", typo_loc, regex.MULTILINE)
+        at = compile_pattern(f.pattern[1:], headings.fragments, "grammars/headings.toml", loc)
+        families.append(Heading(f.id, f.level, f.rank, f.number, anchored, at, typo))
     check_unique_ids([lab.id for lab in fields.label], "grammars/fields.toml", "label")
     label_field: dict[str, str] = {}
     for i, lab in enumerate(fields.label):

@@ -20,10 +20,19 @@ class _Rule(_Strict):
     counter_examples: list[str] = Field(default_factory=list)
 
 
+class Typo(_Strict):
+    """A family's marker written with a wrong separator (一，): a heading only among the family's own."""
+
+    pattern: str
+    examples: list[str] = Field(default_factory=list)
+    counter_examples: list[str] = Field(default_factory=list)
+
+
 class HeadingFamily(_Rule):
     level: int = Field(ge=0, le=9)
     rank: int
     number: Literal["cn", "arabic", "circled"]
+    typo: Typo | None = None
 
 
 class StandardTitles(_Strict):
