@@ -158,6 +158,15 @@ def _period(title: str | None, g: Grammars) -> tuple[int, int] | None:
     return None
 
 
+def _issued_period(text: str, head_end: int, title: str | None, g: Grammars) -> tuple[int, int] | None:
+    """A notice title that leaves the period out (关于印发《某某县…行动方案》的通知) while the
+    sentence issuing the plan carries it (现将《某某县…行动方案（2024—2027年）》印发给你们)."""
+    if not title:
+        return None
+    m = regex.search(f"《{regex.escape(title)}(?P<period>[（(][^（）()《》]{{4,20}}[）)])》", text[: min(head_end, 3000)])
+    return _period(m.group("period"), g) if m else None
+
+
 def _region(s: str | None, g: Grammars) -> str | None:
     if not s:
         return None
@@ -215,6 +224,19 @@ def _wrapped_name(upper: str, lower: str, g: Grammars) -> bool:
     return g.meta["issuer_line"].match(upper + lower) is not None
 
 
+def _joint(names: list[str], g: Grammars) -> str | None:
+    """Two bodies issuing together (两办: 中共××县委办公室　××县人民政府办公室) are both the
+    issuer, 、 between them; a longer list is led by the body named first (None: not two)."""
+    found: list[str] = []
+    for name in names:
+        parts = name.split()  # side by side, apart by spaces
+        if len(parts) > 1 and all(g.meta["issuer_line"].match(p) for p in parts):
+            found += parts
+        else:
+            found.append(_clean_title(name))
+    return "、".join(found) if len(found) == 2 else None
+
+
 def _cover_issuer(head: list[_Line], g: Grammars) -> str | None:
     """The body named over a cover page's month (天津市发展和改革委员会 / 二〇二二年一月)."""
     for above, line in itertools.pairwise(head):
@@ -269,6 +291,7 @@ def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metad
         m = meta["issuer_notice"].search(text_line) or meta["issuer_label"].search(text_line)
         if m:
             issuer = m.group("issuer").strip()
+            issuer = _joint([issuer], g) or _clean_title(issuer.split()[0])
             break
 
     date = None
@@ -303,6 +326,8 @@ def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metad
                     else:
                         break
                 if issuer is None and top < len(names):
+                    issuer = _joint([meta["issuer_line"].match(n).group("issuer") for n in names[top:]], g)
+                if issuer is None and top < len(names):
                     first = meta["issuer_line"].match(names[top]).group("issuer")
                     left = _COLUMN_GAP.split(first)[0].split()[0]  # two issuers side by side: the left one
                     issuer = _clean_title(left if meta["issuer_line"].match(left) else _COLUMN_GAP.split(first)[0])
@@ -326,7 +351,7 @@ def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metad
         region = seat  # the title names the issuer's own district (济宁市任城区…, by 济宁市任城区人民政府)
     if region is None and _issuer_level(issuer, g) == "province":
         region = _named_province(text, g)  # 省完善促进消费体制机制厅际联席会议: the province its text names
-    period = _period(title, g)
+    period = _period(title, g) or _issued_period(text, head_end, title, g)
     draft = any(meta["draft"].search(ln.text) for ln in head if len(ln.text) <= 40) or bool(title and meta["draft"].search(title))
     return Metadata(
         title=title,
