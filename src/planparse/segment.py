@@ -3,7 +3,8 @@
 A heading is a numbering family's marker at the start of a paragraph (grammars/headings.toml).
 A paragraph may carry a second heading inline (``三、主要措施(一)深学笃行…``). Nesting follows
 the plan: a family already open closes back to its level; a new family nests under the open
-heading unless that heading's family ranks deeper. Gaps and restarts are kept, with a warning.
+heading unless that heading's family ranks deeper, or the plan has shown it the other way round
+(1.总体要求 then （一）指导思想: see ``_opens_level``). Gaps and restarts are kept, with a warning.
 """
 
 from __future__ import annotations
