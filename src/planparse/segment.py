@@ -159,10 +159,10 @@ def find_headings(text: str, g: Grammars) -> list[Node]:
                 cursor = inline
         pos = line_end + 1
     typos = [f for f in g.heading_families if f.typo is not None]
-    return _typo_headings(text, nodes, typos, g) if typos and nodes else nodes
+    return _typo_headings(text, nodes, typos, toc, g) if typos and nodes else nodes
 
 
-def _typo_headings(text: str, nodes: list[Node], typos: list[Heading], g: Grammars) -> list[Node]:
+def _typo_headings(text: str, nodes: list[Node], typos: list[Heading], toc: set[int], g: Grammars) -> list[Node]:
     """Markers typed with a wrong separator (二，加强组织领导) among the family's own headings.
 
     A comma after a numeral also opens prose (三，四季度开展…), so such a line is a heading only
@@ -177,8 +177,8 @@ def _typo_headings(text: str, nodes: list[Node], typos: list[Heading], g: Gramma
         alone = all(n.alone for n in own)
         for m in fam.typo.finditer(text):  # type: ignore[union-attr]
             line_end = _line_end(text, m.start())
-            if text.find("\t", m.start(), line_end) != -1:
-                continue  # a table row
+            if m.start() in toc or text.find("\t", m.start(), line_end) != -1:
+                continue  # a contents line, a table row
             num = marker_number(m.group("num"), fam.number)
             if num in numbers or not (num - 1 in numbers or num + 1 in numbers):
                 continue
