@@ -71,11 +71,16 @@ def _rel_year(m: regex.Match[str]) -> tuple[int, str] | None:
 
 
 def _needs_ref_year(m: regex.Match[str], rule: Compiled) -> bool:
-    """A dated rule written without a year (4月底前, 年底前), or a year named from the plan's own
-    (明年3月底前): the plan's reference year completes it."""
+    """A dated rule written without a year (4月底前, 年底前), a period of months without one (4—6月),
+    or a year named from the plan's own (明年3月底前): the plan's reference year completes it."""
     if _rel_year(m) is not None:
         return True
-    return rule.attrs["date"] in ("month-end", "day", "year-end", "quarter-end", "half-end") and not m.groupdict().get("year")
+    gd = m.groupdict()
+    if gd.get("year"):
+        return False
+    return rule.attrs["date"] in ("month-end", "day", "year-end", "quarter-end", "half-end") or (
+        rule.attrs["kind"] == "period" and not gd.get("fyp")
+    )
 
 
 def _build(m: regex.Match[str], rule: Compiled, ref_year: int | None) -> tuple[Deadline, list[Issue]]:
@@ -99,12 +104,12 @@ def _build(m: regex.Match[str], rule: Compiled, ref_year: int | None) -> tuple[D
         if years:
             start_year, end_year = years
             year = end_year
+    if rel is None and _needs_ref_year(m, rule):
+        year = ref_year  # 4月底前, 4—6月: in the plan's year
     if gd.get("year2") or (kind == "period" and year is not None and not gd.get("fyp")):
         start_year, end_year = year, _number(gd["year2"]) if gd.get("year2") else year
     elif kind == "ongoing" and year is not None:  # 2025年起: kept up from that year
         start_year, year = year, None
-    if rel is None and _needs_ref_year(m, rule):
-        year = ref_year
     if year is not None:
         try:
             if how in ("year-end", "fyp-end"):
