@@ -41,6 +41,9 @@ _BASE_AFTER = rx.compile(BASE_YEAR_AFTER)
 _QUOTE_CLOSES = rx.compile(r"[^，。；;,“]{0,20}”")
 # 上旬, 月初 / 中旬, 上中旬: by the 10th / the 20th; 下旬 and 中下旬 are the month's end
 _TENDAY = {"上旬": 10, "初": 10, "中旬": 20, "上中旬": 20}
+# 完成时限：尽快 reads as relative (the table shows the kind), but it bounds nothing: the field still
+# gets the warning a supervisor is shown for a deadline without a date or term (unparsed-deadline)
+_VAGUE_RULES = ("soon",)
 # 自印发之日起至…前, 政策执行至2022年底, 有效期至…: a window or a validity, not a commitment
 _NOT_COMMITMENT = rx.compile(r"(?:较|比|自|从|由|截至|以来|按照|根据|按|起|执行|有效期|延续|延长|延期)[ \t]*$")
 
@@ -70,13 +73,22 @@ def _rel_year(m: regex.Match[str]) -> tuple[int, str] | None:
     return None
 
 
+def _own_year(gd: dict[str, str | None]) -> int | None:
+    """The year a phrase writes: 2024, ２０２４, 二〇二四, or two figures before its end (24年底前: 2024)."""
+    if gd.get("year"):
+        return _number(gd["year"] or "")
+    if gd.get("yy"):
+        return 2000 + _number(gd["yy"] or "")
+    return None
+
+
 def _needs_ref_year(m: regex.Match[str], rule: Compiled) -> bool:
     """A dated rule written without a year (4月底前, 年底前), a period of months without one (4—6月),
     or a year named from the plan's own (明年3月底前): the plan's reference year completes it."""
     if _rel_year(m) is not None:
         return True
     gd = m.groupdict()
-    if gd.get("year"):
+    if gd.get("year") or gd.get("yy"):
         return False
     return rule.attrs["date"] in ("month-end", "day", "year-end", "quarter-end", "half-end") or (
         rule.attrs["kind"] == "period" and not gd.get("fyp")
@@ -92,7 +104,7 @@ def _build(m: regex.Match[str], rule: Compiled, ref_year: int | None) -> tuple[D
     warnings: list[Issue] = []
     date: str | None = None
     start_year = end_year = None
-    year = _number(gd["year"]) if gd.get("year") else None
+    year = _own_year(gd)
     rel = _rel_year(m)
     if rel is not None and ref_year is not None:
         year = ref_year + rel[0]  # 明年 in a 2024 plan is 2025; without a reference year, no date
@@ -215,10 +227,13 @@ def parse_field(
     if len(dated) >= 2:
         return max(dated, key=lambda d: d.date or ""), warnings
     head = cands[0]
-    if head.kind == "relative" and head.date is None:
-        # "立行立改，2024年底前全面完成", "即日起至2024年12月31日": done by that date; "立行立改，长期坚持":
+    if head.kind in ("relative", "ongoing") and head.date is None:
+        # "立行立改，2024年底前全面完成", "即日起至2024年12月31日", "持续推进，2025年底前完成": done by that
+        # date, as "2025年底前完成并长期坚持" is (the date is what can be checked); "立行立改，长期坚持":
         # done at once and then kept up — an ongoing task
         head = next((c for c in cands[1:] if c.date), None) or next((c for c in cands[1:] if c.kind == "ongoing"), head)
+    if head.rule in _VAGUE_RULES:
+        warnings.append(Issue(code="unparsed-deadline", message=f"no date or term in {head.raw!r}: read as {head.kind}", span=head.span))
     rest = text[head.span.end : end].strip(" \t，,；;。")
     return head.model_copy(update={"commitment": rest or None}), warnings
 
