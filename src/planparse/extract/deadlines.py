@@ -44,7 +44,10 @@ _TENDAY = {"上旬": 10, "初": 10, "中旬": 20, "上中旬": 20}
 # 完成时限：尽快 reads as relative (the table shows the kind), but it bounds nothing: the field still
 # gets the warning a supervisor is shown for a deadline without a date or term (unparsed-deadline)
 _VAGUE_RULES = ("soon",)
-# 自印发之日起至…前, 政策执行至2022年底, 有效期至…: a window or a validity, not a commitment
+# 截至2023年底，全县已建成…: a stock at a date before the plan's year is a statistic
+_AS_OF = ("截至", "截止")
+# 自印发之日起至…前, 政策执行至2022年底, 有效期至…: a window or a validity, not a commitment. 截至
+# before a date without its year (截至6月底) stays here: past or future, the plan's year cannot tell.
 _NOT_COMMITMENT = rx.compile(r"(?:较|比|自|从|由|截至|以来|按照|根据|按|起|执行|有效期|延续|延长|延期)[ \t]*$")
 
 
@@ -311,6 +314,8 @@ def find_dates(
         last = int(d.date[:4]) if d.date else d.end_year
         if min_year is not None and last is not None and last < min_year:
             continue  # a year (or a period: “十三五”期间, 2005—2015年) before the plan starts is history
+        if d.raw.startswith(_AS_OF) and last is not None and ref_year is not None and last < ref_year:
+            continue  # 截至2023年底 in a 2024 plan: where things stood, not a target (截至2025年底 is one)
         if d.date:
             stop = _SENTENCE_END.search(text, m.end(), end)
             said_year, said_until = int(d.date[:4]), stop.start() if stop else end
