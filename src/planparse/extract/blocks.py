@@ -17,7 +17,7 @@ import regex
 
 from planparse import rx
 from planparse.extract.deadlines import holds_date
-from planparse.extract.units import looks_like_unit, split_units
+from planparse.extract.units import NOTE_AT_END, looks_like_unit, split_units
 from planparse.grammar import Grammars
 from planparse.textindex import LineIndex, split_top_level
 
@@ -239,6 +239,8 @@ def _verb_sentences(text: str, g: Grammars, notes: list[tuple[int, int]], held: 
         if fields and all(_plain_unit(u.name, g) for f in fields if f.field in _UNIT_FIELDS for u in split_units(text, f.start, f.end, g)):
             out.append(Block(a, b, "verb", fields))
             taken.add(a)
+    out.extend(_trailing_clauses(text, g, notes, held, out))
+    taken = {b.start for b in out}
     for rule in g.verbs:
         if not rule.attrs["sentence_start"]:
             continue
@@ -265,6 +267,61 @@ def _verb_sentences(text: str, g: Grammars, notes: list[tuple[int, int]], held: 
                 out.append(Block(m.start(), m.end(), "verb", [Field(rule.attrs["role"], "", us, ue, rule.id)], tail=tail))
                 taken.add(start)
     return out
+
+
+_MAX_TRAILING_SENTENCE = 400  # how far back a sentence closed by assignment clauses is read
+
+
+def _trailing_clauses(text: str, g: Grammars, notes: list[tuple[int, int]], held: list[tuple[int, int]], found: list[Block]) -> list[Block]:
+    """Assignment clauses closing a prose sentence: "开展联合执法检查，县生态环境分局牵头，县公安局、县交通
+    运输局配合，各乡镇具体落实。", "建立…长效机制，由县发改局牵头负责。" (county plans write who does it
+    after the work, in the same sentence).
+
+    The run is the longest tail of the sentence's clauses that are each units + a role verb (a clause of
+    bare units takes the next verb), with prose before it. The sentence holds no other block, touches no
+    convention and no table cell, does not name the plan itself (fields.toml ``plan_itself``), and every unit is a plain organisation that reads as one
+    (:func:`_clause_unit`): prose also ends with 负责 (各级党委政府要切实负责)."""
+    out: list[Block] = []
+    spans = held + notes + [(b.start, b.end) for b in found]
+    for m in _verb_end_for_sentence(tuple(g.fields.block.verb_hints)).finditer(text):
+        b = m.end()
+        floor = max(0, b - _MAX_TRAILING_SENTENCE)
+        a = max(text.rfind(c, floor, b) for c in "。；;\n") + 1 or floor
+        if "\t" in text[a:b] or any(s < b and a < e for s, e in spans):
+            continue
+        if g.plan_itself is not None and g.plan_itself.search(text, a, b):
+            continue
+        clauses = split_top_level(text, a, b)
+        best: list[Field] = []
+        for k in range(1, len(clauses)):  # the prose before the run is at least one clause
+            fields = verb_fields(text, clauses[-k:], g, notes)
+            if not fields or any(f.field == "deadline" for f in fields):
+                break  # a clause that is no assignment (or a dated one) ends the run
+            units = [f for f in fields if f.field in _UNIT_FIELDS]
+            if any(v in text[f.start : f.end] for f in units for v in g.fields.block.verb_hints):
+                break  # …办公室负责组织推进相关决策落实: a duty, its units cut short at 负责
+            if not all(_clause_unit(u.name, g) for f in units for u in split_units(text, f.start, f.end, g)):
+                break
+            best = fields
+        if best:
+            out.append(Block(min(f.start for f in best), b, "verb", best))
+    return out
+
+
+@lru_cache(maxsize=4)
+def _verb_end_for_sentence(verb_hints: tuple[str, ...]) -> regex.Pattern[str]:
+    """A role verb right before a sentence's end (。；; or the line's end)."""
+    hints = "|".join(regex.escape(v) for v in verb_hints)
+    return rx.compile(f"(?:{hints})(?=[ \\t]*(?:[。；;]|$))", regex.MULTILINE)
+
+
+def _clause_unit(name: str, g: Grammars) -> bool:
+    """A unit of an assignment clause after prose: plain (:func:`_plain_unit`), ending as an organisation
+    does once a bracket note is set aside (各镇（街道）), and free of the marks of prose (fields.toml
+    ``prose_marks``: 要, 将, 由此…的)."""
+    if not _plain_unit(name, g) or (g.prose_marks is not None and g.prose_marks.search(name)):
+        return False
+    return g.unit_patterns["suffix"].search(NOTE_AT_END.sub("", name)) is not None
 
 
 _MAX_PROSE_UNIT = 20

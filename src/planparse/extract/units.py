@@ -24,7 +24,7 @@ from planparse.grammar import Grammars
 _OPEN = "（([〔【〈<"
 _CLOSE = "）)]〕】〉>"
 _STRIP = " \t\u3000\n。.：:*"
-_NOTE_AT_END = rx.compile(r"[（(][^（）()]*[）)]$")  # 区工信局(高耗能项目): the note is not the name
+NOTE_AT_END = rx.compile(r"[（(][^（）()]*[）)]$")  # 区工信局(高耗能项目): the note is not the name
 _MAX_NAME = 64  # longer "units" are sentences swept into a list
 
 
@@ -242,7 +242,7 @@ def _conjoined(text: str, start: int, end: int, g: Grammars) -> list[tuple[int, 
     for ps, pe in parts:
         name = text[ps:pe].strip(_STRIP)
         scope = up["scope_prefix"].match(name)
-        name = _NOTE_AT_END.sub("", name[scope.end() :] if scope else name)
+        name = NOTE_AT_END.sub("", name[scope.end() :] if scope else name)
         if up["not_a_unit"].search(name) or not (up["conjunct"].search(name) or _is_collective(name, g) or canonical_name(name, g)):
             return [(start, end)]  # "各有关部门和单位": 单位 is no body of its own
     return parts

@@ -111,6 +111,8 @@ class Grammars:
     label_field: dict[str, str]
     verbs: list[Compiled]
     conventions: list[Compiled]
+    prose_marks: regex.Pattern[str] | None  # fields.toml [block] prose_marks (None: left empty)
+    plan_itself: regex.Pattern[str] | None  # fields.toml [block] plan_itself (None: left empty)
     collective: list[Compiled]
     deadline_rules: list[Compiled]
     deadline_sentence_end: regex.Pattern[str]  # no deadline rule's match runs across one (see ``anchor``)
@@ -298,6 +300,8 @@ def load_grammars(directory: Path | str | None = None) -> Grammars:
         label_field=label_field,
         verbs=_compile_rules("grammars/fields.toml", "verb", fields.verb, fields.fragments, ("role", "sentence_start", "trigger")),
         conventions=_compile_rules("grammars/fields.toml", "convention", fields.convention, fields.fragments, ("effect",)),
+        prose_marks=compile_pattern(fields.block.prose_marks, fields.fragments, "grammars/fields.toml", "block -> prose_marks") if fields.block.prose_marks else None,
+        plan_itself=compile_pattern(fields.block.plan_itself, fields.fragments, "grammars/fields.toml", "block -> plan_itself") if fields.block.plan_itself else None,
         collective=_compile_rules("grammars/unit_aliases.toml", "collective", units.collective, units.fragments, ()),
         deadline_rules=_compile_rules(
             "grammars/deadlines.toml", "rule", deadlines.rule, deadlines.fragments, ("kind", "date", "in_prose"), ("prose_not_next", "anchor")

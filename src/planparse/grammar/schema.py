@@ -71,6 +71,12 @@ class BlockSettings(_Strict):
     brackets: list[tuple[str, str]]
     verb_hints: list[str]
     role_notes: dict[str, Literal["lead_units", "responsible_units", "cooperating_units"]] = Field(default_factory=dict)
+    prose_marks: str = Field(
+        "", description="A regex: a would-be unit of an assignment clause closing a prose sentence that it matches is prose (要, 由此…)."
+    )
+    plan_itself: str = Field(
+        "", description="A regex: a prose sentence it matches speaks of the plan as a whole (本方案, 本意见), so its closing clauses assign no task."
+    )
 
 
 class VerbRule(_Rule):
