@@ -240,11 +240,10 @@ def build_tasks(
                     else:
                         deadlines.append(d)
                 elif f.field in roles:
-                    names = {u.name for u in roles[f.field]}
                     for u in split_units(text, f.start, f.end, g):
-                        if u.name not in names:
-                            roles[f.field].append(unit_record(u, f.rule))
-                            names.add(u.name)
+                        role = roles[u.role or f.field]  # a note in the list may give a unit its role
+                        if all(v.name != u.name for v in role):
+                            role.append(unit_record(u, f.rule))
         end = max(max(b.end, b.tail) for b in grp.blocks)
         # conventions stated so far (a note right after this task's block counts for it too)
         while conv_i < len(conventions) and conventions[conv_i].start < end + 40:

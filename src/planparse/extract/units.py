@@ -37,6 +37,7 @@ class RawUnit:
     placeholder: bool
     collective: bool
     canonical: str | None
+    role: str | None = None  # a role a note in the list gives it (其中…为牵头单位): a Task field
 
 
 @lru_cache(maxsize=8)
@@ -144,9 +145,9 @@ def split_units(text: str, start: int, end: int, g: Grammars) -> list[RawUnit]:
     found = memo.get(value)
     if found is None:
         found = memo[value] = tuple(
-            (u.start, u.end, u.name, u.scope, u.placeholder, u.collective, u.canonical) for u in _split(value, 0, len(value), g)
+            (u.start, u.end, u.name, u.scope, u.placeholder, u.collective, u.canonical, u.role) for u in _split(value, 0, len(value), g)
         )
-    return [RawUnit(name, start + s, start + e, scope, ph, coll, canon) for s, e, name, scope, ph, coll, canon in found]
+    return [RawUnit(name, start + s, start + e, scope, ph, coll, canon, role) for s, e, name, scope, ph, coll, canon, role in found]
 
 
 def _split(text: str, start: int, end: int, g: Grammars) -> list[RawUnit]:
@@ -168,6 +169,7 @@ def _split(text: str, start: int, end: int, g: Grammars) -> list[RawUnit]:
         else:
             merged.append((ps, pe))
     duty_work = False  # the pieces after a unit's duty ("窗口负责收件、受理、发证"): its work, not units
+    notes: list[tuple[str, int, int]] = []  # role notes in the list: (role, where the units they name stand)
     for ps, pe in merged:
         if duty_work and text[ps - 1 : ps] == "、":
             continue
@@ -180,6 +182,10 @@ def _split(text: str, start: int, end: int, g: Grammars) -> list[RawUnit]:
             ps += 1
         while pe > ps and text[pe - 1] in _STRIP:
             pe -= 1
+        note = _role_note(text, ps, pe, g, verbs=False)
+        if note is not None:
+            notes.append(note)  # "其中各街道办事处为牵头单位": a role for a listed unit, no unit itself
+            continue
         m = up["scope_prefix"].match(text, ps, pe)
         if m:
             scope_prefix = m.group("scope")
@@ -207,7 +213,11 @@ def _split(text: str, start: int, end: int, g: Grammars) -> list[RawUnit]:
                     if depth == 0:
                         break
                 o -= 1
-            if o > ps:
+            note = _role_note(text, o + 1, pe - 1, g, verbs=True) if o > ps else None
+            if note is not None:
+                notes.append(note)  # 各乡镇人民政府（县应急局为牵头单位）, 街道办事处（县应急局指导）: no scope
+                pe = o
+            elif o > ps:
                 inner = text[o + 1 : pe - 1]
                 if not up["name_part_bracket"].fullmatch(inner):
                     scope = _without_convention(inner, g).strip() or scope
@@ -223,7 +233,39 @@ def _split(text: str, start: int, end: int, g: Grammars) -> list[RawUnit]:
         if not skip:
             out.append(RawUnit(name, ps, pe, scope, placeholder, collective, canonical))
     _share_prefixes(out, g)
+    for role, us, ue in notes:
+        for named in _split(text, us, ue, g) if role != "other" else []:
+            listed = next((u for u in out if u.name == named.name), None)
+            if listed is None:
+                out.append(RawUnit(named.name, named.start, named.end, None, named.placeholder, named.collective, named.canonical, role))
+            else:
+                listed.role = role
     return out
+
+
+def _role_note(text: str, start: int, end: int, g: Grammars, verbs: bool) -> tuple[str, int, int] | None:
+    """(role, units start, units end) when ``text[start:end]`` names who takes a role among the listed
+    units: a fields.toml ``role_clause`` (其中各街道办事处为牵头单位, 以县水利局为主) or, with ``verbs``
+    (a bracket note: a piece of the list ending in 负责 is a unit and its noise), a verb clause (县应急局
+    牵头; 县应急局指导 gives role "other": an overseer, no unit of the task). Its units must all look like
+    organisations (以预防为主 names none)."""
+    clause = text[start:end]
+    if not any(ch in clause for ch in "为牵配协负落实指督"):
+        return None  # the cheap test first: most pieces are plain names
+    for rule in g.role_clauses:
+        m = rule.pattern.fullmatch(clause)
+        if m:
+            return _named(text, start + m.start("units"), start + m.end("units"), rule.attrs["role"], g)
+    for rule in g.verbs if verbs else []:
+        m = None if rule.attrs["sentence_start"] else rule.pattern.fullmatch(clause)
+        if m:
+            return _named(text, start + m.start("units"), start + m.end("units"), rule.attrs["role"], g)
+    return None
+
+
+def _named(text: str, start: int, end: int, role: str, g: Grammars) -> tuple[str, int, int] | None:
+    units = _split(text, start, end, g)
+    return (role, start, end) if units and all(looks_like_unit(u.name, g) for u in units) else None
 
 
 def _conjoined(text: str, start: int, end: int, g: Grammars) -> list[tuple[int, int]]:

@@ -111,6 +111,7 @@ class Grammars:
     label_field: dict[str, str]
     verbs: list[Compiled]
     conventions: list[Compiled]
+    role_clauses: list[Compiled]  # fields.toml [[role_clause]]: a note naming a listed unit's role
     prose_marks: regex.Pattern[str] | None  # fields.toml [block] prose_marks (None: left empty)
     plan_itself: regex.Pattern[str] | None  # fields.toml [block] plan_itself (None: left empty)
     collective: list[Compiled]
@@ -150,6 +151,7 @@ class Grammars:
         for group, srcs, file in (
             (self.verbs, self.fields.verb, "fields.toml"),
             (self.conventions, self.fields.convention, "fields.toml"),
+            (self.role_clauses, self.fields.role_clause, "fields.toml"),
             (self.collective, self.units.collective, "unit_aliases.toml"),
             (self.deadline_rules, self.deadlines.rule, "deadlines.toml"),
             (self.comparators, self.targets.comparator, "targets.toml"),
@@ -300,6 +302,7 @@ def load_grammars(directory: Path | str | None = None) -> Grammars:
         label_field=label_field,
         verbs=_compile_rules("grammars/fields.toml", "verb", fields.verb, fields.fragments, ("role", "sentence_start", "trigger")),
         conventions=_compile_rules("grammars/fields.toml", "convention", fields.convention, fields.fragments, ("effect",)),
+        role_clauses=_compile_rules("grammars/fields.toml", "role_clause", fields.role_clause, fields.fragments, ("role",)),
         prose_marks=compile_pattern(fields.block.prose_marks, fields.fragments, "grammars/fields.toml", "block -> prose_marks") if fields.block.prose_marks else None,
         plan_itself=compile_pattern(fields.block.plan_itself, fields.fragments, "grammars/fields.toml", "block -> plan_itself") if fields.block.plan_itself else None,
         collective=_compile_rules("grammars/unit_aliases.toml", "collective", units.collective, units.fragments, ()),

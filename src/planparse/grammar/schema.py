@@ -87,6 +87,12 @@ class VerbRule(_Rule):
     trigger: str = Field("", description="For a sentence_start rule: a word its sentences hold (牵头); only those sentences are tried.")
 
 
+class RoleClause(_Rule):
+    """A note in a unit list naming who takes a role among the units: 其中各街道办事处为牵头单位."""
+
+    role: Literal["lead_units", "responsible_units", "cooperating_units"]
+
+
 class Convention(_Rule):
     effect: Literal["first-is-lead", "implicit-responsible"]
 
@@ -96,6 +102,7 @@ class FieldsFile(_Strict):
     label: list[FieldLabel]
     block: BlockSettings
     verb: list[VerbRule]
+    role_clause: list[RoleClause] = Field(default_factory=list)
     convention: list[Convention]
 
 
