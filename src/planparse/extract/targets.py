@@ -147,6 +147,7 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
     reduce = [c for c in g.comparators if c.attrs["position"] == "reduction"]
     count_units = set(g.targets.values.count_units)
     durations = set(g.targets.values.duration_units)
+    comparator_units = set(g.targets.values.comparator_units)
     prev: Target | None = None
     prev_end = -1
     unitless = tp["unitless_indicator"]
@@ -193,6 +194,8 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
                 break
         if v.unit is None and (ind_end == v.start or comparator is None):
             continue  # a bare number is a target only right after a comparator (系数提高到0.6395)
+        if ind_end == v.start and v.unit in comparator_units:
+            continue  # "吸纳脱贫劳动力10人以上": people counted with no comparator before them are a condition
         framed = (
             ind_end == v.start
             and not attributive

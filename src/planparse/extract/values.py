@@ -49,7 +49,8 @@ def _value_pattern(units: tuple[str, ...]) -> regex.Pattern[str]:
 
 def values(text: str, g: Grammars) -> list[Value]:
     tp = g.target_patterns
-    pat = _value_pattern(tuple(g.targets.values.units + g.targets.values.count_units))
+    tv = g.targets.values
+    pat = _value_pattern(tuple(tv.units + tv.count_units + tv.comparator_units))
     out: list[Value] = []
     for m in pat.finditer(text):
         num = m.group("num")

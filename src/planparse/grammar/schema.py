@@ -172,6 +172,9 @@ class TargetValues(_Strict):
     units: list[str]
     count_units: list[str]
     duration_units: list[str]
+    comparator_units: list[str] = Field(
+        default_factory=list, description="Units a value carries only right after a comparator (达到3.2人): elsewhere a count of people is a condition (吸纳10人以上)."
+    )
     unitless_indicator: str
     condition_after: str
     condition_clause: str
