@@ -17,7 +17,7 @@ import regex
 
 from planparse import rx
 from planparse.extract.deadlines import holds_date
-from planparse.extract.units import NOTE_AT_END, looks_like_unit, split_units
+from planparse.extract.units import NOTE_AT_END, continuation_lines, looks_like_unit, split_units
 from planparse.grammar import Grammars
 from planparse.textindex import LineIndex, split_top_level
 
@@ -168,6 +168,9 @@ def find_blocks(text: str, g: Grammars, conventions: list[Convention]) -> list[B
                 block.fields.append(Field(fld, m.group("label"), *_trim(text, ps, pe), "label-" + fld))
         if timed is not None:
             block.fields.append(Field("deadline", m.group("label"), *_trim(text, timed, v_end), "unlabelled-deadline"))
+        elif block.kind == "line" and v_end == line_end < nxt and fld in _UNIT_FIELDS:  # lines of units under the value
+            block.fields.extend(Field(fld, m.group("label"), cs, ce, "label-" + fld) for cs, ce in continuation_lines(text, line_end + 1, nxt, g))
+            block.end = max(block.end, *(f.end for f in block.fields))
     notes = [(c.start, c.end) for c in conventions]
     blocks.extend(_verb_blocks(text, g, pairs, set(by_bracket), notes))
     blocks.extend(_verb_sentences(text, g, notes, [(b.start, b.end) for b in blocks]))
@@ -287,9 +290,7 @@ def _trailing_clauses(text: str, g: Grammars, notes: list[tuple[int, int]], held
         b = m.end()
         floor = max(0, b - _MAX_TRAILING_SENTENCE)
         a = max(text.rfind(c, floor, b) for c in "。；;\n") + 1 or floor
-        if "\t" in text[a:b] or any(s < b and a < e for s, e in spans):
-            continue
-        if g.plan_itself is not None and g.plan_itself.search(text, a, b):
+        if "\t" in text[a:b] or any(s < b and a < e for s, e in spans) or (g.plan_itself and g.plan_itself.search(text, a, b)):
             continue
         clauses = split_top_level(text, a, b)
         best: list[Field] = []
