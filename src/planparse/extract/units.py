@@ -164,8 +164,8 @@ def _split(text: str, start: int, end: int, g: Grammars) -> list[RawUnit]:
             and up["shared_tail"].match(text[ps:pe].strip())
         ):
             merged[-1] = (merged[-1][0], pe)  # 各市、县人民政府: one collective unit
-        elif merged and up["joint_body"].search(text, merged[-1][0], pe) and up["joint_body"].match(text, merged[-1][1] - 2, pe):
-            merged[-1] = (merged[-1][0], pe)  # 各县（市、区）党委、政府: one body of the same places
+        elif merged and (j := up["joint_body"].search(text, merged[-1][0], pe)) and j.start() < merged[-1][1]:
+            merged[-1] = (merged[-1][0], pe)  # 各县（市、区）党委、政府: one body of the same places (the 、 inside the match)
         else:
             merged.append((ps, pe))
     duty_work = False  # the pieces after a unit's duty ("窗口负责收件、受理、发证"): its work, not units
