@@ -59,7 +59,7 @@ def _own_ranges(node: Node, text_end: int) -> list[tuple[int, int]]:
     return out
 
 
-def _assign(nodes: list[Node], blocks: list[Block], text: str) -> dict[int, list[Block]]:
+def _assign(nodes: list[Node], blocks: list[Block], text: str, g: Grammars) -> dict[int, list[Block]]:
     by_node: dict[int, list[Block]] = {}
     starts = [n.start for n in nodes]
     for b in blocks:
@@ -71,10 +71,13 @@ def _assign(nodes: list[Node], blocks: list[Block], text: str) -> dict[int, list
         if own and node.parent is not None and own[0].start <= node.title_start:
             by_node.setdefault(id(node.parent), []).extend(by_node.pop(id(node)))
     # habit: the block closing an item's last sub-point, when no other sub-point has one;
-    # deepest first, so a block can climb several levels (1. → （二） → 一、)
+    # deepest first, so a block can climb several levels (1. → （二） → 一、). A chapter of the plan
+    # (三、保障措施: a standard title) is no item: its points are (…（二）加大资金支持。…责任单位：…)
     for node in reversed(nodes):
         parent = node.parent
         if parent is None or len(parent.children) < 2 or parent.children[-1] is not node:
+            continue
+        if g.standard_title.fullmatch(text[parent.title_start : parent.title_end].strip(" \t。：:")):
             continue
         own = by_node.get(id(node), [])
         if not own or by_node.get(id(parent)):
@@ -195,7 +198,7 @@ def build_tasks(
     min_year: int | None = None,
 ) -> tuple[list[Task], list[Issue]]:
     warnings: list[Issue] = []
-    by_node = _assign(nodes, blocks, text)
+    by_node = _assign(nodes, blocks, text, g)
     lines = LineIndex(text)
     topic_index = TopicIndex(text, g)
     groups: list[_Group] = []
