@@ -73,6 +73,13 @@ SCHEMA_CASES: list[tuple[str, str, tuple[Any, ...], Any, str]] = [
         "grammars/fields.toml: [label -> 0 -> field] Input should be 'lead_units', 'responsible_units', 'cooperating_units', 'deadline' or 'other'",
     ),
     (
+        "unknown-role-clause-role",
+        "fields.toml",
+        ("role_clause", 0, "role"),
+        "leader",
+        "grammars/fields.toml: [role_clause -> 0 -> role] Input should be 'lead_units', 'responsible_units' or 'cooperating_units'",
+    ),
+    (
         "empty-aliases",
         "fields.toml",
         ("label", 0, "aliases"),
@@ -190,6 +197,20 @@ COMPILE_CASES: list[tuple[str, str, str, str, str]] = [
         "pattern = '^(?P<num>[①",
         "pattern = '(?P<num>[①",
         "grammars/headings.toml: [family -> 8 -> pattern] a heading pattern must start with ^ (headings start a line)",
+    ),
+    (
+        "role-clause-without-units",
+        "fields.toml",
+        "pattern = '^(?:其中)?以(?P<units>",
+        "pattern = '^(?:其中)?以(?P<unit>",
+        "grammars/fields.toml: [role_clause -> 1 -> pattern] the pattern must capture the units as (?P<units>…)",
+    ),
+    (
+        "prose-marks-empty-match",
+        "fields.toml",
+        "prose_marks = '^[于此]|",
+        "prose_marks = '(?:要)?|^[于此]|",
+        "grammars/fields.toml: [block -> prose_marks] pattern matches the empty string",
     ),
     (
         "fragment-cycle",

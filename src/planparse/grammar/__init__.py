@@ -187,6 +187,14 @@ def _compile_rules(
     return out
 
 
+def _with_units(rules: list[Compiled], kind: str) -> list[Compiled]:
+    """Rules whose match names units: each pattern must capture them as ``(?P<units>…)``."""
+    for i, r in enumerate(rules):
+        if "units" not in r.pattern.groupindex:
+            raise GrammarError("grammars/fields.toml", f"{kind} -> {i} -> pattern", "the pattern must capture the units as (?P<units>…)")
+    return rules
+
+
 def _keyword_topics(topics: TopicsFile) -> dict[str, tuple[tuple[tuple[int, int], ...], bool]]:
     """For each keyword: (topic, length) for its own topic and that of every keyword it starts
     with, the length of the shortest such keyword (a scan finds only the longest keyword at a
@@ -302,7 +310,7 @@ def load_grammars(directory: Path | str | None = None) -> Grammars:
         label_field=label_field,
         verbs=_compile_rules("grammars/fields.toml", "verb", fields.verb, fields.fragments, ("role", "sentence_start", "trigger")),
         conventions=_compile_rules("grammars/fields.toml", "convention", fields.convention, fields.fragments, ("effect",)),
-        role_clauses=_compile_rules("grammars/fields.toml", "role_clause", fields.role_clause, fields.fragments, ("role",)),
+        role_clauses=_with_units(_compile_rules("grammars/fields.toml", "role_clause", fields.role_clause, fields.fragments, ("role",)), "role_clause"),
         prose_marks=compile_pattern(fields.block.prose_marks, fields.fragments, "grammars/fields.toml", "block -> prose_marks") if fields.block.prose_marks else None,
         plan_itself=compile_pattern(fields.block.plan_itself, fields.fragments, "grammars/fields.toml", "block -> plan_itself") if fields.block.plan_itself else None,
         collective=_compile_rules("grammars/unit_aliases.toml", "collective", units.collective, units.fragments, ()),
