@@ -10,6 +10,7 @@ Three shapes, all found in one pass over the text:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -234,8 +235,7 @@ def _verb_sentences(text: str, g: Grammars, notes: list[tuple[int, int]], held: 
     taken = {b.start for b in out}
     # without 由 the sentence must end with a role verb, hold no labelled or bracketed block, touch no
     # convention, and name only plain organisations (prose says 各区人民政府根据…制定…并落实)
-    for m in _verb_sentence(g).finditer(text):
-        a, b = m.span()
+    for a, b in _sentences_ending_in_verbs(text, g):
         if a in taken or any(s < b and a < e for s, e in held + notes):
             continue
         fields = verb_fields(text, split_top_level(text, a, b), g, notes)
@@ -336,17 +336,20 @@ def _plain_unit(name: str, g: Grammars) -> bool:
     return bool(g.unit_patterns["conjunct"].search(name) or any(c.pattern.search(name) for c in g.collective))
 
 
-def _verb_sentence(g: Grammars) -> regex.Pattern[str]:
-    """A sentence that ends with a role verb: "市城管局牵头，市住建局、市商务局配合。" — the same
-    assignments as in brackets, written as prose without 由; verb_fields accepts it only when every
-    clause is units + verb."""
-    return _verb_sentence_for(tuple(g.fields.block.verb_hints))
+_MAX_VERB_SENTENCE = 120  # the longest sentence before its role verb read as assignments alone
 
 
-@lru_cache(maxsize=4)
-def _verb_sentence_for(verb_hints: tuple[str, ...]) -> regex.Pattern[str]:
-    hints = "|".join(regex.escape(v) for v in verb_hints)
-    return rx.compile(f"(?:(?<=[。；;\\n])|^)[^。；;\\n\\t]{{2,120}}?(?:{hints})(?=[ \\t]*(?:[。；;]|$))", regex.MULTILINE)
+def _sentences_ending_in_verbs(text: str, g: Grammars) -> Iterator[tuple[int, int]]:
+    """Sentences that end with a role verb, as (start, end of the verb): "市城管局牵头，市住建局、市商务局
+    配合。" — the same assignments as in brackets, written as prose without 由; verb_fields accepts
+    one only when every clause is units + verb. Found from the verbs at sentence ends (few), back to
+    the sentence's start within ``_MAX_VERB_SENTENCE`` characters, with no tab (a table cell) in it."""
+    for m in _verb_end_for_sentence(tuple(g.fields.block.verb_hints)).finditer(text):
+        floor = max(0, m.start() - _MAX_VERB_SENTENCE - 1)
+        a = max(text.rfind(c, floor, m.start()) for c in "。；;\n") + 1
+        if (a == 0 and floor > 0) or m.start() - a < 2 or "\t" in text[a : m.start()]:
+            continue
+        yield a, m.end()
 
 
 @lru_cache(maxsize=8)
