@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import calendar
 import datetime as dt
+from functools import lru_cache
 
 import regex
 
@@ -70,10 +71,16 @@ def _rel_year(m: regex.Match[str]) -> tuple[int, str] | None:
     """A year named from the plan's own (the grammar's ``rel_<n>[f|c]`` groups): how many years
     after it, and where prose reads it — "" everywhere, "f" never, "c" after a year in its sentence.
     明年 → (1, ""); 当年 → (0, "f"); 次年 → (1, "c")."""
-    for name, value in m.groupdict().items():
-        if value and name.startswith("rel_"):
-            return int(name[4]), name[5:]
+    for name, years, where in _rel_groups(m.re):
+        if m.group(name):
+            return years, where
     return None
+
+
+@lru_cache(maxsize=256)
+def _rel_groups(pattern: regex.Pattern[str]) -> tuple[tuple[str, int, str], ...]:
+    """A rule's ``rel_`` groups, read once (a match's groupdict builds every group of the rule)."""
+    return tuple((name, int(name[4]), name[5:]) for name in pattern.groupindex if name.startswith("rel_"))
 
 
 def _own_year(gd: dict[str, str | None]) -> int | None:
