@@ -200,9 +200,10 @@ def _task(
             times.append((s, e))
             continue
         for u in split_units(text, s, e, g):
-            if u.name not in names[role]:
-                names[role].add(u.name)
-                roles[role].append(unit_record(u, rule))
+            r = u.role or role  # a note in the cell may give a unit its role (其中X为牵头单位)
+            if u.name not in names[r]:
+                names[r].add(u.name)
+                roles[r].append(unit_record(u, rule))
     apply_role_notes(roles, g)  # 市住建局（牵头）、市城管局: the note names the role, as in a labelled block
     if not any(roles.values()) and "deadline" not in p.cells:
         return None, []
