@@ -3,7 +3,7 @@ JSONL written here, and every way that can go wrong falling back to writing it h
 
 Inputs: copies of the samples (``test_batch.many_plans``), ingested once per test into a fresh folder.
 Each export under test runs in a fresh process (``SCENARIO``): this one may have threads left by other
-tests (Dask's), and with another thread running the export never forks.
+tests (Dask's), and with another thread running no workbook process is forked.
 """
 
 from __future__ import annotations
@@ -27,13 +27,11 @@ from pathlib import Path
 import planparse.export as E
 from test_export import re_export
 out, scenario = Path(sys.argv[1]), sys.argv[2]
-start, started = E._Workbook.start, []
-E._Workbook.start = staticmethod(lambda db, tmp: started.append(start(db, tmp)) or started[-1])
 if scenario == "other-state":  # another batch committed between this process's snapshot and the child's
     real = E._write_workbook
-    def other_state(conn, db, tmp):  # runs in the child: its snapshot holds other plans, its workbook other rows
-        E.STATE_SQL, E.TASK_TABLE_SQL = "SELECT 0, 0", E.TASK_TABLE_SQL + " LIMIT 1"
-        real(conn, db, tmp)
+    def other_state(db, tmp):  # runs in the child: its snapshot holds other plans, its workbook other rows
+        E.STATE_SQL, E.TASK_TABLE_SQL = "SELECT 0, 0, ''", E.TASK_TABLE_SQL + " LIMIT 1"
+        return real(db, tmp)
     E._write_workbook = other_state
 if scenario == "child-fails":  # the child starts the file, then fails
     parent, write = os.getpid(), E.write_tables
@@ -43,8 +41,9 @@ if scenario == "child-fails":  # the child starts the file, then fails
             raise OSError("disk full")
         return write(*args, **kwargs)
     E.write_tables = broken_in_child
-re_export(out)
-print(started[0] is not None)
+workbook = E.Workbook.start(out / "planparse.db")  # forked before the database is opened, as a batch does
+re_export(out, workbook)
+print(workbook is not None)
 """
 
 
@@ -54,12 +53,12 @@ def parts(xlsx: Path) -> dict[str, bytes]:
         return {n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"}
 
 
-def re_export(out: Path) -> tuple[dict[str, bytes], bytes]:
+def re_export(out: Path, workbook: export_module.Workbook | None = None) -> tuple[dict[str, bytes], bytes]:
     """Export again (the state file removed, so it is not skipped); the workbook's parts and the CSV."""
     (out / STATE).unlink()
     store = Store(out / DB)
     try:
-        export_module.export(out, store)
+        export_module.export(out, store, workbook)
     finally:
         store.close()
     return parts(out / XLSX), (out / CSV).read_bytes()
@@ -73,10 +72,23 @@ def batch_out(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("scenario", ["forked", "other-state", "child-fails"])
-def test_the_workbook_is_the_same_whoever_writes_it(batch_out: Path, scenario: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_workbook_is_the_same_whoever_writes_it(batch_out: Path, scenario: str) -> None:
     run = subprocess.run([sys.executable, "-c", SCENARIO, str(batch_out), scenario], capture_output=True, text=True, cwd=Path(__file__).parent)
     assert run.returncode == 0 and run.stdout.split() == ["True"], run.stderr  # Linux, no other thread: a child was started
     written = parts(batch_out / XLSX), (batch_out / CSV).read_bytes()
     assert not [p for p in batch_out.iterdir() if p.name.endswith(".tmp")]
-    monkeypatch.setattr(export_module._Workbook, "start", staticmethod(lambda db, tmp: None))  # all written here
-    assert re_export(batch_out) == written
+    assert re_export(batch_out) == written  # no workbook process: all written here
+
+
+def test_a_replaced_plan_with_the_highest_id_is_exported_again(tmp_path: Path) -> None:
+    """New content at the last plan's path takes its id again (the plan is deleted, then inserted): the
+    outputs must still be rebuilt, not taken for fresh."""
+    src = many_plans(tmp_path / "in", 3)  # the last is sample 002, which has tasks
+    out = tmp_path / "out"
+    assert ingest([src], out, workers=1).ok
+    last = sorted(src.iterdir())[-1]
+    last.write_text(last.read_text(encoding="utf-8").replace("县", "旗"), encoding="utf-8")
+    before = (out / CSV).read_text(encoding="utf-8-sig")
+    assert ingest([src], out, workers=1).ingested == 1
+    after = (out / CSV).read_text(encoding="utf-8-sig")
+    assert "旗" not in before and "旗" in after

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from planparse.errors import InputError, PlanparseError
-from planparse.export import export
+from planparse.export import Workbook, export
 from planparse.jobs import Job, ParseFn, Parser, Problem, Result, Stored
 from planparse.loaders import sniff_format
 from planparse.options import Options
@@ -350,15 +350,18 @@ def ingest(
     out = Path(out_dir)
     parser = Parser(parse_fn, options)
     pool: LocalPool | None = None
+    workbook: Workbook | None = None
     try:
         (out / "plans").mkdir(parents=True, exist_ok=True)
         if not scheduler:  # first: they start while we walk, before any thread of ours (workers._context) and our database connection
             n = workers or default_workers()
             pool = LocalPool(n, timeout, parser, Sink(out, force, files=n > PARENT_KEEPS_UP and n >= default_workers()))
+        workbook = Workbook.start(out / DB)  # it too before the database connection (export.py)
         store = Store(out / DB)
     except (OSError, sqlite3.Error) as err:
-        if pool:
-            pool.close()
+        for started_process in (pool, workbook):
+            if started_process:
+                started_process.close()
         raise SetupError(f"{out}: cannot be used as the output folder: {err}") from None
     for folder in (out, out / "plans"):
         remove_stale_temps(folder)
@@ -369,7 +372,8 @@ def ingest(
         found = walk(roots, exclude=out)
         summary.files, summary.not_plans = len(found.candidates), found.not_plans
         report.start(len(found.candidates) + len(found.problems))
-        warm_up()
+        if workbook is None:
+            warm_up()  # the workbook is written here: its template is built while the workers parse
         for row in found.problems:
             io.fail(row)
         try:
@@ -386,10 +390,12 @@ def ingest(
             report.stop()
         for root in roots:  # failures under these roots that did not recur in this full run are resolved
             store.forget_failures(os.path.abspath(root), since)
-        export(out, store)
+        export(out, store, workbook)
     finally:
         if pool:
             pool.close()
+        if workbook:
+            workbook.close()
         store.close()
     summary.seconds = time.perf_counter() - started
     return summary

@@ -205,7 +205,7 @@ class LocalPool:
 
     def __init__(self, workers: int, timeout: float, parser: Parser, sink: Sink) -> None:
         self.timeout, self.parser, self.sink = timeout, parser, sink
-        ctx = _context(first=not _holds_open(sink.out / DB))
+        ctx = _context(first=not holds_open(sink.out / DB))
         if ctx.get_start_method() == "fork":
             load_grammars()  # once, here: forked workers share it, instead of each compiling it while the others do
         self.alive = ctx.Pipe(duplex=False)  # (read end for the workers, the batch's end)
@@ -318,7 +318,7 @@ class LocalPool:
             end.close()
 
 
-def _holds_open(path: Path) -> bool:
+def holds_open(path: Path) -> bool:
     """Whether this process has ``path`` (or its -wal/-shm) open: then a forked worker would inherit
     SQLite's locks on it and take none of its own. Linux only (where fork is used at all)."""
     names = {str(path.resolve()) + suffix for suffix in ("", "-wal", "-shm")}
