@@ -215,13 +215,16 @@ def _opens_level(node: Node, last: Node | None, top: Node, seen: set[str]) -> bo
     So a family met for the first time in the document, as the first point (number 1) straight
     under a heading that stands alone on its line, opens a level below it. A point of body text
     (2.加强监管。建立台账…) is no such parent: there the rank still decides. The labelled
-    divisions (第X章, 第X条, 问题1：) are always outer and keep their rank."""
+    divisions (第X章, 第X条, 问题1：) are always outer and keep their rank, and so does the first level
+    (一、): a notice's own （一）（二） before the plan it sends never take the plan's 一、 in. The
+    heading above is the first of its run too (1., not 2.)."""
     return (
         node.family.id not in seen
         and last is top
         and top.alone
         and node.number == 1
-        and node.family.level > 0
+        and top.number == 1
+        and node.family.level > 1
         and top.family.level > 0
     )
 
