@@ -318,11 +318,16 @@ def _verb_end_for_sentence(verb_hints: tuple[str, ...]) -> regex.Pattern[str]:
 
 def _clause_unit(name: str, g: Grammars) -> bool:
     """A unit of an assignment clause after prose: plain (:func:`_plain_unit`), ending as an organisation
-    does once a bracket note is set aside (各镇（街道）), and free of the marks of prose (fields.toml
-    ``prose_marks``: 要, 将, 由此…的)."""
+    does once a bracket note is set aside (各镇（街道）), starting with its place or collective, and free
+    of the marks of prose (fields.toml ``prose_marks``: 要, 将, 由此…的)."""
     if not _plain_unit(name, g) or (g.prose_marks is not None and g.prose_marks.search(name)):
         return False
-    return g.unit_patterns["suffix"].search(NOTE_AT_END.sub("", name)) is not None
+    bare = NOTE_AT_END.sub("", name)
+    if g.unit_patterns["suffix"].search(bare) is None:
+        return False
+    # and it names its place (县…, 市…) or is a collective (各乡镇): prose names bodies without one
+    # (引入第三方专业机构, 乡镇干部, 政府负责)
+    return bool(g.unit_patterns["admin_prefix"].match(bare)) or any(c.pattern.search(bare) for c in g.collective)
 
 
 _MAX_PROSE_UNIT = 20
