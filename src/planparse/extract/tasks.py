@@ -77,10 +77,12 @@ def _assign(nodes: list[Node], blocks: list[Block], text: str, g: Grammars) -> d
         parent = node.parent
         if parent is None or len(parent.children) < 2 or parent.children[-1] is not node:
             continue
-        if g.standard_title.fullmatch(text[parent.title_start : parent.title_end].strip(" \t。：:")):
-            continue
         own = by_node.get(id(node), [])
         if not own or by_node.get(id(parent)):
+            continue
+        # …but "以上任务由…负责" after the points covers every one of them, whatever the chapter
+        covers_all = text.startswith(_ABOVE, own[0].start)
+        if not covers_all and g.standard_title.fullmatch(text[parent.title_start : parent.title_end].strip(" \t。：:")):
             continue
         if any(by_node.get(id(d)) for s in parent.children[:-1] for d in _subtree(s)):
             continue
@@ -91,6 +93,9 @@ def _assign(nodes: list[Node], blocks: list[Block], text: str, g: Grammars) -> d
     for bl in by_node.values():
         bl.sort(key=lambda b: b.start)
     return by_node
+
+
+_ABOVE = ("以上", "上述")  # a block opening so names the work of the points above it
 
 
 def _subtree(node: Node) -> list[Node]:
