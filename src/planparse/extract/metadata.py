@@ -291,7 +291,8 @@ def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metad
         m = meta["issuer_notice"].search(text_line) or meta["issuer_label"].search(text_line)
         if m:
             issuer = m.group("issuer").strip()
-            issuer = _joint([issuer], g) or _clean_title(issuer.split()[0])
+            parts = issuer.split()  # two issuers side by side take the first; a name with a space in it stays whole
+            issuer = _joint([issuer], g) or _clean_title(parts[0] if all(meta["issuer_line"].match(x) for x in parts) else issuer)
             break
 
     date = None

@@ -235,7 +235,7 @@ def _split(text: str, start: int, end: int, g: Grammars) -> list[RawUnit]:
     _share_prefixes(out, g)
     for role, us, ue in notes:
         for named in _split(text, us, ue, g) if role != "other" else []:
-            listed = next((u for u in out if u.name == named.name), None)
+            listed = next((u for u in out if (u.canonical or u.name) == (named.canonical or named.name)), None)  # 区住建局 = 区住房和城乡建设局
             if listed is None:
                 out.append(RawUnit(named.name, named.start, named.end, None, named.placeholder, named.collective, named.canonical, role))
             else:
