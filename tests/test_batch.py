@@ -506,6 +506,8 @@ def odd_parse(data: bytes, name: str) -> Plan:
     plan = planparse.parse(data)
     if stem.startswith("huge"):
         plan = plan.model_copy(update={"metadata": plan.metadata.model_copy(update={"period": (10**20, 10**20)})})
+    if stem.startswith("dangling"):  # a task naming a section the plan lacks
+        plan = plan.model_copy(update={"tasks": [plan.tasks[0].model_copy(update={"section_id": "s9.9"}), *plan.tasks[1:]]})
     return plan
 
 
@@ -522,8 +524,11 @@ def test_a_locked_database_is_waited_for_and_no_file_is_blamed(tmp_path: Path, f
 def test_rows_the_database_cannot_take_fail_their_file_alone(tmp_path: Path, filer: str) -> None:
     src = many_plans(tmp_path / "in", 4)
     (src / "huge.txt").write_text(sample_text(2) + "huge", encoding="utf-8")
+    (src / "dangling.txt").write_text(sample_text(2) + "dangling", encoding="utf-8")
     summary = ingest([src], tmp_path / "out", workers=1, timeout=30, parse_fn=odd_parse)
-    assert [(f.file, f.stage, f.code) for f in summary.failures] == [("huge.txt", "write", "internal-error")]
+    failed = sorted((f.file, f.stage, f.code) for f in summary.failures)
+    assert failed == [("dangling.txt", "parse", "internal-error"), ("huge.txt", "write", "internal-error")]
+    assert "s9.9" in next(f.reason for f in summary.failures if f.file == "dangling.txt")  # the writer checks no foreign keys
     assert summary.ingested == 4 and db_rows(tmp_path / "out", "SELECT count(*) FROM plans") == [(4,)]
 
 

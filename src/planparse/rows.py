@@ -65,6 +65,13 @@ def plan_rows(plan: Plan) -> PlanRows:
         sec, parent = stack.pop()
         sections.append((sec.id, parent, len(sections) + 1, sec.level, sec.family, sec.marker, sec.number, sec.title, *sec.span.root, sec.page))
         stack.extend((c, sec.id) for c in reversed(sec.children))
+    ids = {row[0] for row in sections}
+    # the writer checks no foreign keys (store.py): a plan from a custom parser naming a section it
+    # lacks fails here, alone, as the database would have refused it
+    for kind, records in (("task", plan.tasks), ("target", plan.targets)):
+        for r in records:
+            if r.section_id is not None and r.section_id not in ids:
+                raise ValueError(f"{kind} {getattr(r, 'id', '')} names section {r.section_id!r}, which the plan does not have")
     tasks, units, milestones = [], [], []
     for i, t in enumerate(plan.tasks, 1):
         d = t.deadline

@@ -8,7 +8,7 @@ failing.
 
 Rows are built by ``rows.plan_rows`` beside the parse (``jobs.Parser``). Child tables key on ``(plan_id, <the contract's own id>)``, so a
 task's units, a section's parent and a target's section are plain foreign keys, deleting a plan
-cascades, and (WITHOUT ROWID) each row is stored once, in its key's order.
+cascades (on a connection with foreign keys on; the writer deletes a replaced plan's rows itself), and (WITHOUT ROWID) each row is stored once, in its key's order.
 """
 
 from __future__ import annotations

@@ -109,6 +109,8 @@ def _letter_spaced(line: str) -> list[int]:
 def _without_layout_spaces(text: str, textpage, pdfium) -> str:  # type: ignore[no-untyped-def]
     """``text`` with its letter-spaced lines closed up: the spaces PDFium generated there go, but for a
     gap much wider than the line's usual one; a space the PDF itself holds stays."""
+    if len(text) != textpage.count_chars():  # offsets would not match the character boxes
+        return text
     out, pos = [], 0
     for line in text.split("\r\n"):  # PDFium's lines: offsets match its character boxes
         gaps = {}
