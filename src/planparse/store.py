@@ -221,7 +221,7 @@ class Store:
 
         None: it is already there (another batch won the race); an error: it could not go in; else the
         JSON names of the plans it replaced, for the caller to delete once this has committed. A plan
-        ingested earlier from the same ``path`` with other content is replaced (deleted, cascading);
+        ingested earlier from the same ``path`` with other content is replaced (deleted with its rows);
         ``replace`` also re-ingests the same content. ``meta`` is (version, timestamp).
 
         Each table's rows for all the plans go in with one ``executemany``: this process's time per

@@ -76,8 +76,9 @@ def names_meet(before: str, after: str) -> bool:
     organisation does (局, 委员会, 中心 …; a note in brackets after it aside). A name wrapped at the
     column's edge is cut mid-word (区市政公用服务 / 中心) or after its place (中共某某市委 / 宣传部,
     某某县人民政府 / 办公室), and a sentence seldom starts and ends a line that way. The words come
-    from the unit grammar (grammars/unit_aliases.toml)."""
-    return _is_name(before) and _is_name(after)
+    from the unit grammar (grammars/unit_aliases.toml). Lines that list units with 、 themselves meet
+    at their last and first names (市发改委、市财政局 / 市住建局、市城管局)."""
+    return _is_name(_BRACKETED.sub("", before).split("、")[-1]) and _is_name(_BRACKETED.sub("", after).split("、")[0])
 
 
 def _is_name(text: str) -> bool:
