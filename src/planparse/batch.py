@@ -355,7 +355,8 @@ def ingest(
         (out / "plans").mkdir(parents=True, exist_ok=True)
         if not scheduler:  # first: they start while we walk, before any thread of ours (workers._context) and our database connection
             n = workers or default_workers()
-            pool = LocalPool(n, timeout, parser, Sink(out, force, files=n > PARENT_KEEPS_UP and n >= default_workers()))
+            cores = default_workers()
+            pool = LocalPool(n, timeout, parser, Sink(out, force, files=n > PARENT_KEEPS_UP and n >= cores, json=n >= cores))
         workbook = Workbook.start(out / DB)  # it too before the database connection (export.py)
         store = Store(out / DB)
     except (OSError, sqlite3.Error) as err:
