@@ -355,14 +355,12 @@ def ingest(
         (out / "plans").mkdir(parents=True, exist_ok=True)
         if not scheduler:  # first: they start while we walk, before any thread of ours (workers._context) and our database connection
             n = workers or default_workers()
-            cores = default_workers()
-            pool = LocalPool(n, timeout, parser, Sink(out, force, files=n > PARENT_KEEPS_UP and n >= cores, json=n >= cores))
+            pool = LocalPool(n, timeout, parser, Sink(out, force, files=n > PARENT_KEEPS_UP and n >= default_workers(), json=n >= default_workers()))
         workbook = Workbook.start(out / DB)  # it too before the database connection (export.py)
         store = Store(out / DB)
     except (OSError, sqlite3.Error) as err:
-        for started_process in (pool, workbook):
-            if started_process:
-                started_process.close()
+        for started_process in filter(None, (pool, workbook)):
+            started_process.close()
         raise SetupError(f"{out}: cannot be used as the output folder: {err}") from None
     for folder in (out, out / "plans"):
         remove_stale_temps(folder)

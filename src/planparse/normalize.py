@@ -44,7 +44,6 @@ _ODD_SPACE = rx.compile(f"[{_ODD}]")
 _ENDS_SENTENCE = rx.compile("[。；;]$")
 _BRACKETS = rx.compile("[（(\\[〔【［〈<《）)\\]〕】］〉>》]")
 _ENDS_WITH_DATE = rx.compile(r"[0-9〇零一二三四五六七八九十○]{1,3}[ \t]*日$")
-# a table copied as text whose date cell wrapped: "…\t2024年" then "6月底前" alone on the next line
 _CELL_YEAR_CUT = rx.compile(r"\t[ ]*(?:[0-9]{4}[ ]*年|[0-9]{4}[.．/-])$")
 _CELL_DATE_TAIL = rx.compile(r"(?:[0-9]{1,2}[ ]*月|年?[底末]|[上下]半年|第?[一二三四1-4][ ]*季度)[^\t。；;，,]{0,8}")
 _BLOCK_TAIL = 120  # how far back a closing bracket's block is looked for
@@ -217,7 +216,7 @@ class _Joiner:
         if not s or id(nxt) in self.signoff:
             return False
         if "\t" in prev and _CELL_YEAR_CUT.search(prev) and _CELL_DATE_TAIL.fullmatch(s):
-            return True  # the date cell's rest (a table row never joins the next line otherwise)
+            return True  # a table copied as text, its date cell wrapped: "…\t2024年" / "6月底前" (a row never joins otherwise)
         pfull = marked or self.reaches(before.width)
         pfirst = marked or self.reaches(before.width, first=para_len == len(prev))
         if balance > 0 and (_closes(s) > 0 or pfull) and self.g.label.match(s):

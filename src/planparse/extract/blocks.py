@@ -18,7 +18,7 @@ import regex
 
 from planparse import rx
 from planparse.extract.deadlines import holds_date
-from planparse.extract.units import NOTE_AT_END, continuation_lines, looks_like_unit, split_units
+from planparse.extract.units import continuation_lines, looks_like_unit, plain_unit, prose_unit, split_units
 from planparse.grammar import Grammars
 from planparse.textindex import LineIndex, split_top_level
 
@@ -239,7 +239,7 @@ def _verb_sentences(text: str, g: Grammars, notes: list[tuple[int, int]], held: 
         if a in taken or any(s < b and a < e for s, e in held + notes):
             continue
         fields = verb_fields(text, split_top_level(text, a, b), g, notes)
-        if fields and all(_plain_unit(u.name, g) for f in fields if f.field in _UNIT_FIELDS for u in split_units(text, f.start, f.end, g)):
+        if fields and all(plain_unit(u.name, g) for f in fields if f.field in _UNIT_FIELDS for u in split_units(text, f.start, f.end, g)):
             out.append(Block(a, b, "verb", fields))
             taken.add(a)
     out.extend(_trailing_clauses(text, g, notes, held, out))
@@ -252,7 +252,7 @@ def _verb_sentences(text: str, g: Grammars, notes: list[tuple[int, int]], held: 
         at = text.find(word)
         while at >= 0:  # only the sentences that hold the rule's word are tried
             floor = max(0, at - _MAX_VERB_BRACKET)
-            start = max(text.rfind(c, floor, at) for c in "。；;\n") + 1
+            start = _sentence_start(text, floor, at)
             if start > 0 or floor == 0:
                 starts.add(start)
             at = text.find(word, at + len(word))
@@ -272,6 +272,11 @@ def _verb_sentences(text: str, g: Grammars, notes: list[tuple[int, int]], held: 
     return out
 
 
+def _sentence_start(text: str, floor: int, pos: int) -> int:
+    """Where the sentence holding ``pos`` starts: after the last 。；; or line end in ``[floor, pos)``, else 0."""
+    return max(text.rfind(c, floor, pos) for c in "。；;\n") + 1
+
+
 _MAX_TRAILING_SENTENCE = 400  # how far back a sentence closed by assignment clauses is read
 
 
@@ -283,13 +288,13 @@ def _trailing_clauses(text: str, g: Grammars, notes: list[tuple[int, int]], held
     The run is the longest tail of the sentence's clauses that are each units + a role verb (a clause of
     bare units takes the next verb), with prose before it. The sentence holds no other block, touches no
     convention and no table cell, does not name the plan itself (fields.toml ``plan_itself``), and every unit is a plain organisation that reads as one
-    (:func:`_clause_unit`): prose also ends with 负责 (各级党委政府要切实负责)."""
+    (:func:`units.prose_unit`): prose also ends with 负责 (各级党委政府要切实负责)."""
     out: list[Block] = []
     spans = held + notes + [(b.start, b.end) for b in found]
     for m in _verb_end_for_sentence(tuple(g.fields.block.verb_hints)).finditer(text):
         b = m.end()
         floor = max(0, b - _MAX_TRAILING_SENTENCE)
-        a = max(text.rfind(c, floor, b) for c in "。；;\n") + 1 or floor
+        a = _sentence_start(text, floor, b) or floor
         if "\t" in text[a:b] or any(s < b and a < e for s, e in spans) or (g.plan_itself and g.plan_itself.search(text, a, b)):
             continue
         clauses = split_top_level(text, a, b)
@@ -301,7 +306,7 @@ def _trailing_clauses(text: str, g: Grammars, notes: list[tuple[int, int]], held
             units = [f for f in fields if f.field in _UNIT_FIELDS]
             if any(v in text[f.start : f.end] for f in units for v in g.fields.block.verb_hints):
                 break  # …办公室负责组织推进相关决策落实: a duty, its units cut short at 负责
-            if not all(_clause_unit(u.name, g) for f in units for u in split_units(text, f.start, f.end, g)):
+            if not all(prose_unit(u.name, g) for f in units for u in split_units(text, f.start, f.end, g)):
                 break
             best = fields
         if best:
@@ -316,31 +321,6 @@ def _verb_end_for_sentence(verb_hints: tuple[str, ...]) -> regex.Pattern[str]:
     return rx.compile(f"(?:{hints})(?=[ \\t]*(?:[。；;]|$))", regex.MULTILINE)
 
 
-def _clause_unit(name: str, g: Grammars) -> bool:
-    """A unit of an assignment clause after prose: plain (:func:`_plain_unit`), ending as an organisation
-    does once a bracket note is set aside (各镇（街道）), starting with its place or collective, and free
-    of the marks of prose (fields.toml ``prose_marks``: 要, 将, 由此…的)."""
-    if not _plain_unit(name, g) or (g.prose_marks is not None and g.prose_marks.search(name)):
-        return False
-    bare = NOTE_AT_END.sub("", name)
-    if g.unit_patterns["suffix"].search(bare) is None:
-        return False
-    # and it names its place (县…, 市…) or is a collective (各乡镇): prose names bodies without one
-    # (引入第三方专业机构, 乡镇干部, 政府负责)
-    return bool(g.unit_patterns["admin_prefix"].match(bare)) or any(c.pattern.search(bare) for c in g.collective)
-
-
-_MAX_PROSE_UNIT = 20
-
-
-def _plain_unit(name: str, g: Grammars) -> bool:
-    """An organisation named and nothing more: short, no role verb inside (…小组办公室负责组织推进), and
-    ending as an organisation does (局, 政府, 办事处 …) or a collective unit (各镇（街道）)."""
-    if len(name) > _MAX_PROSE_UNIT or any(v in name for v in g.fields.block.verb_hints):
-        return False
-    return bool(g.unit_patterns["conjunct"].search(name) or any(c.pattern.search(name) for c in g.collective))
-
-
 _MAX_VERB_SENTENCE = 120  # the longest sentence before its role verb read as assignments alone
 
 
@@ -351,7 +331,7 @@ def _sentences_ending_in_verbs(text: str, g: Grammars) -> Iterator[tuple[int, in
     the sentence's start within ``_MAX_VERB_SENTENCE`` characters, with no tab (a table cell) in it."""
     for m in _verb_end_for_sentence(tuple(g.fields.block.verb_hints)).finditer(text):
         floor = max(0, m.start() - _MAX_VERB_SENTENCE - 1)
-        a = max(text.rfind(c, floor, m.start()) for c in "。；;\n") + 1
+        a = _sentence_start(text, floor, m.start())
         if (a == 0 and floor > 0) or m.start() - a < 2 or "\t" in text[a : m.start()]:
             continue
         yield a, m.end()

@@ -354,3 +354,28 @@ def _share_prefixes(units: list[RawUnit], g: Grammars) -> None:
             head = up["shared_head_noun"].search(nxt.name)
             if head:
                 u.canonical = u.name + head.group(0)
+
+
+def prose_unit(name: str, g: Grammars) -> bool:
+    """A unit of an assignment clause after prose: plain (:func:`plain_unit`), ending as an organisation
+    does once a bracket note is set aside (各镇（街道）), starting with its place or collective, and free
+    of the marks of prose (fields.toml ``prose_marks``: 要, 将, 由此…的)."""
+    if not plain_unit(name, g) or (g.prose_marks is not None and g.prose_marks.search(name)):
+        return False
+    bare = NOTE_AT_END.sub("", name)
+    if g.unit_patterns["suffix"].search(bare) is None:
+        return False
+    # and it names its place (县…, 市…) or is a collective (各乡镇): prose names bodies without one
+    # (引入第三方专业机构, 乡镇干部, 政府负责)
+    return bool(g.unit_patterns["admin_prefix"].match(bare)) or any(c.pattern.search(bare) for c in g.collective)
+
+
+_MAX_PROSE_UNIT = 20
+
+
+def plain_unit(name: str, g: Grammars) -> bool:
+    """An organisation named and nothing more: short, no role verb inside (…小组办公室负责组织推进), and
+    ending as an organisation does (局, 政府, 办事处 …) or a collective unit (各镇（街道）)."""
+    if len(name) > _MAX_PROSE_UNIT or any(v in name for v in g.fields.block.verb_hints):
+        return False
+    return bool(g.unit_patterns["conjunct"].search(name) or any(c.pattern.search(name) for c in g.collective))

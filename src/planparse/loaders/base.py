@@ -78,14 +78,14 @@ def names_meet(before: str, after: str) -> bool:
     某某县人民政府 / 办公室), and a sentence seldom starts and ends a line that way. The words come
     from the unit grammar (grammars/unit_aliases.toml). Lines that list units with 、 themselves meet
     at their last and first names (市发改委、市财政局 / 市住建局、市城管局)."""
-    return _is_name(_BRACKETED.sub("", before).split("、")[-1]) and _is_name(_BRACKETED.sub("", after).split("、")[0])
+    return _is_name(BRACKETED.sub("", before).split("、")[-1]) and _is_name(BRACKETED.sub("", after).split("、")[0])
 
 
 def _is_name(text: str) -> bool:
     from planparse.grammar import load_grammars  # the loaders read the shipped grammar, once
 
     g = load_grammars()
-    bare = _BRACKETED.sub("", text.strip())  # 区工信局（高耗能项目）, 各县（市、区）人民政府
+    bare = BRACKETED.sub("", text.strip())  # 区工信局（高耗能项目）, 各县（市、区）人民政府
     if not 1 < len(bare) <= _ITEM or _PUNCTUATED.search(bare) or not g.unit_patterns["suffix"].search(bare):
         return False
     return bool(g.unit_patterns["admin_prefix"].match(bare)) or any(c.pattern.search(bare) for c in g.collective)
@@ -93,5 +93,5 @@ def _is_name(text: str) -> bool:
 
 _SPACES = " \t\r\u3000\xa0"
 _ITEM = 30  # longest line read as one item of a list (a unit's name, a date)
-_BRACKETED = re.compile(r"[（(][^（()）]*[）)]")
+BRACKETED = re.compile(r"[（(][^（()）]*[）)]")  # a bracketed note, no bracket inside
 _PUNCTUATED = re.compile(r"[\s。！？；;，,、：:“”‘’《》（()）]")

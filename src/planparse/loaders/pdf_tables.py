@@ -11,7 +11,7 @@ import io
 import re
 from dataclasses import dataclass, field
 
-from planparse.loaders.base import cell_text, names_meet
+from planparse.loaders.base import BRACKETED, cell_text, names_meet
 
 
 @dataclass
@@ -266,7 +266,6 @@ def _continues(top: list[str | None], bottom: list[str | None]) -> bool:
 
 
 _LISTED = re.compile("[、，,；;]")
-_BRACKETED = re.compile(r"[（(][^（()）]*[）)]")
 
 
 def _cell(text: str, width: int, full: list[bool] | None = None) -> str:
@@ -276,7 +275,7 @@ def _cell(text: str, width: int, full: list[bool] | None = None) -> str:
     the cell's own lines (a unit a line), read as Word's paragraphs are. A line that reaches the edge
     and ends a unit's name, followed by another name, ends an item too (``names_meet``: a column
     just as wide as 市生态环境局)."""
-    if _LISTED.search(_BRACKETED.sub("", text)):  # a list written with its punctuation flows on: every break is a wrap
+    if _LISTED.search(BRACKETED.sub("", text)):  # a list written with its punctuation flows on: every break is a wrap
         return text.replace("\n", "")
     lines = text.split("\n")
     if full is None or len(full) != len(lines):
