@@ -89,7 +89,7 @@ def _title_end(text: str, start: int, end: int, fam: Heading, g: Grammars) -> in
     if gap and (_SENTENCE.search(text, gap.end(), end) or end - gap.end() >= 8):
         stop = gap.start()
     colon = g.colon_title.match(text, start, stop) if g.colon_title else None
-    if colon:  # 一、指导思想：以习近平…
+    if colon and colon.start("title") != -1:  # 一、指导思想：以习近平…
         return colon.end("title")
     block = _BLOCK_OPEN.search(text, start, stop)
     while block is not None:  # 1.推进老旧小区改造（牵头单位：…）: the assignment block is no part of the title
@@ -100,6 +100,14 @@ def _title_end(text: str, start: int, end: int, fam: Heading, g: Grammars) -> in
             break
         block = _BLOCK_OPEN.search(text, block.end(), stop)
     return stop
+
+
+def _past_label(text: str, start: int, end: int, g: Grammars) -> int:
+    """Where the title starts: past a problem's label (1.反馈问题：…), which names no title itself."""
+    colon = g.colon_title.match(text, start, end) if g.colon_title else None
+    if colon and "label" in colon.re.groupindex and colon.start("label") != -1:
+        return colon.end()
+    return start
 
 
 def find_headings(text: str, g: Grammars) -> list[Node]:
@@ -138,7 +146,7 @@ def find_headings(text: str, g: Grammars) -> list[Node]:
                     note = (fam.id, num + 1)  # the note's next point
                     break
                 note = None
-                t_start = m.end()
+                t_start = _past_label(text, m.end(), line_end, g)
                 inline = _inline_heading(text, t_start, line_end, fam, g)
                 t_end = inline if inline is not None else _title_end(text, t_start, line_end, fam, g)
                 while t_start < t_end and text[t_start] in " \t\u3000：:":
