@@ -59,10 +59,10 @@ def export(out: Path, store: Store, workbook: Workbook | None = None) -> None:
             aside = workbook is not None and workbook.write(store.path, tmp)
             try:
                 write_jsonl(out, store.rows(PLAN_JSON_SQL), out / JSONL)
-                write_tables(store.rows(TASK_TABLE_SQL), () if aside else store.rows(TARGET_TABLE_SQL), None if aside else tmp, out / CSV, xlsx_is_temp=True)
+                write_tables(store.rows(TASK_TABLE_SQL), () if aside else store.rows(TARGET_TABLE_SQL), None if aside else tmp, out / CSV)
                 if aside and workbook is not None and workbook.result() != state:  # another batch committed in between, or it failed
                     tmp.unlink(missing_ok=True)
-                    write_tables(store.rows(TASK_TABLE_SQL), store.rows(TARGET_TABLE_SQL), tmp, None, xlsx_is_temp=True)
+                    write_tables(store.rows(TASK_TABLE_SQL), store.rows(TARGET_TABLE_SQL), tmp, None)
             finally:
                 if workbook is not None:
                     workbook.close()  # stopped before the temp file is renamed or removed: it writes nothing after
@@ -142,7 +142,7 @@ def _write_workbook(db: str, tmp: str) -> str | None:
         with closing(sqlite3.connect(db, timeout=BUSY_TIMEOUT_S, isolation_level=None)) as reader:
             reader.execute("BEGIN")
             state = _state(reader)
-            write_tables(reader.execute(TASK_TABLE_SQL), reader.execute(TARGET_TABLE_SQL), Path(tmp), None, xlsx_is_temp=True)
+            write_tables(reader.execute(TASK_TABLE_SQL), reader.execute(TARGET_TABLE_SQL), Path(tmp), None)
             reader.execute("COMMIT")
             return state
     except Exception:  # whatever went wrong, the batch process writes the workbook itself

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from planparse.outputs import atomic_file, atomic_path
+from planparse.outputs import atomic_file
 
 # (header, width in characters) for each column of the task table (export.TASK_TABLE_SQL order)
 TASK_COLUMNS: list[tuple[str, int]] = [
@@ -78,12 +78,10 @@ def task_row(row: Sequence[Any]) -> list[Any]:
     return out
 
 
-def write_tables(
-    tasks: Iterable[Sequence[Any]], targets: Iterable[Sequence[Any]], xlsx: Path | None, csv_path: Path | None, *, xlsx_is_temp: bool = False
-) -> tuple[int, int]:
+def write_tables(tasks: Iterable[Sequence[Any]], targets: Iterable[Sequence[Any]], xlsx: Path | None, csv_path: Path | None) -> tuple[int, int]:
     """Write the task rows to both files and the target rows to the workbook's second sheet; returns the counts.
-    Either file may be left out (None). Each appears whole or not at all; ``xlsx_is_temp``: ``xlsx`` is a
-    new temp path that the caller renames into place itself (``export`` writes the workbook in another process).
+    Either file may be left out (None). The CSV appears whole or not at all; ``xlsx`` is a new temp path
+    that the caller renames into place (``export``, which may have it written in another process).
 
     openpyxl builds the workbook (styles, widths, frozen bold header, filters); the data rows are
     streamed straight into its two sheet parts, because openpyxl's per-cell path costs ~100 µs a row,
@@ -104,8 +102,7 @@ def write_tables(
 
         if xlsx is None:
             return sum(1 for _ in task_rows()), 0
-        tmp = xlsx if xlsx_is_temp else stack.enter_context(atomic_path(xlsx))
-        with open(tmp, "xb") as raw, zipfile.ZipFile(io.BytesIO(_template())) as src, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
+        with open(xlsx, "xb") as raw, zipfile.ZipFile(io.BytesIO(_template())) as src, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
             counts = []
             for info in src.infolist():
                 data = src.read(info)
