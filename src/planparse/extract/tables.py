@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from planparse.extract.blocks import verb_fields
 from planparse.extract.deadlines import parse_field
 from planparse.extract.table_header import TITLE_ROLES, header_roles, is_category, sub_header
-from planparse.extract.tasks import apply_role_notes, unit_record
+from planparse.extract.tasks import add_units, apply_role_notes
 from planparse.extract.units import split_units
 from planparse.grammar import Grammars
 from planparse.models import Deadline, Issue, Span, Task, Unit
@@ -193,17 +193,12 @@ def _task(
     text: str, p: _Pending, nodes: list[Node], g: Grammars, ref_year: int | None, page_of: Callable[[int], int | None], k: int
 ) -> tuple[Task | None, list[Issue]]:
     roles: dict[str, list[Unit]] = {r: [] for r in _ROLES}
-    names: dict[str, set[str]] = {r: set() for r in _ROLES}  # a unit once per role; in two roles, as the row says
     times: list[tuple[int, int]] = []  # a time clause inside a verb-style cell (市水利局负责，长期坚持)
     for role, s, e, rule in _unit_fields(text, p, g):
         if role == "deadline":
             times.append((s, e))
             continue
-        for u in split_units(text, s, e, g):
-            r = u.role or role  # a note in the cell may give a unit its role (其中X为牵头单位)
-            if u.name not in names[r]:
-                names[r].add(u.name)
-                roles[r].append(unit_record(u, rule))
+        add_units(roles, split_units(text, s, e, g), role, rule)
     apply_role_notes(roles, g)  # 市住建局（牵头）、市城管局: the note names the role, as in a labelled block
     if not any(roles.values()) and "deadline" not in p.cells:
         return None, []

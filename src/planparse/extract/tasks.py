@@ -178,6 +178,15 @@ def _path(node: Node | None) -> list[str]:
     return out[::-1]
 
 
+def add_units(roles: dict[str, list[Unit]], units: list[RawUnit], field: str, rule: str) -> None:
+    """A field's units into its role, or the role a note in the list gives one (其中X为牵头单位):
+    once a role by name (the same unit in two roles stays in both, as the plan says)."""
+    for u in units:
+        role = roles[u.role or field]
+        if all(v.name != u.name for v in role):
+            role.append(unit_record(u, rule))
+
+
 def unit_record(u: RawUnit, rule: str) -> Unit:
     """A unit as the Task lists it, found by ``rule``."""
     return Unit(
@@ -248,10 +257,7 @@ def build_tasks(
                     else:
                         deadlines.append(d)
                 elif f.field in roles:
-                    for u in split_units(text, f.start, f.end, g):
-                        role = roles[u.role or f.field]  # a note in the list may give a unit its role
-                        if all(v.name != u.name for v in role):
-                            role.append(unit_record(u, f.rule))
+                    add_units(roles, split_units(text, f.start, f.end, g), f.field, f.rule)
         end = max(max(b.end, b.tail) for b in grp.blocks)
         # conventions stated so far (a note right after this task's block counts for it too)
         while conv_i < len(conventions) and conventions[conv_i].start < end + 40:
