@@ -235,14 +235,16 @@ def _verb_sentences(text: str, g: Grammars, notes: list[tuple[int, int]], held: 
     taken = {b.start for b in out}
     # without 由 the sentence must end with a role verb, hold no labelled or bracketed block, touch no
     # convention, and name only plain organisations (prose says 各区人民政府根据…制定…并落实)
-    for a, b in _sentences_ending_in_verbs(text, g):
-        if a in taken or any(s < b and a < e for s, e in held + notes):
+    verb_ends = list(_verb_end_for_sentence(tuple(g.fields.block.verb_hints)).finditer(text))  # both searches start here
+    spans = held + notes
+    for a, b in _sentences_ending_in_verbs(text, verb_ends):
+        if a in taken or any(s < b and a < e for s, e in spans):
             continue
         fields = verb_fields(text, split_top_level(text, a, b), g, notes)
         if fields and all(plain_unit(u.name, g) for f in fields if f.field in _UNIT_FIELDS for u in split_units(text, f.start, f.end, g)):
             out.append(Block(a, b, "verb", fields))
             taken.add(a)
-    out.extend(_trailing_clauses(text, g, notes, held, out))
+    out.extend(_trailing_clauses(text, g, notes, held, out, verb_ends))
     taken = {b.start for b in out}
     for rule in g.verbs:
         if not rule.attrs["sentence_start"]:
@@ -280,7 +282,9 @@ def _sentence_start(text: str, floor: int, pos: int) -> int:
 _MAX_TRAILING_SENTENCE = 400  # how far back a sentence closed by assignment clauses is read
 
 
-def _trailing_clauses(text: str, g: Grammars, notes: list[tuple[int, int]], held: list[tuple[int, int]], found: list[Block]) -> list[Block]:
+def _trailing_clauses(
+    text: str, g: Grammars, notes: list[tuple[int, int]], held: list[tuple[int, int]], found: list[Block], verb_ends: list[regex.Match[str]]
+) -> list[Block]:
     """Assignment clauses closing a prose sentence: "开展联合执法检查，县生态环境分局牵头，县公安局、县交通
     运输局配合，各乡镇具体落实。", "建立…长效机制，由县发改局牵头负责。" (county plans write who does it
     after the work, in the same sentence).
@@ -291,7 +295,7 @@ def _trailing_clauses(text: str, g: Grammars, notes: list[tuple[int, int]], held
     (:func:`units.prose_unit`): prose also ends with 负责 (各级党委政府要切实负责)."""
     out: list[Block] = []
     spans = held + notes + [(b.start, b.end) for b in found]
-    for m in _verb_end_for_sentence(tuple(g.fields.block.verb_hints)).finditer(text):
+    for m in verb_ends:  # a role verb right before a sentence's end
         b = m.end()
         floor = max(0, b - _MAX_TRAILING_SENTENCE)
         a = _sentence_start(text, floor, b) or floor
@@ -324,12 +328,12 @@ def _verb_end_for_sentence(verb_hints: tuple[str, ...]) -> regex.Pattern[str]:
 _MAX_VERB_SENTENCE = 120  # the longest sentence before its role verb read as assignments alone
 
 
-def _sentences_ending_in_verbs(text: str, g: Grammars) -> Iterator[tuple[int, int]]:
+def _sentences_ending_in_verbs(text: str, verb_ends: list[regex.Match[str]]) -> Iterator[tuple[int, int]]:
     """Sentences that end with a role verb, as (start, end of the verb): "市城管局牵头，市住建局、市商务局
     配合。" — the same assignments as in brackets, written as prose without 由; verb_fields accepts
     one only when every clause is units + verb. Found from the verbs at sentence ends (few), back to
     the sentence's start within ``_MAX_VERB_SENTENCE`` characters, with no tab (a table cell) in it."""
-    for m in _verb_end_for_sentence(tuple(g.fields.block.verb_hints)).finditer(text):
+    for m in verb_ends:
         floor = max(0, m.start() - _MAX_VERB_SENTENCE - 1)
         a = _sentence_start(text, floor, m.start())
         if (a == 0 and floor > 0) or m.start() - a < 2 or "\t" in text[a : m.start()]:
