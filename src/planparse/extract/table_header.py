@@ -37,6 +37,12 @@ def _key(cell: str) -> str:
 
 def role_of(cell: str, g: Grammars) -> str | None:
     """The role a header cell names, None for none or an "other" column."""
+    role = _named_role(cell, g)
+    return None if role == "other" else role
+
+
+def _named_role(cell: str, g: Grammars) -> str | None:
+    """The role a header cell names, "other" included; None for a word no column uses."""
     key = _key(cell)
     if not key:
         return None
@@ -45,14 +51,21 @@ def role_of(cell: str, g: Grammars) -> str | None:
     for k in keys:
         for word, role in words:
             if k == word or k.startswith(word):
-                return None if role == "other" else role
+                return role
     return None
 
 
 def header_roles(cells: list[str], g: Grammars) -> list[str | None] | None:
-    """The roles of a header row: one naming a unit or deadline column and one more, else None."""
+    """The roles of a header row: one naming a unit or deadline column and one more, else None.
+
+    A table whose header names no title column (专项整治行业名称 | 时间安排 | 责任单位) still says what
+    each row is about in its first column of a word no column uses: that one is the task."""
     roles = [role_of(c, g) for c in cells]
     if sum(1 for r in roles if r in (*UNIT_ROLES, "deadline")) and sum(1 for r in roles if r) >= 2:
+        if not any(r in TITLE_ROLES for r in roles):
+            at = next((i for i, c in enumerate(cells) if _key(c) and _named_role(c, g) is None), None)
+            if at is not None:
+                roles[at] = "task"
         return roles
     return None
 
