@@ -219,12 +219,16 @@ def parse_field(
 ) -> tuple[Deadline | None, list[Issue]]:
     """The deadline a 完成时限 field gives, read from its head: ``5月底取得阶段性成效并持续推进``
     is by the end of May. A field that lists several dates (``2024年底前…；2025年底前…``) gives
-    the latest of them; a date without a year there is in the year the date before it gave."""
+    the latest of them; a date without a year there is in the year the date before it gave. A year
+    that qualifies a noun there (明确2024年金融指标) is no time of the field's when it gives others."""
     cands: list[Deadline] = []
     warnings: list[Issue] = []
     found = index.within(start, end) if index is not None and index.text is text else _matches(text, start, end, g)
     year = ref_year
     for m, rule, _ in found:
+        after = rule.attrs.get("prose_not_next")
+        if len(found) > 1 and after is not None and after.match(text, m.end()):
+            continue  # "①3月底前…明确2024年金融指标…②6月底前…": a year that names a goal's, among the cell's times
         rel = _rel_year(m)
         d, w = _build(m, rule, ref_year if rel is not None and not rel[1] else year)  # 明年 is the plan's, 次年 the phrase's
         cands.append(d)
