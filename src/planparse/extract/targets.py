@@ -18,17 +18,17 @@ import regex
 
 from planparse import rx
 from planparse.extract.deadlines import BASE_YEAR_AFTER
+from planparse.extract.target_series import BASE_YEAR as _BASE_YEAR
+from planparse.extract.target_series import distribute
 from planparse.extract.values import NUMBER, SPACES, Value, values
 from planparse.grammar import Grammars
 from planparse.models import Issue, Span, Target
 from planparse.numerals import cn_to_int
-from planparse.textindex import split_top_level
 
 _CLAUSE_BOUND = "。；;，,：:\n\t！？!?"  # a table cell (\t) is a clause of its own
 _YEAR = rx.compile(r"(?<![0-9])(?<![较比由从对自][ \t]{0,2})(?:到|至|在|于)?[ \t]*(?P<y>(?:19|20)[0-9]{2})[ \t]*年(?![ \t]*[0-9]+[ \t]*年)(?![ \t]*的)(?!" + BASE_YEAR_AFTER + ")")
 _FYP = rx.compile(r"[“\"]?(?P<fyp>十[一二三四五六七八九]?五)[”\"]?(?:末|期末|期间|时期)")
 _POINTS = ("个百分点", "百分点")  # a change in a share given in %: 达到60.5%，较2020年提高2个百分点
-_BASE_YEAR = rx.compile(r"(?:较|比|相比|与|在)[ \t]*(?:19|20)[0-9]{2}[ \t]*年?(?:相比|基础上|水平)?$|同比$|(?:累计|年均)$")
 # the lookahead names the first characters, so the engine skips to them (rx: 3x faster scan)
 _NEXT_NUMBER = rx.compile(NUMBER + r"[^，。；;]{0,12}?")
 _HAN_OR_DE = rx.compile(r"[\p{Han}的]")
@@ -42,11 +42,13 @@ _NEXT_VALUE = rx.compile(r"[ \t]*[0-9]")
 _WITHIN_YEARS = rx.compile(r"[一二三四五六七八九十两0-9]+[ \t]*年(?:内|以内|之内)")
 _SHARE_OF = rx.compile(r"[ \t]*的[ \t]*(?=\p{Han})")
 _PARAGRAPH_STOP = rx.compile(r"[。！？!?\n]")
-_WORD_RUN = rx.compile(r"(?=[A-Za-z0-9]*\p{Han})[\p{Han}A-Za-z0-9]{2,12}[ \t]*")  # a noun: 充电桩, 5G基站
+_WORD_RUN = rx.compile(r"(?=[A-Za-z0-9“”]*\p{Han})[\p{Han}A-Za-z0-9“”]{2,14}[ \t]*")  # a noun: 充电桩, 5G基站, 省级“专精特新”企业
 _PAIRED = rx.compile(r"[ \t]*[和、及与][ \t]*")
 _NEXT_COUNT = rx.compile(r"[和及与][ \t]*[0-9]")  # "10个重点实验室和5个创新中心": the next count begins
 _ITEM_END = rx.compile(r"[ \t]*(?:[，,、。；;）)]|$)")  # a value that ends its list item
 _SENTENCE_STARTS = "。；;！？!?\n"
+_LIST_GOVERNORS = ("reach", "cap")  # comparators before a number that a list after it shares
+_LISTED_ITEM = rx.compile(r"、[ \t]*(?=[A-Za-z0-9“”]*\p{Han})[\p{Han}A-Za-z0-9“”]{2,12}[ \t]*")  # 、充电桩
 _TRAILING_ACTION = rx.compile(r"(?:整治|改造|建设|治理|任务|工作|项目建设|的?目标)$")
 
 
@@ -114,8 +116,10 @@ def _ends_unitless(text: str, start: int, end: int, unitless: regex.Pattern[str]
 _CLOSER = {"（": "）", "(": ")", "“": "”", '"': '"'}
 
 
-def _indicator(text: str, start: int, end: int, g: Grammars) -> tuple[int, int]:
-    """Trim the indicator range: prefixes (places, years, hedges), base years, brackets left open."""
+def _indicator(text: str, start: int, end: int, g: Grammars, adverbs_only_none: bool = True) -> tuple[int, int]:
+    """Trim the indicator range: prefixes (places, years, hedges), base years, brackets left open.
+    With ``adverbs_only_none`` an indicator of adverbs only (同比分别) is none; a share's look at what
+    stands before it keeps them (按20%的税率: 按 says the share is something else's)."""
     for lead in ("indicator_prefix", "region_prefix", "indicator_prefix"):
         m = g.target_patterns[lead].match(text, start, end)
         if m and (m.end() < end or lead == "indicator_prefix"):
@@ -129,8 +133,9 @@ def _indicator(text: str, start: int, end: int, g: Grammars) -> tuple[int, int]:
     suffix = g.target_patterns["indicator_suffix"]  # on both sides of a base year: 比2020年分别, 分别比2020年; 年均
     for strip in (g.target_patterns["baseline_tail"], _BASE_YEAR, suffix, _BASE_YEAR, suffix):
         b = strip.search(text, start, end)
-        # an indicator that is a base year or 累计 only (…，较2020年提高2个百分点) is none: the one before stands
-        if b and (b.start() > start or strip is _BASE_YEAR):
+        # an indicator that is a base year or 累计 only (…，较2020年提高2个百分点) is none: the one before
+        # stands; so is one of adverbs only (…死亡1.96万人，同比分别下降11%: a statistic's, no goal)
+        if b and (b.start() > start or strip is _BASE_YEAR or (strip is suffix and adverbs_only_none)):
             end = b.start()
             while end > start and text[end - 1] in " \t\u3000":
                 end -= 1
@@ -150,6 +155,7 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
     comparator_units = set(g.targets.values.comparator_units)
     prev: Target | None = None
     prev_end = -1
+    prev_before: tuple[str, str] | None = None  # the before comparator (id, comparator) of prev
     unitless = tp["unitless_indicator"]
     series: list[tuple[int, int, list[int]]] = []  # (indicator start, comparator start, targets) of 分别 lists
     for v in values(text, g):
@@ -165,6 +171,7 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
             continue  # "由2020年的30%提高到35%", "在现有62项服务的基础上": where it starts, not the target
         comparator = None
         rule = ""
+        before_rule: tuple[str, str] | None = None  # the comparator before the number, when one is
         ind_end = v.start
         raw_end = v.end
         attributive = False
@@ -187,6 +194,7 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
             for m in c.pattern.finditer(text, max(clause_start, v.start - 12), v.start + 4):
                 if m.end() <= v.start and not text[m.end() : v.start].strip(" \t"):
                     ind_end = m.start()
+                    before_rule = (c.id, c.attrs["comparator"])
                     if comparator is None:
                         comparator, rule = c.attrs["comparator"], c.id
                     break
@@ -196,7 +204,16 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
             continue  # a bare number is a target only right after a comparator (系数提高到0.6395)
         if ind_end == v.start and v.unit in comparator_units:
             continue  # "吸纳脱贫劳动力10人以上": people counted with no comparator before them are a condition
-        framed = (
+        # "公共充电站达到5000座左右、充电桩9.5万台左右": one comparator before the first item of a list
+        # governs the items after it, each a noun and its value
+        listed = (
+            ind_end == v.start
+            and not attributive
+            and prev_before is not None
+            and prev_before[0] in _LIST_GOVERNORS
+            and _LISTED_ITEM.fullmatch(text, prev_end, v.start) is not None
+        )
+        framed = listed or (
             ind_end == v.start
             and not attributive
             and v.unit not in ("%", None)
@@ -207,6 +224,9 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
             and not (prev is not None and _PAIRED.fullmatch(text, prev_end, v.start))  # "降低20个、10个百分点": the pair's own
             and _goal_sentence(text, v.start, tp["goal_frame"])
         )
+        if listed and prev_before is not None:
+            comparator, rule = comparator or prev_before[1], prev_before[0]
+            before_rule = prev_before  # "达到800辆、出租车300辆、货车200辆": on down the list
         if framed:  # "到2025年，全市充电站3000座、充电桩16万个以上": a list of goals with no verb
             comparator, rule = comparator or "=", rule or "goal-frame"
             clause_start = max(clause_start, text.rfind("、", clause_start, v.start) + 1)
@@ -214,7 +234,7 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
             share = _share_target(text, v, raw_end, comparator, rule, clause_start, clause_end, g)
             if share is not None:
                 out.append(share)
-                prev, prev_end = share, share.span.end
+                prev, prev_end, prev_before = share, share.span.end, None
                 continue
         if comparator is not None and tp["condition_after"].match(text, raw_end):
             continue  # "建筑面积大于2万平方米的公共建筑": a condition on a noun
@@ -339,10 +359,10 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
         elif not count:
             series.append((i_start, ind_end, [len(out)]))
         out.append(target)
-        prev, prev_end = target, raw_end
+        prev, prev_end, prev_before = target, raw_end, before_rule
         if v.placeholder:
             warnings.append(Issue(code="placeholder-value", message=f"placeholder value in target {target.raw!r}", span=span))
-    _distribute(text, out, series, tp["measure_tail"], tp["measure_head"])
+    distribute(text, out, series, tp["measure_tail"], tp["measure_head"])
     return out, warnings
 
 
@@ -352,7 +372,7 @@ def _share_target(
     """"全市90%的重点领域市场主体纳入信用监管", "55%以上的行政村生活污水得到治理": a share of the things
     named after it, when nothing but places, years and hedges stands before the number."""
     de = _SHARE_OF.match(text, raw_end)
-    a, b = _indicator(text, clause_start, v.start, g)
+    a, b = _indicator(text, clause_start, v.start, g, adverbs_only_none=False)
     if de is None or b > a:  # "按20%的税率": the share of something said before it
         return None
     end = clause_end
@@ -372,29 +392,3 @@ def _share_target(
         span=Span((v.start, end)),
         rule="share" if comparator is None else rule,
     )
-
-
-def _distribute(text: str, out: list[Target], series: list[tuple[int, int, list[int]]], measure: regex.Pattern[str], head: regex.Pattern[str]) -> None:
-    """"货物贸易、对外投资和实际利用外资分别占比达30%、20%和10%": the k-th value is the k-th item's
-    (with what stands between 分别 and the comparator), when the list has as many items as values.
-    A measure only the last item names is every item's (PM2.5和PM10浓度 → PM2.5浓度, PM10浓度), and so
-    is a per-output head only the first names (单位GDP能耗和二氧化碳排放 → 单位GDP二氧化碳排放)."""
-    for start, end, idx in series:
-        cut = text.rfind("分别", start, end)
-        if len(idx) < 2 or cut < 0:
-            continue
-        items = [text[a:b].strip(" \t\u3000") for a, b in split_top_level(text, start, cut, "、，,和及与")]
-        tail = text[cut + 2 : end].strip(" \t\u3000")
-        base = _BASE_YEAR.search(tail)  # 分别比2020年下降14%和18%: the base year is no part of the indicators
-        if base:
-            tail = tail[: base.start()].rstrip(" \t\u3000")
-        shared = measure.search(items[-1]) if items else None
-        if shared and shared.start() > 0 and not any(measure.search(i) for i in items[:-1]):
-            items = [i + shared.group() for i in items[:-1]] + items[-1:]
-        first = head.match(items[0]) if items else None
-        if first and first.end() < len(items[0]) and not any(head.match(i) for i in items[1:]):
-            items = items[:1] + [first.group() + i for i in items[1:]]
-        if len(items) == len(idx) and all(len(i) >= 2 for i in items):
-            for k, i in enumerate(idx):
-                out[i] = out[i].model_copy(update={"indicator": items[k] + tail})
-

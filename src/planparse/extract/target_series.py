@@ -1,0 +1,42 @@
+"""分别 lists: "货物贸易、对外投资和实际利用外资分别占比达30%、20%和10%" gives one value per listed item.
+
+``targets.find_targets`` reads the values in order; here each value of a 分别 series gets the item
+of the list before 分别 that it belongs to.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from planparse import rx
+from planparse.models import Target
+from planparse.textindex import split_top_level
+
+# a base year, 同比, 累计 or 年均 closing an indicator: what it is compared with, not what it measures
+BASE_YEAR = rx.compile(r"(?:较|比|相比|与|在)[ \t]*(?:19|20)[0-9]{2}[ \t]*年?(?:相比|基础上|水平)?$|同比$|(?:累计|年均)$")
+
+
+def distribute(text: str, out: list[Target], series: list[tuple[int, int, list[int]]], measure: regex.Pattern[str], head: regex.Pattern[str]) -> None:
+    """"货物贸易、对外投资和实际利用外资分别占比达30%、20%和10%": the k-th value is the k-th item's
+    (with what stands between 分别 and the comparator), when the list has as many items as values.
+    A measure only the last item names is every item's (PM2.5和PM10浓度 → PM2.5浓度, PM10浓度), and so
+    is a per-output head only the first names (单位GDP能耗和二氧化碳排放 → 单位GDP二氧化碳排放)."""
+    for start, end, idx in series:
+        cut = text.rfind("分别", start, end)
+        if len(idx) < 2 or cut < 0:
+            continue
+        items = [text[a:b].strip(" \t\u3000") for a, b in split_top_level(text, start, cut, "、，,和及与")]
+        tail = text[cut + 2 : end].strip(" \t\u3000")
+        base = BASE_YEAR.search(tail)  # 分别比2020年下降14%和18%: the base year is no part of the indicators
+        if base:
+            tail = tail[: base.start()].rstrip(" \t\u3000")
+        shared = measure.search(items[-1]) if items else None
+        if shared and shared.start() > 0 and not any(measure.search(i) for i in items[:-1]):
+            items = [i + shared.group() for i in items[:-1]] + items[-1:]
+        first = head.match(items[0]) if items else None
+        if first and first.end() < len(items[0]) and not any(head.match(i) for i in items[1:]):
+            items = items[:1] + [first.group() + i for i in items[1:]]
+        if len(items) == len(idx) and all(len(i) >= 2 for i in items):
+            for k, i in enumerate(idx):
+                out[i] = out[i].model_copy(update={"indicator": items[k] + tail})
+
