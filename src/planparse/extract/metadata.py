@@ -96,8 +96,8 @@ def _find_title(head: list[_Line], g: Grammars) -> tuple[str | None, Span | None
             continue
         if len(t) > 60 or _TITLE_PUNCT.search(t) or _DATE_LINE.search(t) or meta["issuer_line"].match(t):
             runs.append([])
-        else:
-            runs[-1].append(ln)
+        elif not (runs[-1] and _clean_title(runs[-1][-1].text) == _clean_title(t)):
+            runs[-1].append(ln)  # a web page sets the title twice (its page title, then the document's)
     for run in runs:
         found = _title_in_run(run, head, g)
         if found[0]:
