@@ -187,7 +187,10 @@ class _Joiner:
         return self.wrap is not None and width >= self.wrap - (4.5 if first else 2.5)
 
     def _title_line(self, s: str) -> bool:
-        return len(s) <= 60 and not _TITLE_PUNCT.search(s) and self.g.meta["title_suffix"].search(s) is not None
+        # a notice's title names its issuers first, and four co-issuers (甲市发展和改革委员会 中共甲市委
+        # 社会工作部 …关于印发…的通知) make it longer than any plan's title
+        longest = 150 if s.endswith("的通知") else 60
+        return len(s) <= longest and not _TITLE_PUNCT.search(s) and self.g.meta["title_suffix"].search(s) is not None
 
     def _colon_ends(self, prev: str) -> bool:
         """A line ending with a colon that is no label's (各区县人民政府，市政府各部门，有关单位：) ends its paragraph."""
