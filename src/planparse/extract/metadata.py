@@ -237,6 +237,23 @@ def _joint(names: list[str], g: Grammars) -> str | None:
     return "、".join(found) if len(found) == 2 else None
 
 
+def _issuer_over_notice(head: list[_Line], k: int, g: Grammars) -> str | None:
+    """The issuers on lines of their own over a notice title broken into lines (GB/T 9704 sets
+    某市人民政府办公室 / 关于印发某市…三年行动 / 计划（2023-2025年）的通知): line k opens the title."""
+    if not head[k].text.lstrip().startswith("关于") or not k:
+        return None
+    below = _clean_title("".join(ln.text for ln in head[k : k + 3]))
+    if not g.meta["notice"].search(below):
+        return None
+    top = k
+    while top > max(0, k - 4) and g.meta["issuer_line"].match(head[top - 1].text):
+        top -= 1
+    names = [g.meta["issuer_line"].match(ln.text).group("issuer") for ln in head[top:k]]
+    if not names:
+        return None
+    return _joint(names, g) or _clean_title(names[0])
+
+
 def _cover_issuer(head: list[_Line], g: Grammars) -> str | None:
     """The body named over a cover page's month (天津市发展和改革委员会 / 二〇二二年一月)."""
     for above, line in itertools.pairwise(head):
@@ -285,9 +302,13 @@ def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metad
     # web pages put a field's label on one line and its value on the next ("发文日期\n2022-10-12")
     fields = [f"{a.text.strip()}：{b.text.strip()}" for a, b in itertools.pairwise(head) if _BARE_LABEL.fullmatch(a.text.strip())]
     issuer = None
-    for text_line in [ln.text for ln in head] + fields:
+    for k, text_line in enumerate([ln.text for ln in head] + fields):
         if len(text_line) > 100 or "。" in text_line or _NOT_A_NAME.match(text_line):
             continue  # a sentence of the body, not a title or a labelled field
+        over = _issuer_over_notice(head, k, g) if k < len(head) else None
+        if over:
+            issuer = over
+            break
         m = meta["issuer_notice"].search(text_line) or meta["issuer_label"].search(text_line)
         if m:
             issuer = m.group("issuer").strip()
