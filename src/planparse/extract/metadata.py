@@ -56,7 +56,7 @@ def _cn_or_int(s: str) -> int | None:
     s = s.strip()
     if s.isdigit():
         return int(s)
-    s = s.replace("○", "〇").replace("Ｏ", "〇")
+    s = s.replace("○", "〇").replace("Ｏ", "〇").replace("0", "〇").replace("O", "〇")  # 二0一0: a typed zero
     return cn_to_int(s)
 
 
