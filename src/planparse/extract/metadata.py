@@ -126,12 +126,22 @@ def _title_in_run(head: list[_Line], all_lines: list[_Line], g: Grammars) -> tup
     return None, None
 
 
+_TITLE_MARKS = rx.compile(r"[《》〈〉<>“”\"]")
+_HALF_BRACKETS = str.maketrans("（）", "()")
+
+
+def _loose(title: str) -> str:
+    """A title as a notice may restate it: inner 《》 dropped or turned to 〈〉, brackets of either width."""
+    return _TITLE_MARKS.sub("", title).translate(_HALF_BRACKETS)
+
+
 def _own_title(want: str, lines: list[_Line], g: Grammars) -> tuple[str, Span] | None:
     """The plan's title on its own line below the notice, with the line under it when that is a
     bracket the title goes on with ((2024—2027年)): a notice title often leaves the period out."""
     for k, ln in enumerate(lines):
-        if _clean_title(ln.text) != want:
+        if _loose(_clean_title(ln.text)) != _loose(want):
             continue
+        want = _clean_title(ln.text)  # the plan's own line keeps the marks a notice drops (《RCEP》 → RCEP)
         below = _clean_title(lines[k + 1].text) if k + 1 < len(lines) else ""
         if _BRACKET_LINE.fullmatch(below) and not g.heading_at(below) and g.meta["title_suffix"].search(want + below):
             return want + below, Span((ln.start, lines[k + 1].end))
