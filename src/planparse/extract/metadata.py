@@ -264,6 +264,21 @@ def _issuer_over_notice(head: list[_Line], k: int, g: Grammars) -> str | None:
     return _joint(names, g) or _clean_title(names[0])
 
 
+_COMMITTEE_END = rx.compile(r"委(?:办公室|办公厅)?")
+
+
+def _run_together(name: str, g: Grammars) -> str:
+    """A party committee and a government issuing together, their names run into one by a web copy
+    (中共宿州市委宿州市人民政府, 中共某县委办公室某县人民政府办公室): both, 、 between them."""
+    if not name.startswith("中共") or "、" in name:
+        return name
+    for m in _COMMITTEE_END.finditer(name):
+        right = name[m.end() :]
+        if right and g.meta["region"].match(right) and g.meta["issuer_line"].match(right):
+            return f"{name[: m.end()]}、{right}"
+    return name
+
+
 def _cover_issuer(head: list[_Line], g: Grammars) -> str | None:
     """The body named over a cover page's month (天津市发展和改革委员会 / 二〇二二年一月)."""
     for above, line in itertools.pairwise(head):
@@ -324,6 +339,7 @@ def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metad
             issuer = m.group("issuer").strip()
             parts = issuer.split()  # two issuers side by side take the first; a name with a space in it stays whole
             issuer = _joint([issuer], g) or _clean_title(parts[0] if all(meta["issuer_line"].match(x) for x in parts) else issuer)
+            issuer = _run_together(issuer, g)
             break
 
     date = None
