@@ -187,9 +187,7 @@ class _Joiner:
         return self.wrap is not None and width >= self.wrap - (4.5 if first else 2.5)
 
     def _title_line(self, s: str) -> bool:
-        # a notice's title names its issuers first, and four co-issuers (甲市发展和改革委员会 中共甲市委
-        # 社会工作部 …关于印发…的通知) make it longer than any plan's title
-        longest = 150 if s.endswith("的通知") else 60
+        longest = 150 if s.endswith("的通知") else 60  # a notice's title naming four co-issuers is longer than any plan's
         return len(s) <= longest and not _TITLE_PUNCT.search(s) and self.g.meta["title_suffix"].search(s) is not None
 
     def _colon_ends(self, prev: str) -> bool:
@@ -396,8 +394,5 @@ def normalize(raw: str, grammars: Grammars | None = None) -> Normalized:
 def _bracket_balance_from(bal: int, s: str) -> int:
     """Brackets left open after ``s``, starting from ``bal`` open ones."""
     for m in _BRACKETS.finditer(s):
-        if m.group() in _OPEN:
-            bal += 1
-        elif bal > 0:
-            bal -= 1
+        bal = bal + 1 if m.group() in _OPEN else max(bal - 1, 0)
     return bal

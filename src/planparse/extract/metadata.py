@@ -31,6 +31,10 @@ _BRACKET_LINE = rx.compile(r"[（(][^（）()]{1,20}[）)]")
 _TITLE_PUNCT = rx.compile(r"[。；，,：:]")
 _DATE_LINE = rx.compile(r"[0-9〇零一二三四五六七八九十○]{1,4}[ \t]*年[ \t]*[0-9〇零一二三四五六七八九十○]{1,2}[ \t]*月[ \t]*[0-9〇零一二三四五六七八九十○]{1,3}[ \t]*日")
 _NOT_A_NAME = rx.compile(r"^(?:为|根据|按照|依据|经|现将|各)")
+_TITLE_MARKS = rx.compile(r"[《》〈〉<>“”\"]")  # dropped or changed when a notice restates a title
+_HALF_BRACKETS = str.maketrans("（）", "()")
+_COMMITTEE_END = rx.compile(r"委(?:办公室|办公厅)?")  # where a party committee's name ends
+_ZEROS = str.maketrans(dict.fromkeys("○Ｏ0O", "〇"))  # a zero typed as a circle, a digit or a letter (二0一0年)
 _CJK_GAP = rx.compile(r"(?<=[\p{Han}）)”])[ \t\u3000]+|[ \t\u3000]+(?=[\p{Han}（(“])")
 
 
@@ -45,8 +49,7 @@ def _lines(text: str, start: int, end: int) -> list[_Line]:
     out: list[_Line] = []
     pos = start
     while pos < end:
-        nl = text.find("\n", pos, end)
-        stop = end if nl == -1 else nl
+        stop = end if (nl := text.find("\n", pos, end)) == -1 else nl
         out.append(_Line(pos, stop, text[pos:stop]))
         pos = stop + 1
     return out
@@ -54,10 +57,7 @@ def _lines(text: str, start: int, end: int) -> list[_Line]:
 
 def _cn_or_int(s: str) -> int | None:
     s = s.strip()
-    if s.isdigit():
-        return int(s)
-    s = s.replace("○", "〇").replace("Ｏ", "〇").replace("0", "〇").replace("O", "〇")  # 二0一0: a typed zero
-    return cn_to_int(s)
+    return int(s) if s.isdigit() else cn_to_int(s.translate(_ZEROS))
 
 
 def _iso(y: str, m: str, d: str) -> str | None:
@@ -124,10 +124,6 @@ def _title_in_run(head: list[_Line], all_lines: list[_Line], g: Grammars) -> tup
             return _own_title(want, all_lines, g) or (want, Span((parts[0].start, parts[-1].end)))
         return joined, Span((parts[0].start, parts[-1].end))
     return None, None
-
-
-_TITLE_MARKS = rx.compile(r"[《》〈〉<>“”\"]")
-_HALF_BRACKETS = str.maketrans("（）", "()")
 
 
 def _loose(title: str) -> str:
@@ -250,26 +246,17 @@ def _joint(names: list[str], g: Grammars) -> str | None:
 def _issuer_over_notice(head: list[_Line], k: int, g: Grammars) -> str | None:
     """The issuers on lines of their own over a notice title broken into lines (GB/T 9704 sets
     某市人民政府办公室 / 关于印发某市…三年行动 / 计划（2023-2025年）的通知): line k opens the title."""
-    if not head[k].text.lstrip().startswith("关于") or not k:
-        return None
-    below = _clean_title("".join(ln.text for ln in head[k : k + 3]))
-    if not g.meta["notice"].search(below):
+    if not k or not head[k].text.lstrip().startswith("关于") or not g.meta["notice"].search(_clean_title("".join(ln.text for ln in head[k : k + 3]))):
         return None
     top = k
     while top > max(0, k - 4) and g.meta["issuer_line"].match(head[top - 1].text):
         top -= 1
     names = [g.meta["issuer_line"].match(ln.text).group("issuer") for ln in head[top:k]]
-    if not names:
-        return None
-    return _joint(names, g) or _clean_title(names[0])
-
-
-_COMMITTEE_END = rx.compile(r"委(?:办公室|办公厅)?")
+    return (_joint(names, g) or _clean_title(names[0])) if names else None
 
 
 def _run_together(name: str, g: Grammars) -> str:
-    """A party committee and a government issuing together, their names run into one by a web copy
-    (中共宿州市委宿州市人民政府, 中共某县委办公室某县人民政府办公室): both, 、 between them."""
+    """A party committee and a government issuing together, run into one name (中共宿州市委宿州市人民政府): both."""
     if not name.startswith("中共") or "、" in name:
         return name
     for m in _COMMITTEE_END.finditer(name):
@@ -330,8 +317,7 @@ def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metad
     for k, text_line in enumerate([ln.text for ln in head] + fields):
         if len(text_line) > 100 or "。" in text_line or _NOT_A_NAME.match(text_line):
             continue  # a sentence of the body, not a title or a labelled field
-        over = _issuer_over_notice(head, k, g) if k < len(head) else None
-        if over:
+        if k < len(head) and (over := _issuer_over_notice(head, k, g)):
             issuer = over
             break
         m = meta["issuer_notice"].search(text_line) or meta["issuer_label"].search(text_line)
