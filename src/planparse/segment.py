@@ -5,6 +5,8 @@ A paragraph may carry a second heading inline (``三、主要措施(一)深学�
 the plan: a family already open closes back to its level; a new family nests under the open
 heading unless that heading's family ranks deeper, or the plan has shown it the other way round
 (1.总体要求 then （一）指导思想: see ``_opens_level``). Gaps and restarts are kept, with a warning.
+The decimal outline of 应急预案 (1 总则, 1.1 编制目的) looks like figures line by line, so it is
+read as a whole (``planparse.outline``) and its headings join the others before nesting.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from planparse import rx
 from planparse.grammar import Grammars, Heading
 from planparse.models import Issue, Section, Span
 from planparse.numerals import marker_number
+from planparse.outline import families, outline_hits
 
 _BLOCK_OPEN = rx.compile(r"[（(〔【\[［][ \t\u3000*]*")  # where an inline block may open (its label follows)
 _TITLE_END = rx.compile(r"[。！？!?]")
@@ -54,7 +57,7 @@ class Node:
 def _match_heading(text: str, pos: int, end: int, g: Grammars) -> tuple[Heading, regex.Match[str]] | None:
     if g.heading_at(text, pos, end) is None:
         return None  # most lines: one test instead of one per family
-    for fam in g.heading_families:
+    for fam in families(g)[0]:  # the decimal outline's are read as a whole (planparse.outline)
         m = fam.at.match(text, pos, end)
         if m:
             return fam, m
@@ -167,7 +170,13 @@ def find_headings(text: str, g: Grammars) -> list[Node]:
                 cursor = inline
         pos = line_end + 1
     typos = [f for f in g.heading_families if f.typo is not None]
-    return _typo_headings(text, nodes, typos, toc, g) if typos and nodes else nodes
+    nodes = _typo_headings(text, nodes, typos, toc, g) if typos and nodes else nodes
+    hits = outline_hits(text, nodes, toc, g)
+    if hits:  # 1.总则 is a 1. heading line by line, the outline's top where its 1.1 follows
+        starts = {h.start for h in hits}
+        found = [Node(h.family, h.marker, h.parts[-1], h.start, h.title_start, h.title_end, alone=True) for h in hits]
+        nodes = sorted([n for n in nodes if n.start not in starts] + found, key=lambda n: n.start)
+    return nodes
 
 
 def _typo_headings(text: str, nodes: list[Node], typos: list[Heading], toc: set[int], g: Grammars) -> list[Node]:

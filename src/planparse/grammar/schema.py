@@ -33,6 +33,10 @@ class HeadingFamily(_Rule):
     rank: int
     number: Literal["cn", "arabic", "circled"]
     typo: Typo | None = None
+    outline: bool = Field(
+        False,
+        description="A level of a decimal outline (1 总则, 1.1, 1.1.1): its marker is a heading only where the plan runs through the outline (planparse.outline), never on its own.",
+    )
 
 
 class StandardTitles(_Strict):

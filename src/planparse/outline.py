@@ -1,0 +1,152 @@
+"""The decimal outline of 应急预案 and 技术方案 (1 总则, 1.1 编制目的, 2.1.1 指挥部组成) as headings.
+
+Its markers look like figures (1.5万亩, 2024.12) and like the rows of a list (1 县农业农村局), so
+the families that grammars/headings.toml marks ``outline = true`` are never headings line by line.
+The outline is read as a whole instead, the way a reader sees it:
+
+- an N.M heading stands under its N: its first child N.1 comes right after a top line numbered N
+  (1 总则, or the plan's own 一、/第一章 numbered N), and the top line becomes a heading with it,
+  unless a heading of a deeper family (（一）, 1.) comes before the outline's first top: there the
+  plan's own tree holds the line (（一）… then 1.推进… then 1.1…), and the outline is not read;
+- each further part numbers on from its elder sibling (1.1 then 1.2, 2.1.1 then 2.1.2; one number
+  skipped is a slip, kept with the tree's gap warning, more is a figure), and a chapter's number
+  grows (or starts again at 1, after a contents list without leaders);
+- every heading of it is a title line: short, no sentence punctuation (1.1 为…，制定本预案。 is prose);
+- a top line with no subsections (3 附则) is one only right after the outline's last heading, set
+  like the other tops, numbered on from the top before it, and with its chapter closed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from planparse import rx
+from planparse.grammar import Grammars, Heading
+from planparse.numerals import to_ascii_digits
+
+if TYPE_CHECKING:
+    from planparse.segment import Node
+
+_MAX_TITLE = 30  # a heading's title, not a sentence (the longest in published 预案 run about 20)
+_NOT_TITLE = rx.compile(r"[。；;！？!?，,：:\t]")  # a sentence or a table row, not a title line
+_DIGITS = rx.compile(r"[0-9０-９]+")
+_TRAILING = " \t\u3000：:"
+
+
+@dataclass
+class Hit:
+    """One line the outline may hold."""
+
+    family: Heading
+    marker: str
+    parts: tuple[int, ...]
+    start: int
+    title_start: int
+    title_end: int
+    sep: str = ""  # a top line: what sets its number off (" ", "、" or "."), to tell tops from lists
+
+
+def families(g: Grammars) -> tuple[list[Heading], dict[int, Heading]]:
+    """(families read line by line, the outline's families by number of parts), once per grammar."""
+    memo = g.memo.setdefault("outline", {})
+    if not memo:
+        outline = {f.id for f in g.headings.family if f.outline}
+        memo["line"] = [h for h in g.heading_families if h.id not in outline]
+        memo["parts"] = {h.level: h for h in g.heading_families if h.id in outline}
+    return memo["line"], memo["parts"]
+
+
+def _candidates(text: str, g: Grammars, toc: set[int]) -> list[Hit]:
+    """Every title line that opens with an outline marker, in document order."""
+    hits: list[Hit] = []
+    for depth, fam in families(g)[1].items():
+        for m in fam.pattern.finditer(text):
+            line_end = text.find("\n", m.start())
+            line_end = len(text) if line_end < 0 else line_end
+            t_start, t_end = m.end(), line_end
+            while t_start < t_end and text[t_start] in _TRAILING:
+                t_start += 1
+            while t_end > t_start and text[t_end - 1] in _TRAILING:
+                t_end -= 1
+            if m.start() in toc or not 0 < t_end - t_start <= _MAX_TITLE or _NOT_TITLE.search(text, t_start, t_end):
+                continue
+            marker = m.group(0).strip(" \t\u3000")
+            parts = tuple(int(to_ascii_digits(d)) for d in _DIGITS.findall(marker))
+            if len(parts) != depth:
+                continue
+            sep = marker[-1] if marker[-1] in "、.．" else " "
+            hits.append(Hit(fam, marker, parts, m.start(), t_start, t_end, "." if sep == "．" else sep))
+    return sorted(hits, key=lambda h: h.start)
+
+
+def outline_hits(text: str, nodes: list[Node], toc: set[int], g: Grammars) -> list[Hit]:
+    """The outline's headings; a heading found line by line at the same place gives way to them."""
+    if not families(g)[1]:
+        return []
+    cands = _candidates(text, g, toc)
+    if not any(len(c.parts) > 1 for c in cands):
+        return []
+    sub_rank = min((f.rank for d, f in families(g)[1].items() if d > 1), default=0)
+    taken = {c.start for c in cands if len(c.parts) == 1}
+    # the headings found line by line that can hold an outline's chapter: outer families (一、, 第一章),
+    # or a heading alone on its line ((一)总则)
+    events: list[tuple[int, Hit | int]] = [(c.start, c) for c in cands]
+    events += [(n.start, n.number) for n in nodes if n.start not in taken and (n.family.rank < sub_rank or n.alone)]
+    events.sort(key=lambda e: e[0])
+    accepted: list[Hit] = []
+    tops: list[Hit] = []
+    path: tuple[int, ...] = ()
+    head: Hit | int | None = None  # the latest line that may head a chapter
+    for _, ev in events:
+        if isinstance(ev, int) or len(ev.parts) == 1:
+            head = ev
+            continue
+        p = ev.parts
+        if p[-1] == 1 and len(p) == 2:
+            number = head if isinstance(head, int) else head.parts[0] if head is not None else None
+            if number != p[0] or (path and p[0] <= path[0] and p[0] != 1):
+                continue  # no top line of its own just before: a figure, or out of order
+            if isinstance(head, Hit) and head not in tops:
+                if not tops and any(n.start < head.start and n.family.rank > head.family.rank for n in nodes):
+                    continue  # 1.推进… under （一）: a point of the plan's own tree, which it keeps
+                tops.append(head)
+                accepted.append(head)
+            path = (p[0],)
+        if path[: len(p) - 1] != p[:-1]:
+            continue  # not under the heading open at that depth
+        prev = path[len(p) - 1] if len(path) >= len(p) else 0
+        if not (p[-1] == 1 if prev == 0 else prev < p[-1] <= prev + 2):
+            continue
+        accepted.append(ev)
+        path = p
+        head = None  # a chapter's first child (N.1) comes right after its top line, not after a sibling
+    if tops:
+        _childless_tops(cands, accepted, tops)
+    return sorted(accepted, key=lambda h: h.start)
+
+
+def _childless_tops(cands: list[Hit], accepted: list[Hit], tops: list[Hit]) -> None:
+    """Add the top lines with no subsections (3 附则): each right after the outline's last heading
+    above it (a list of rows there is no top: 1 县农业农村局 then 2 县水利局), set like the tops
+    (1 总则 or 1.总则), numbered on from the top before it, its elder's chapter closed below it."""
+    for c in cands:
+        if len(c.parts) > 1 or c in tops:
+            continue
+        before = [h for h in accepted if h.start < c.start]
+        above = [h for h in tops if h.start < c.start]
+        after = [h for h in tops if h.start > c.start]
+        if not before or not above:
+            continue
+        prev = above[-1]
+        if c.parts[0] != prev.parts[0] + 1 or c.sep != prev.sep or (after and after[0].parts[0] <= c.parts[0]):
+            continue
+        last = before[-1].start
+        if any(last < o.start < c.start for o in cands if len(o.parts) == 1):
+            continue  # a row of a list after the outline's last heading
+        if any(h.start > c.start and h.parts[0] == prev.parts[0] for h in accepted):
+            continue  # the chapter above goes on below it: a row inside that chapter
+        tops.append(c)
+        tops.sort(key=lambda h: h.start)
+        accepted.append(c)
+        accepted.sort(key=lambda h: h.start)
