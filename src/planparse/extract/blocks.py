@@ -25,8 +25,8 @@ from planparse.textindex import LineIndex, split_top_level
 _SENTENCE_END = rx.compile("[。]")
 _TAIL_END = rx.compile(r"[。；;\n]")
 # a tab ends it: a table row is cells, not one sentence; "以上任务由…负责" after the items it
-# covers starts at 由
-_BY_SENTENCE = rx.compile(r"(?:(?<=[。；;\n])|^)(?:(?:以上|上述)(?:各项)?(?:任务|工作|措施)均?)?(?P<by>由[^。；;\n\t]{2,120}?)(?=[。；;]|$)", regex.MULTILINE)
+# covers starts at 由, and so does "具体由县农业农村局负责" (具体: who in particular)
+_BY_SENTENCE = rx.compile(r"(?:(?<=[。；;\n])|^)(?:(?:以上|上述)(?:各项)?(?:任务|工作|措施)均?|具体)?(?P<by>由[^。；;\n\t]{2,120}?)(?=[。；;]|$)", regex.MULTILINE)
 _UNIT_FIELDS = ("lead_units", "responsible_units", "cooperating_units")
 _MAX_BRACKET = 400  # a bracket longer than this is prose, not an annotation
 _MAX_VERB_BRACKET = 240  # verb-style annotations are unit lists, shorter still
