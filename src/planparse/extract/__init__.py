@@ -62,15 +62,16 @@ def extract_all(text: str, nodes: list[Node], g: Grammars, page_of: Callable[[in
         kept.append(t.model_copy(update=update))
     targets = _without_table_echoes(text, kept)
     warnings.extend(t_warn)
-    rows, r_warn = table_tasks(text, nodes, g, ref_year, page_of, cells_repeated)
+    rows, r_warn, enclosed = table_tasks(text, nodes, g, ref_year, page_of, cells_repeated)
     warnings.extend(r_warn)
     tasks, rows = merge_echoes(tasks, rows)  # a table row that repeats a body task adds to it
     if rows:  # table rows and annotated sections, in document order, numbered again
         by_id = {n.id: n for n in nodes}
         for i, row in enumerate(rows):
             node = by_id.get(row.section_id or "")
-            if node is not None and not row.milestones:
-                # the dated commitments stand in the section the row names (8月底前完成…), not in its cells
+            if node is not None and not row.milestones and row.span.start not in enclosed:
+                # the dated commitments stand in the section the row names (8月底前完成…), not in its cells;
+                # the section a table merely stands in (三、重点任务分工) says nothing of one row
                 body_end = node.children[0].start if node.children else node.end
                 table = text.find("\t", node.start, body_end)  # the last section runs on over the table itself
                 body_end = max(node.start, text.rfind("\n", node.start, table) + 1) if table >= 0 else body_end

@@ -14,6 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import regex
+
+from planparse import rx
 from planparse.extract.blocks import verb_fields
 from planparse.extract.deadlines import parse_field
 from planparse.extract.table_header import TITLE_ROLES, header_roles, is_category, sub_header
@@ -42,6 +45,7 @@ class _Row:
 class _Pending:
     row: _Row
     cells: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # role → cell spans
+    within: Node | None = None  # the body section the table stands in (三、重点任务分工 over it)
 
 
 def table_rows(text: str) -> list[list[_Row]]:
@@ -83,15 +87,46 @@ def _section_for(cell: str, nodes: list[Node], text: str) -> Node | None:
     return best
 
 
+# An attachment (附件, 附件2：…, 附表1) or the sign-off date on a line of its own: what follows is no part
+# of the body section before it, though that section runs on to the end of the text.
+_AFTER_BODY = rx.compile(
+    r"^[ \t\u3000]*(?:(?:附件|附表)[ \t]*[0-9一二三四五六七八九十]*(?:[：:．.、 \t\u3000]|$)|[0-9〇○零一二三四五六七八九十]{4}[ \t]*年[ \t]*[0-9一二三四五六七八九十]{1,2}[ \t]*月[ \t]*[0-9一二三四五六七八九十]{1,3}[ \t]*日[ \t]*$)",
+    regex.MULTILINE,
+)
+
+
+_PROSE = "。，,；;"  # punctuation of sentences: a caption or a lead-in ending with ： has none
+_MAX_LEAD_IN = 300  # a lead-in and a caption are short (and the look-back stays bounded per table)
+
+
+def _within(text: str, nodes: list[Node], pos: int) -> Node | None:
+    """The deepest section of the body whose text holds ``pos`` (a table's first row) when the table is
+    what the section says: its heading stands alone on its line and nothing but a lead-in (…分工如下：)
+    or a caption (重点任务分工表) comes between. A task table written under 三、重点任务分工 is that
+    section's; one after the text of the last item (（八）…。 then the table of the whole plan) is not
+    the item's, nor one after an attachment line or the sign-off (the last section runs on over it).
+    None before the first heading."""
+    best = next((n for n in reversed(nodes) if n.start < pos < n.end), None)  # document order: the last is the deepest
+    if best is None or not best.alone or pos - best.title_end > _MAX_LEAD_IN or _AFTER_BODY.search(text, best.title_end, pos):
+        return None
+    lines = text[best.title_end : pos].split("\n")[1:]  # the lines under the heading, up to the table
+    if any(not line.rstrip().endswith(("：", ":")) and any(p in line for p in _PROSE) for line in lines):
+        return None  # a sentence of the section's own: the section is an item, the table stands after it
+    return best
+
+
 def table_tasks(
     text: str, nodes: list[Node], g: Grammars, ref_year: int | None, page_of: Callable[[int], int | None], cells_repeated: bool = False
-) -> tuple[list[Task], list[Issue]]:
+) -> tuple[list[Task], list[Issue], set[int]]:
     """Tasks from the rows of 任务分工表 tables (tab-separated lines under a header naming the roles).
     ``cells_repeated``: the loader repeated merged cells under each row (DOCX, HTML, PDF's ruled
     tables), so a blank cell beside filled ones is blank; otherwise (text shows no merges) a blank
-    lead, responsible or deadline cell takes the one above."""
+    lead, responsible or deadline cell takes the one above. A row takes the section a cell of it
+    names, else the body section the table stands in; the third value holds where the rows of the
+    second kind start (the section's own dated text is no commitment of theirs)."""
     tasks: list[Task] = []
     warnings: list[Issue] = []
+    enclosed: set[int] = set()
     header: list[str | None] | None = None
     # rows stay pending across page breaks (a table continues under the same header) and are
     # turned into tasks when a new table header starts or the text ends
@@ -99,15 +134,18 @@ def table_tasks(
 
     def flush() -> None:
         for p in pending:
-            task, w = _task(text, p, nodes, g, ref_year, page_of, len(tasks) + 1)
+            task, w, cited = _task(text, p, nodes, g, ref_year, page_of, len(tasks) + 1)
             warnings.extend(w)
             if task is not None:
                 tasks.append(task)
+                if task.section_id and not cited:
+                    enclosed.add(task.span.start)
         pending.clear()
 
     top: list[str | None] | None = None  # the header's first row: seen again, it repeats on a new page
     under_header = False
     for rows in table_rows(text):
+        within = _within(text, nodes, rows[0].start)
         for row in rows:
             values = [text[s:e] for s, e in row.cells]
             if under_header and header is not None and len(header) == len(row.cells):
@@ -150,9 +188,9 @@ def table_tasks(
                     for role in (*_INHERIT, "cooperating_units") if bare else _INHERIT:
                         if role not in cells and role in pending[-1].cells and role in header:
                             cells[role] = pending[-1].cells[role][-1:]
-            pending.append(_Pending(row, cells))
+            pending.append(_Pending(row, cells, within))
     flush()
-    return tasks, warnings
+    return tasks, warnings, enclosed
 
 
 def _title(text: str, p: _Pending) -> tuple[str, list[str]]:
@@ -191,7 +229,8 @@ def _unit_fields(text: str, p: _Pending, g: Grammars) -> list[tuple[str, int, in
 
 def _task(
     text: str, p: _Pending, nodes: list[Node], g: Grammars, ref_year: int | None, page_of: Callable[[int], int | None], k: int
-) -> tuple[Task | None, list[Issue]]:
+) -> tuple[Task | None, list[Issue], bool]:
+    """The row's task, its warnings, and whether a cell names its section."""
     roles: dict[str, list[Unit]] = {r: [] for r in _ROLES}
     times: list[tuple[int, int]] = []  # a time clause inside a verb-style cell (市水利局负责，长期坚持)
     for role, s, e, rule in _unit_fields(text, p, g):
@@ -201,13 +240,14 @@ def _task(
         add_units(roles, split_units(text, s, e, g), role, rule)
     apply_role_notes(roles, g)  # 市住建局（牵头）、市城管局: the note names the role, as in a labelled block
     if not any(roles.values()) and "deadline" not in p.cells:
-        return None, []
+        return None, [], False
     deadline: Deadline | None = None
     warnings: list[Issue] = []
     for s, e in (p.cells.get("deadline") or times)[:1]:
         deadline, warnings = parse_field(text, s, e, g, ref_year)
     title, parts = _title(text, p)
-    node = next((n for n in (_section_for(t, nodes, text) for t in parts) if n is not None), None)
+    cited = next((n for n in (_section_for(t, nodes, text) for t in parts) if n is not None), None)
+    node = cited or p.within
     path: list[str] = []
     walk = node
     while walk is not None:
@@ -227,6 +267,7 @@ def _task(
             page=page_of(p.row.start),
         ),
         warnings,
+        cited is not None,
     )
 
 

@@ -1,0 +1,52 @@
+"""Which section a task table's rows stand in (tables.py ``_within``), and what they take from it.
+
+A 任务分工表 written in the body under its heading (三、重点任务分工, then the table) is that
+section's: its rows take the heading's path when no cell names a section of their own. A table
+after the body (an 附件 line, or the sign-off date, before it) is no part of the last section,
+though segmenting lets that section run on to the end of the text. The section a table stands in
+gives its rows no milestones: its own dated sentences are about the whole table. The fragments are
+written for these tests, after the layouts of county and city plans; no plan text is copied.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import planparse
+
+TABLE = "序号\t重点任务\t责任单位\t完成时限\n1\t开展排污口整治\t县生态环境局\t2025年6月底前\n2\t开展河道清理\t县水利局\t2024年底前\n"
+
+CASES = [
+    # (label, text, expected path of every row)
+    ("in-body-under-a-chapter", "一、总体要求\n到2025年，完成整治。\n二、重点任务分工\n" + TABLE + "三、保障措施\n（一）加强领导。\n", ["二、"]),
+    ("in-body-under-a-sub-heading", "一、重点任务\n（一）水污染治理\n" + TABLE + "（二）大气污染治理\n加强扬尘管控。\n", ["一、", "（一）"]),
+    ("last-section-runs-on-over-its-table", "一、总体要求\n到2025年，完成整治。\n二、任务分工\n" + TABLE, ["二、"]),
+    ("after-an-attachment-line", "一、总体要求\n到2025年，完成整治。\n二、保障措施\n加强领导。\n附件\n重点任务分工表\n" + TABLE, []),
+    ("after-a-numbered-attachment", "一、总体要求\n到2025年，完成整治。\n二、保障措施\n加强领导。\n附件1：重点任务分工表\n" + TABLE, []),
+    ("after-the-sign-off", "一、总体要求\n到2025年，完成整治。\n二、保障措施\n加强领导。\n某县人民政府\n2024年3月1日\n重点任务分工表\n" + TABLE, []),
+    ("before-any-heading", "重点任务分工表\n" + TABLE + "一、保障措施\n加强领导。\n", []),
+    ("after-a-lead-in-and-a-caption", "一、总体要求\n到2025年，完成整治。\n二、重点任务分工\n为确保各项任务落实，现将任务分工如下：\n表1  重点任务分工表\n" + TABLE, ["二、"]),
+    # the table of the whole plan after the text of the last item: no part of the item
+    ("after-the-last-item-s-text", "一、重点任务\n（一）加强监管\n开展执法检查。\n（二）加强宣传\n开展宣传活动。\n" + TABLE, []),
+    ("after-a-run-in-item", "一、重点任务\n（一）加强监管。开展执法检查。\n（二）加强宣传。开展宣传活动，各项分工见下表。\n" + TABLE, []),
+]
+
+
+@pytest.mark.parametrize(("text", "path"), [pytest.param(t, p, id=label) for label, t, p in CASES])
+def test_rows_take_the_section_they_stand_in(text: str, path: list[str]) -> None:
+    rows = [t for t in planparse.parse_text(text).tasks if t.title in ("开展排污口整治", "开展河道清理")]
+    assert len(rows) == 2
+    assert [t.path for t in rows] == [path, path]
+
+
+def test_a_cell_naming_a_section_outranks_the_one_the_table_stands_in() -> None:
+    text = "一、重点任务\n（一）实施排污口整治\n加强监管。\n（二）实施河道清理\n加强巡查。\n二、任务分工\n序号\t重点任务\t责任单位\n1\t实施排污口整治\t县生态环境局\n2\t其他工作\t县水利局\n"
+    rows = [t for t in planparse.parse_text(text).tasks if t.responsible_units and t.responsible_units[0].name in ("县生态环境局", "县水利局")]
+    assert [t.path for t in rows] == [["一、", "（一）"], ["二、"]]
+
+
+def test_the_section_a_table_stands_in_gives_its_rows_no_milestones() -> None:
+    text = "一、重点任务分工\n2024年6月底前各单位报送进展的任务如下：\n" + TABLE + "二、保障措施\n加强领导。\n"
+    rows = [t for t in planparse.parse_text(text).tasks if t.title in ("开展排污口整治", "开展河道清理")]
+    assert [t.milestones for t in rows] == [[], []]
+    assert [t.deadline.date for t in rows if t.deadline] == ["2025-06-30", "2024-12-31"]
