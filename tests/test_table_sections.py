@@ -1,4 +1,5 @@
-"""Which section a task table's rows stand in (tables.py ``_within``), and what they take from it.
+"""Which section a task table's rows stand in (tables.py ``_within``), what they take from it, and
+the milestones of a deadline cell or field that lists dated steps.
 
 A 任务分工表 written in the body under its heading (三、重点任务分工, then the table) is that
 section's: its rows take the heading's path when no cell names a section of their own. A table
@@ -50,3 +51,30 @@ def test_the_section_a_table_stands_in_gives_its_rows_no_milestones() -> None:
     rows = [t for t in planparse.parse_text(text).tasks if t.title in ("开展排污口整治", "开展河道清理")]
     assert [t.milestones for t in rows] == [[], []]
     assert [t.deadline.date for t in rows if t.deadline] == ["2025-06-30", "2024-12-31"]
+
+
+STEPS = "①2024年6月底前完成摸底调查；②2024年12月底前完成整治；③2025年6月底前完成验收"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("一、重点任务分工\n序号\t重点任务\t责任单位\t进度安排\n1\t开展排污口整治\t县生态环境局\t" + STEPS + "\n", id="table-cell"),
+        pytest.param("一、重点任务\n（一）开展排污口整治\n责任单位：县生态环境局\n完成时限：" + STEPS + "\n", id="body-field"),
+    ],
+)
+def test_dated_steps_of_a_deadline_are_milestones(text: str) -> None:
+    """A 进度安排 that lists dated steps: due at the last, each step a milestone."""
+    task = planparse.parse_text(text).tasks[0]
+    assert task.deadline is not None and task.deadline.date == "2025-06-30"
+    assert [m.date for m in task.milestones] == ["2024-06-30", "2024-12-31", "2025-06-30"]
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [pytest.param("2024年底前", id="one-date"), pytest.param("2024年底前，长期坚持", id="a-date-then-ongoing")],
+)
+def test_a_deadline_of_one_date_gives_no_milestones(cell: str) -> None:
+    task = planparse.parse_text("一、重点任务分工\n序号\t重点任务\t责任单位\t进度安排\n1\t开展河道清理\t县水利局\t" + cell + "\n").tasks[0]
+    assert task.deadline is not None and task.deadline.date == "2024-12-31"
+    assert task.milestones == []

@@ -240,6 +240,7 @@ def build_tasks(
     for grp in groups:
         roles: dict[str, list[Unit]] = {r: [] for r in ROLES}
         deadlines: list[Deadline] = []
+        steps: list[Deadline] = []  # the dated steps of a deadline field that lists several (①…；②…)
         block_ranges = [(b.start, b.end) for b in grp.blocks]
         for b in grp.blocks:
             if b.prefix:
@@ -256,6 +257,8 @@ def build_tasks(
                         warnings.append(Issue(code="unparsed-deadline", message=f"deadline not understood: {text[f.start:f.end]!r}", span=Span((f.start, f.end))))
                     else:
                         deadlines.append(d)
+                        found, _ = find_dates(text, f.start, f.end, g, ref_year, MILESTONE_KINDS, index=dates, min_year=min_year)
+                        steps.extend(found if len(found) > 1 else [])
                 elif f.field in roles:
                     add_units(roles, split_units(text, f.start, f.end, g), f.field, f.rule)
         end = max(max(b.end, b.tail) for b in grp.blocks)
@@ -286,6 +289,7 @@ def build_tasks(
         deadline = latest(deadlines) if deadlines else None
         if len(deadlines) > 1:
             milestones.extend(deadlines)
+        milestones.extend(steps)
         seen: set[tuple[int, int]] = set()
         milestones = [m for m in milestones if not (m.span.root in seen or seen.add(m.span.root))]
         title = text[grp.title[0] : grp.title[1]] if grp.title else ""
