@@ -180,8 +180,8 @@ SAMPLE_FINDINGS: dict[str, dict[str, int]] = {
         "target-without-year": 1,  # 三年新增绿化面积XX万亩
     },
     "003_e7c703fe6ca54374.txt": {"target-without-year": 3, "unit-name-variant": 1},
-    # 004: 每个村(社区)的巡查人员不少于10人 has no year either (人 after a comparator is a unit)
-    "004_438900912e87cf9d.txt": {"deadlines-not-listed": 1, "unit-name-variant": 5, "target-without-year": 2},
+    # 004: 每个村(社区)的巡查人员不少于10人 and 公安部门组织不少于五分之一警力 have no year either
+    "004_438900912e87cf9d.txt": {"deadlines-not-listed": 1, "unit-name-variant": 5, "target-without-year": 3},
 }
 
 

@@ -18,6 +18,7 @@ import regex
 
 from planparse import rx
 from planparse.extract.deadlines import BASE_YEAR_AFTER
+from planparse.extract.target_context import bound_left, bound_right, goal_sentence, share_of_whole, verbs_from
 from planparse.extract.target_series import BASE_YEAR as _BASE_YEAR
 from planparse.extract.target_series import distribute
 from planparse.extract.values import NUMBER, SPACES, Value, values
@@ -46,9 +47,11 @@ _WORD_RUN = rx.compile(r"(?=[A-Za-z0-9“”]*\p{Han})[\p{Han}A-Za-z0-9“”]{2
 _PAIRED = rx.compile(r"[ \t]*[和、及与][ \t]*")
 _NEXT_COUNT = rx.compile(r"[和及与][ \t]*[0-9]")  # "10个重点实验室和5个创新中心": the next count begins
 _ITEM_END = rx.compile(r"[ \t]*(?:[，,、。；;）)]|$)")  # a value that ends its list item
-_SENTENCE_STARTS = "。；;！？!?\n"
 _LIST_GOVERNORS = ("reach", "cap")  # comparators before a number that a list after it shares
-_LISTED_ITEM = rx.compile(r"、[ \t]*(?=[A-Za-z0-9“”]*\p{Han})[\p{Han}A-Za-z0-9“”]{2,12}[ \t]*")  # 、充电桩
+_LISTED_ITEM = rx.compile(r"[、；;][ \t]*(?=[A-Za-z0-9“”]*\p{Han})[\p{Han}A-Za-z0-9“”]{2,12}[ \t]*")  # 、充电桩
+_OF_NOUN = rx.compile(r"[ \t]*的[ \t]*(?P<n>[\p{Han}A-Za-z0-9“”]{2,14})[ \t]*(?:[，。；,;）)\n]|$)")  # …吨/日的处置能力
+# a verb taking the work as its object after the counted noun: 15个村开展村庄污水治理 keeps 治理
+_PREDICATE = rx.compile("开展|实施|推进|落实|实现")
 _TRAILING_ACTION = rx.compile(r"(?:整治|改造|建设|治理|任务|工作|项目建设|的?目标)$")
 
 
@@ -61,36 +64,12 @@ def _noun_run(text: str, start: int, end: int, tp: dict[str, regex.Pattern[str]]
 
 
 _MAX_PARAGRAPH = 1500  # the target year is looked for this far back in the paragraph at most
-_MAX_CLAUSE = 200  # a "clause" longer than this is run-on text: look no further for its words
-
-
-def _bound_left(text: str, pos: int, bounds: str) -> int:
-    i = pos
-    floor = max(0, pos - _MAX_CLAUSE)
-    while i > floor and text[i - 1] not in bounds:
-        i -= 1
-    return i
-
-
-def _bound_right(text: str, pos: int, bounds: str) -> int:
-    i = pos
-    n = min(len(text), pos + _MAX_CLAUSE)
-    while i < n and text[i] not in bounds:
-        i += 1
-    return i
-
-
-def _goal_sentence(text: str, pos: int, frame: regex.Pattern[str]) -> bool:
-    """Whether the sentence holding ``pos`` opens with a goal's time (targets.toml ``goal_frame``)."""
-    floor = max(0, pos - _MAX_PARAGRAPH)  # bounded: an unbounded look back costs the whole text per value
-    start = max(floor, *(text.rfind(c, floor, pos) + 1 for c in _SENTENCE_STARTS))
-    return frame.match(text, start, pos) is not None
 
 
 def _year(text: str, pos: int) -> int | None:
     """The target year: in the sentence before the value, else earlier in its paragraph. None when
     the clause counts years of its own (三年内…): no calendar year is named for it."""
-    if _WITHIN_YEARS.search(text, _bound_left(text, pos, _CLAUSE_BOUND), pos):
+    if _WITHIN_YEARS.search(text, bound_left(text, pos, _CLAUSE_BOUND), pos):
         return None
     para_start = max(text.rfind("\n", max(0, pos - _MAX_PARAGRAPH), pos) + 1, pos - _MAX_PARAGRAPH)
     found: list[tuple[int, int]] = [(m.start(), int(m.group("y"))) for m in _YEAR.finditer(text, para_start, pos)]
@@ -161,10 +140,10 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
     for v in values(text, g):
         if v.unit in count_units and v.unit != "名" and text[v.start - 1 : v.start] == "第":
             continue  # an ordinal (第13项, 第2批) counts nothing; a rank (第1名) is a value
-        clause_start = _bound_left(text, v.start, _CLAUSE_BOUND)
+        clause_start = bound_left(text, v.start, _CLAUSE_BOUND)
         if v.unit is None and not v.placeholder and not unitless.search(text, clause_start, v.start):
             continue  # a bare number with no coefficient or ratio before it: not a value
-        clause_end = _bound_right(text, v.end, _CLAUSE_BOUND)
+        clause_end = bound_right(text, v.end, _CLAUSE_BOUND)
         if tp["exclude_context"].search(text, clause_start, clause_end) or tp["condition_clause"].match(text, clause_start, clause_end):
             continue
         if tp["baseline"].search(text, max(clause_start, v.start - 16), v.start) or tp["baseline_after"].match(text, v.end, clause_end):
@@ -204,11 +183,12 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
             continue  # a bare number is a target only right after a comparator (系数提高到0.6395)
         if ind_end == v.start and v.unit in comparator_units:
             continue  # "吸纳脱贫劳动力10人以上": people counted with no comparator before them are a condition
-        # "公共充电站达到5000座左右、充电桩9.5万台左右": one comparator before the first item of a list
-        # governs the items after it, each a noun and its value
+        # "公共充电站达到5000座左右、充电桩9.5万台左右" (or ；专用充电站…): one comparator before the first
+        # item of a list governs the items after it, each a noun and its value ending its item
         listed = (
             ind_end == v.start
             and not attributive
+            and _ITEM_END.match(text, raw_end) is not None
             and prev_before is not None
             and prev_before[0] in _LIST_GOVERNORS
             and _LISTED_ITEM.fullmatch(text, prev_end, v.start) is not None
@@ -222,7 +202,7 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
             and _ITEM_END.match(text, raw_end) is not None
             and not tp["count_verbs"].search(text, clause_start, v.start)
             and not (prev is not None and _PAIRED.fullmatch(text, prev_end, v.start))  # "降低20个、10个百分点": the pair's own
-            and _goal_sentence(text, v.start, tp["goal_frame"])
+            and goal_sentence(text, v.start, tp["goal_frame"])
         )
         if listed and prev_before is not None:
             comparator, rule = comparator or prev_before[1], prev_before[0]
@@ -236,6 +216,8 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
                 out.append(share)
                 prev, prev_end, prev_before = share, share.span.end, None
                 continue
+        if comparator is None and v.unit == "%" and ind_end == v.start and share_of_whole(text, clause_start, v.start, tp["share_of"], tp["goal_frame"]):
+            comparator, rule = "=", "share-of"  # "到2025年，…增加值占GDP的12%": 占 states the share to reach
         if comparator is not None and tp["condition_after"].match(text, raw_end):
             continue  # "建筑面积大于2万平方米的公共建筑": a condition on a noun
         if ind_end == v.start and tp["condition_before"].search(text, max(clause_start, v.start - 8), v.start):
@@ -252,7 +234,7 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
         noun_from = -1  # where a counted noun before the number starts
         after_only = comparator is not None and ind_end == v.start and v.unit in count_units
         if (comparator is None or after_only) and v.unit is not None and v.unit != "%" and v.unit not in durations:
-            verb = tp["count_verbs"].search(text, clause_start, v.start)
+            verb = tp["count_verbs"].search(text, verbs_from(text, clause_start, v.start), v.start)
             # searched up to the value's end, so that 等's look at the number after it sees the number
             marks = [m for m in _LIST_MARK.finditer(text, verb.end(), v.end) if m.end() <= v.start] if verb else []
             if verb and not marks:
@@ -287,13 +269,21 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
             ):
                 noun_end += 1  # a counted noun follows its number, up to another value (104家总投资60亿元); a measured one (万亩) comes before
             act = _TRAILING_ACTION.search(text, after_count, noun_end)
+            if act and _PREDICATE.search(text, after_count, act.start()):
+                act = None  # "15个村开展村庄污水治理": the villages do the work, whole; 治理 is no work done on them
             i_start, i_end = after_count, act.start() if act and act.start() > after_count else noun_end
             raw_start, raw_end = min(v.start, ind_end), max(i_end, raw_end if after_only else v.end)
-            if i_end - i_start < 2 and noun_from >= 0 and _noun_run(text, noun_from, v.start, tp):
+            of = _OF_NOUN.match(text, after_count, clause_end) if v.unit not in count_units else None
+            if of and noun_from >= 0:  # "形成全市392吨/日的医废处置能力": what is measured follows 的
+                i_start, i_end, raw_start, raw_end = of.start("n"), of.end("n"), v.start, of.end("n")
+            elif i_end - i_start < 2 and noun_from >= 0 and _noun_run(text, noun_from, v.start, tp):
                 # "淘汰老旧车辆1200辆": the noun stands between the verb (or the list mark) and the number
                 i_start, i_end = noun_from, v.start
                 while i_start < i_end and text[i_start] in "和及与并":
                     i_start += 1  # "新增和改造污水收集管网": the second verb's joiner
+                lead = tp["count_verbs"].match(text, i_start, i_end)
+                if lead and i_end - lead.end() >= 2:
+                    i_start = lead.end()  # "新建改造农村公路300公里": the second verb is no part of the noun
                 while i_end > i_start and text[i_end - 1] in " \t":
                     i_end -= 1
                 raw_start, raw_end = i_start, after_count

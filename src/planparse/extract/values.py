@@ -2,7 +2,8 @@
 
 A value is a number (or a placeholder ``XX``) with a unit from grammars/targets.toml (``120万吨/年``),
 a bare number (a coefficient, a ratio: kept only after a comparator), or a Chinese share
-(``百分之九十``, ``两成``). Two numbers joined as a range (``14%—15%``) are one value with an upper end.
+(``百分之九十``, ``两成``, ``三分之一`` → 33.33 %). 万 or 亿 alone is a unit only where the value ends
+(``人次达到7300万``), never before 元. Two numbers joined as a range (``14%—15%``) are one value with an upper end.
 
 >>> from planparse.grammar import load_grammars
 >>> [(v.value, v.unit) for v in values("森林覆盖率达到31.48%，系数0.6，XX万吨，百分之九十", load_grammars())]
@@ -41,16 +42,17 @@ class Value:
 
 
 @functools.lru_cache(maxsize=8)
-def _value_pattern(units: tuple[str, ...]) -> regex.Pattern[str]:
-    """A number (or XX) and the unit after it: 120万吨/年."""
+def _value_pattern(units: tuple[str, ...], scale: str) -> regex.Pattern[str]:
+    """A number (or XX) and the unit after it: 120万吨/年; else 万 or 亿 alone (``scale_unit``), tried
+    last so that 万吨 or 万人次 win, in the same scan."""
     unit_alt = "|".join(regex.escape(u) for u in sorted(set(units), key=len, reverse=True))
-    return rx.compile(NUMBER + r"[ \t]*(?P<unit>(?:" + unit_alt + r")(?:/(?:年|日|天|小时|月))?)")
+    return rx.compile(NUMBER + r"[ \t]*(?P<unit>(?:" + unit_alt + r")(?:/(?:年|日|天|小时|月))?|" + scale + ")")
 
 
 def values(text: str, g: Grammars) -> list[Value]:
     tp = g.target_patterns
     tv = g.targets.values
-    pat = _value_pattern(tuple(tv.units + tv.count_units + tv.comparator_units))
+    pat = _value_pattern(tuple(tv.units + tv.count_units + tv.comparator_units), tp["scale_unit"].pattern)
     out: list[Value] = []
     for m in pat.finditer(text):
         num = m.group("num")
@@ -66,6 +68,10 @@ def values(text: str, g: Grammars) -> list[Value]:
         for m in tp[key].finditer(text):
             v = cn_decimal(m.group("cn")) if key == "cn_percent" else (cn_to_int(m.group("cn")) or 0) * 10.0
             out.append(Value(m.start(), m.end(), v, "%", False, m.start()))
+    for m in tp["cn_fraction"].finditer(text) if "分之" in text else ():  # 三分之一 → 33.33 %, like 百分之九十
+        den, num = cn_to_int(m.group("den")) or 0, cn_to_int(m.group("cn")) or 0
+        if 0 < num < den:
+            out.append(Value(m.start(), m.end(), round(100.0 * num / den, 2), "%", False, m.start()))
     out.sort(key=lambda v: v.start)
     return _ranges(text, out, tp["range_joiner"])
 

@@ -189,6 +189,9 @@ class TargetValues(_Strict):
     count_action: str
     cn_percent: str
     cn_tenths: str
+    cn_fraction: str
+    scale_unit: str
+    share_of: str
     range_joiner: str
     exclude_context: str
     indicator_prefix: str

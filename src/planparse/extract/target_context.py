@@ -1,0 +1,65 @@
+"""What a value's sentence says around it: whether a goal's time opens the sentence, where a bracket
+still open before it starts, whether a share of a whole is named before it.
+
+``targets.find_targets`` asks these when no comparator or verb of the value's own clause settles it.
+
+>>> from planparse.grammar import load_grammars
+>>> g = load_grammars()
+>>> text = "到2025年，公共充换电站达到5000座左右；专用充换电站3000座左右。"
+>>> goal_sentence(text, text.index("3000"), g.target_patterns["goal_frame"])
+True
+>>> text = "完成15个村庄公厕改造（其中8个村庄公厕列入省民生实事）"
+>>> text[verbs_from(text, 0, text.index("8个")) :]
+'其中8个村庄公厕列入省民生实事）'
+"""
+
+from __future__ import annotations
+
+import regex
+
+# A goal's sentence runs on across ；: "到2025年，A达到5000座；B 3000座" lists both goals under the frame.
+_SENTENCE_STARTS = "。！？!?\n"
+_MAX_PARAGRAPH = 1500  # how far back the sentence's start is looked for at most
+_MAX_CLAUSE = 200  # a "clause" longer than this is run-on text: look no further for its words
+_OPEN = "（("
+_CLOSE = "）)"
+
+
+def bound_left(text: str, pos: int, bounds: str) -> int:
+    """Where the clause holding ``pos`` starts: after the nearest of ``bounds`` before it."""
+    i = pos
+    floor = max(0, pos - _MAX_CLAUSE)
+    while i > floor and text[i - 1] not in bounds:
+        i -= 1
+    return i
+
+
+def bound_right(text: str, pos: int, bounds: str) -> int:
+    """Where the clause holding ``pos`` ends: at the nearest of ``bounds`` after it."""
+    i = pos
+    n = min(len(text), pos + _MAX_CLAUSE)
+    while i < n and text[i] not in bounds:
+        i += 1
+    return i
+
+
+def goal_sentence(text: str, pos: int, frame: regex.Pattern[str]) -> bool:
+    """Whether the sentence holding ``pos`` opens with a goal's time (targets.toml ``goal_frame``)."""
+    floor = max(0, pos - _MAX_PARAGRAPH)  # bounded: an unbounded look back costs the whole text per value
+    start = max(floor, *(text.rfind(c, floor, pos) + 1 for c in _SENTENCE_STARTS))
+    return frame.match(text, start, pos) is not None
+
+
+def verbs_from(text: str, start: int, pos: int) -> int:
+    """Where a verb governing the value at ``pos`` may stand: after a bracket still open before it
+    ("完成15个村庄公厕改造（其中8个…）": 完成 is the 15's, the bracket a note on them), else ``start``."""
+    opened = max(text.rfind(c, start, pos) for c in _OPEN)
+    if opened < 0 or max(text.rfind(c, opened, pos) for c in _CLOSE) > opened:
+        return start
+    return opened + 1
+
+
+def share_of_whole(text: str, start: int, pos: int, share_of: regex.Pattern[str], frame: regex.Pattern[str]) -> bool:
+    """"到2025年，数字经济核心产业增加值占GDP的12%": 占 (of a whole) right before a share, in a goal's
+    sentence, states the share to reach. Outside one (2020年，…占GDP的30%) it says where things stand."""
+    return share_of.search(text, start, pos) is not None and goal_sentence(text, pos, frame)
