@@ -22,6 +22,7 @@ _SENTENCE_STARTS = "。！？!?\n"
 _MAX_PARAGRAPH = 1500  # how far back the sentence's start is looked for at most
 _MAX_CLAUSE = 200  # a "clause" longer than this is run-on text: look no further for its words
 _OPEN = "（("
+_YEAR_AT = regex.compile(r"[ \t]*(?:到|至)?[ \t]*(?:19|20)[0-9]{2}[ \t]*年")
 _CLOSE = "）)"
 
 
@@ -44,10 +45,15 @@ def bound_right(text: str, pos: int, bounds: str) -> int:
 
 
 def goal_sentence(text: str, pos: int, frame: regex.Pattern[str]) -> bool:
-    """Whether the sentence holding ``pos`` opens with a goal's time (targets.toml ``goal_frame``)."""
+    """Whether the sentence holding ``pos`` opens with a goal's time (targets.toml ``goal_frame``), or
+    its paragraph does and the sentence names no year of its own: "到2025年，推出50条线路。接待游客
+    7300万，…" goes on listing the goals."""
     floor = max(0, pos - _MAX_PARAGRAPH)  # bounded: an unbounded look back costs the whole text per value
     start = max(floor, *(text.rfind(c, floor, pos) + 1 for c in _SENTENCE_STARTS))
-    return frame.match(text, start, pos) is not None
+    if frame.match(text, start, pos) is not None:
+        return True
+    para = max(floor, text.rfind("\n", floor, pos) + 1)
+    return para < start and frame.match(text, para, pos) is not None and not _YEAR_AT.match(text, start, pos)
 
 
 def verbs_from(text: str, start: int, pos: int) -> int:
