@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import regex
 
+from planparse.grammar import Compiled
+
 # A goal's sentence runs on across ；: "到2025年，A达到5000座；B 3000座" lists both goals under the frame.
 _SENTENCE_STARTS = "。！？!?\n"
 _MAX_PARAGRAPH = 1500  # how far back the sentence's start is looked for at most
@@ -69,3 +71,13 @@ def share_of_whole(text: str, start: int, pos: int, share_of: regex.Pattern[str]
     """"到2025年，数字经济核心产业增加值占GDP的12%": 占 (of a whole) right before a share, in a goal's
     sentence, states the share to reach. Outside one (2020年，…占GDP的30%) it says where things stand."""
     return share_of.search(text, start, pos) is not None and goal_sentence(text, pos, frame)
+
+
+def comparator_before(text: str, start: int, pos: int, rules: list[Compiled]) -> str | None:
+    """The comparator of a ``before`` phrase ending right at ``pos`` (a count's verb): "至少建立30个" is
+    at least 30, as "建立不少于30个" is."""
+    for c in rules:
+        for m in c.pattern.finditer(text, max(start, pos - 6), pos):
+            if m.end() == pos:
+                return str(c.attrs["comparator"])
+    return None

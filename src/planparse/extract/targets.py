@@ -18,7 +18,7 @@ import regex
 
 from planparse import rx
 from planparse.extract.deadlines import BASE_YEAR_AFTER
-from planparse.extract.target_context import bound_left, bound_right, goal_sentence, share_of_whole, verbs_from
+from planparse.extract.target_context import bound_left, bound_right, comparator_before, goal_sentence, share_of_whole, verbs_from
 from planparse.extract.target_series import BASE_YEAR as _BASE_YEAR
 from planparse.extract.target_series import distribute
 from planparse.extract.values import NUMBER, SPACES, Value, values
@@ -210,8 +210,8 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
         if framed:  # "到2025年，全市充电站3000座、充电桩16万个以上": a list of goals with no verb
             comparator, rule = comparator or "=", rule or "goal-frame"
             clause_start = max(clause_start, text.rfind("、", clause_start, v.start) + 1)
-        if v.unit == "%" and ind_end == v.start and (comparator is None or attributive):
-            share = _share_target(text, v, raw_end, comparator, rule, clause_start, clause_end, g)
+        if v.unit == "%" and (ind_end != v.start or comparator is None or attributive):  # 不少于35%的行政村: a share too
+            share = _share_target(text, v, ind_end, raw_end, comparator, rule, clause_start, clause_end, g)
             if share is not None:
                 out.append(share)
                 prev, prev_end, prev_before = share, share.span.end, None
@@ -244,8 +244,8 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
             elif verb and _noun_run(text, marks[-1].end(), v.start, tp) and not _WORD_CHAR.match(text, v.end):
                 # "培育体验店 360 家、示范店 40 家": each item of the list is counted after its noun
                 count, noun_from = True, marks[-1].end()
-            if count:  # "推广应用工业机器人8000台以上": the comparator after the count stands
-                comparator, rule = comparator or "=", "count"
+            if count:  # "推广应用工业机器人8000台以上": the comparator after the count stands; 至少建立30个: ≥
+                comparator, rule = comparator or comparator_before(text, clause_start, verb.start() if verb else v.start, before) or "=", "count"
         elif comparator is not None and v.unit in count_units and _NOUN_CHAR.match(text, v.end):
             verb = tp["count_verbs"].search(text, max(clause_start, ind_end - 6), ind_end)
             if verb is not None and verb.end() == ind_end:
@@ -357,12 +357,13 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
 
 
 def _share_target(
-    text: str, v: Value, raw_end: int, comparator: str | None, rule: str, clause_start: int, clause_end: int, g: Grammars
+    text: str, v: Value, ind_end: int, raw_end: int, comparator: str | None, rule: str, clause_start: int, clause_end: int, g: Grammars
 ) -> Target | None:
-    """"全市90%的重点领域市场主体纳入信用监管", "55%以上的行政村生活污水得到治理": a share of the things
-    named after it, when nothing but places, years and hedges stands before the number."""
+    """"全市90%的重点领域市场主体纳入信用监管", "55%以上的行政村生活污水得到治理", "不少于35%的行政村…":
+    a share of the things named after it, when nothing but places, years and hedges stands before the
+    number or the comparator before it (``ind_end``)."""
     de = _SHARE_OF.match(text, raw_end)
-    a, b = _indicator(text, clause_start, v.start, g, adverbs_only_none=False)
+    a, b = _indicator(text, clause_start, ind_end, g, adverbs_only_none=False)
     if de is None or b > a:  # "按20%的税率": the share of something said before it
         return None
     end = clause_end
@@ -377,8 +378,8 @@ def _share_target(
         value_max=v.value_max,
         unit=v.unit,
         year=_year(text, v.start),
-        raw=text[v.start : end],
+        raw=text[ind_end:end],
         placeholder=v.placeholder,
-        span=Span((v.start, end)),
+        span=Span((ind_end, end)),
         rule="share" if comparator is None else rule,
     )
