@@ -363,8 +363,10 @@ def _share_target(
     a share of the things named after it, when nothing but places, years and hedges stands before the
     number or the comparator before it (``ind_end``)."""
     de = _SHARE_OF.match(text, raw_end)
+    if de is None:
+        return None
     a, b = _indicator(text, clause_start, ind_end, g, adverbs_only_none=False)
-    if de is None or b > a:  # "按20%的税率": the share of something said before it
+    if b > a:  # "按20%的税率": the share of something said before it
         return None
     end = clause_end
     while end > de.end() and text[end - 1] in " \t\u3000":
