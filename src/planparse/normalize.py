@@ -23,6 +23,7 @@ from planparse import rx
 from planparse.gaps import close_gaps
 from planparse.grammar import Grammars, load_grammars
 from planparse.loaders.base import MARGIN_MARK
+from planparse.unglue import glued_breaks, insert_breaks
 
 _TERMINAL = "。！？!?；;"
 _OPEN = "（([〔【［〈<《"
@@ -388,6 +389,7 @@ def normalize(raw: str, grammars: Grammars | None = None) -> Normalized:
         out.append(line.text)
         length += len(line.text)
     text, norm_starts, raw_starts = close_gaps("".join(out), norm_starts, raw_starts)
+    text, norm_starts, raw_starts = insert_breaks(text, norm_starts, raw_starts, glued_breaks(text, g))  # a web copy's lost breaks
     return Normalized(text, norm_starts, raw_starts, dropped)
 
 

@@ -1,0 +1,329 @@
+"""Line breaks restored in text a web page copied with (almost) none: the ``unglue`` step of normalize.
+
+A plan copied from a web page may arrive as one line, or with a heading, its body and the next
+heading run together on a line: ``…制定本方案。一、工作目标到2025年，….二、主要任务（一）加强垃圾治理。…``.
+The segmenter finds headings at line starts, so nothing is found. Here a line break goes back
+before each heading marker that continues the document's own numbering after a sentence end
+(一、 after 。, then 二、; （一） （二） within; 1. 2. within), and at the joints of the notice that
+sends a plan (after its 的通知 title, after the addressees' colon, around the sign-off issuer and
+date, after the plan's title).
+
+Only text that shows it was glued is touched, so a line-broken document comes out as it was:
+a line far longer than any paragraph, or one line holding two markers of a family in sequence
+after sentence ends. A marker that does not continue the numbering (一是, 第一、, 按照（一）的要求,
+1.5万亩, a list ``包括：1.…；2.…`` after a colon or semicolon, anything inside brackets or quotes)
+gets no break.
+
+>>> from planparse.grammar import load_grammars
+>>> text = "为改善环境，制定本方案。一、工作目标到2025年，环境明显改善。二、主要任务（一）加强治理。建立体系。（二）推进改厕。"
+>>> [text[p : p + 4] for p in glued_breaks(text, load_grammars())]
+['一、工作', '二、主要', '（一）加', '（二）推']
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+import regex
+
+from planparse import rx
+from planparse.grammar import Grammars
+
+_ENDS = "。！？!?"  # a sentence end before a heading marker (not ；: 包括：1.…；2.… stays one list)
+_PAIRS = {"（": "）", "(": ")", "《": "》", "“": "”", "【": "】", "〔": "〕", "［": "］", "[": "]", "〈": "〉"}
+_CLOSERS = {v: k for k, v in _PAIRS.items()}
+_PAIR_SPAN = 400  # a bracket left open further than this is a stray one: it hides nothing
+_LONG_LINE = 1500  # longer than any paragraph of a plan: a page copied without its breaks
+_TITLE_RUN = 30  # a heading title this short may be followed by a deeper marker (二、主要任务（一）…)
+_FIELD_RUN = 80  # how far back a unit field's label is looked for
+_FIELD_STOP = rx.compile(r"[。！？!?；;（(《“]")  # what a field's value does not run across
+_SEMI = rx.compile(r"[；;]")
+_SENTENCE_END = rx.compile(r"[。！？!?]")
+_PUNCT = rx.compile(r"[，。；：,;:、！？!?]")
+# the notice's joints: its title, the addressees' line, the sign-off issuer over the date
+_HAN = rx.compile(r"\p{Han}")
+_ANNEX = rx.compile(r"附件[0-9一二三四五六七八九十]{0,2}[：:]?(?=\p{Han})")
+_ADDRESSEES = rx.compile(r"[^。；：:《》“”]{2,100}?[：:](?=[\p{Han}])")
+_CNNUM = "[〇零一二三四五六七八九十○Ｏ0O]"
+_SIGNOFF = rx.compile(
+    "(?<=[。！？!?])(?:(?P<issuer>[\\p{Han}（）()、 \u3000]{2,60}?(?:人民政府办公室|人民政府办公厅|人民政府|政府|行政公署|办公室|办公厅|委员会|局|厅|委|部|中心|小组|办))"
+    f"|(?P<bare>))[ \u3000]*(?P<date>(?:[0-9]{{4}}|{_CNNUM}{{4}})年(?:[0-9]{{1,2}}|{_CNNUM}{{1,2}})月(?:[0-9]{{1,2}}|{_CNNUM}{{1,3}})日)"
+    "(?:[ \u3000]*[（(]此件[\\p{Han}]{2,8}[）)])?"
+    "(?![，、,；;起前后至到以召印发开])"  # no date inside a sentence (…2023年5月6日召开…)
+)
+# a plan's title run into its preamble: the title words up to the first punctuation or quote
+_TITLE_STRETCH = rx.compile(r"[^，。；：、,;:“《\n]{4,80}")
+_DRAFT = rx.compile(r"(?<![（(])(?:征求意见稿|送审稿)$")
+# a preamble opens with why or on what grounds (为…, 根据…): no title starts so
+_PREAMBLE = ("为", "根据", "按照", "依据", "近年来", "当前")
+
+
+@dataclass
+class _Numbering:
+    """The document's open headings, outermost first: (family id, number). A family seen again
+    closes what was opened under it, as the heading tree does; no family ranks are assumed."""
+
+    stack: list[tuple[str, int]] = field(default_factory=list)
+    last: dict[str, int] = field(default_factory=dict)  # each family's latest number, open or closed
+
+    def continues(self, fid: str, num: int) -> bool:
+        """Does ``fid num`` continue the numbering: the next of an open family, a new family's
+        first, or the next of a closed one (points numbered on across （一） （二）: 2. then （二） 3.)?"""
+        for f, n in self.stack:
+            if f == fid:
+                return num == n + 1
+        return num in (1, self.last.get(fid, -1) + 1)
+
+    def see(self, fid: str, num: int) -> None:
+        for i, (f, _) in enumerate(self.stack):
+            if f == fid:
+                del self.stack[i:]
+                break
+        self.stack.append((fid, num))
+        self.last[fid] = num
+
+
+def _inside(line: str) -> list[tuple[int, int]]:
+    """Spans (start, end) of the matched bracket and quote pairs in ``line``. A quote does not run
+    past a sentence end, and a web copy may close “ with a plain " (“蒙速办")."""
+    spans: list[tuple[int, int]] = []
+    stack: list[tuple[str, int]] = []
+    for i, ch in enumerate(line):
+        if ch in _ENDS:
+            stack = [o for o in stack if o[0] != "“"]
+        if ch in _PAIRS and not (ch == "“" and stack and stack[-1][0] == "“"):
+            stack.append((ch, i))
+        elif ch in _CLOSERS or (ch == '"' and stack and stack[-1][0] == "“"):
+            opener = _CLOSERS.get(ch, "“")
+            for k in range(len(stack) - 1, -1, -1):
+                if stack[k][0] == opener:
+                    if i - stack[k][1] <= _PAIR_SPAN:
+                        spans.append((stack[k][1], i))
+                    del stack[k:]
+                    break
+    return sorted(spans)
+
+
+def _covered(spans: list[tuple[int, int]], pos: int) -> tuple[int, int] | None:
+    """The widest pair that holds ``pos`` strictly inside, if any."""
+    best = None
+    for s, e in spans:
+        if s > pos:
+            break
+        if s < pos <= e and (best is None or s < best[0]):
+            best = (s, e)
+    return best
+
+
+def _heading(text: str, pos: int, end: int, g: Grammars) -> tuple[str, int, regex.Match[str]] | None:
+    """The family id, number and match of a heading marker at ``pos``."""
+    from planparse.numerals import marker_number
+
+    if g.heading_at(text, pos, end) is None:
+        return None
+    for fam in g.heading_families:
+        m = fam.at.match(text, pos, end)
+        if m:
+            return fam.id, marker_number(m.group("num"), fam.number), m
+    return None
+
+
+def _after_block(line: str, pos: int, spans: list[tuple[int, int]], g: Grammars) -> bool:
+    """Does an assignment block (（牵头单位：…）) close just before ``pos``? It ends its item."""
+    for s, e in spans:
+        if e == pos - 1 and g.label.search(line, s + 1, e) is not None:
+            return True
+    return False
+
+
+def _after_field(line: str, pos: int, g: Grammars) -> bool:
+    """Does a unit field (牵头单位：XXX) run up to ``pos`` unclosed? Its value ends the item there."""
+    start = max(0, pos - _FIELD_RUN)
+    last = None
+    for m in g.label.finditer(line, start, pos):
+        last = m
+    return last is not None and not _FIELD_STOP.search(line, last.end(), pos)
+
+
+def _listed(line: str, pos: int, fid: str, num: int, g: Grammars) -> bool:
+    """Is the point at ``pos`` the first of a list run in one sentence (①…；②…)? Its next point
+    follows a semicolon before the sentence ends: the list stays in its paragraph."""
+    stop = _SENTENCE_END.search(line, pos)
+    for m in _SEMI.finditer(line, pos, stop.start() if stop else len(line)):
+        hit = _heading(line, m.end(), len(line), g)
+        if hit and hit[0] == fid and hit[1] == num + 1:
+            return True
+    return False
+
+
+def _line_breaks(line: str, numbering: _Numbering, g: Grammars) -> tuple[list[int], int]:
+    """Offsets in ``line`` where a heading marker continues the numbering (a break goes before
+    each), and how many of them continue a marker of the same line (the strongest evidence)."""
+    note = next((w for w in g.headings.structure.note_starts if line.startswith(w)), None)
+    if note is not None and g.heading_at(line, len(note)) is not None:
+        return [], 0  # 备注：1.…。2.…: a note numbers its own points, as the segmenter knows
+    spans = _inside(line)
+    cuts: list[int] = []
+    strong = 0
+    title_from = -1  # where the title of the heading last met on this line starts
+    seen_here: set[str] = set()
+    first = _heading(line, 0, len(line), g)
+    if first:
+        numbering.see(first[0], first[1])
+        title_from = first[2].end()
+        seen_here.add(first[0])
+    for p in range(1, len(line)):
+        if g.heading_first is not None and line[p] not in g.heading_first:
+            continue
+        q = p - 1
+        while q > 0 and line[q] in " \u3000":
+            q -= 1  # "…改善。 二、…": a space left between the sentence and the marker
+        prev = line[q]
+        after_title = (0 <= title_from and p - title_from <= _TITLE_RUN and not _PUNCT.search(line, title_from, p)) or (
+            not numbering.stack and g.meta["title_suffix"].search(line[max(0, p - _TITLE_RUN * 2) : p]) is not None
+        )  # the first heading, run on after the plan's title (…考评办法一、考评对象)
+        if not (
+            prev in _ENDS
+            or (prev == "”" and line[q - 1 : q] in ("。", "！", "？"))
+            or after_title
+            or (prev in _CLOSERS and _after_block(line, p, spans, g))
+            or _after_field(line, p, g)
+        ):
+            continue
+        field_only = not (prev in _ENDS or prev in _CLOSERS or after_title)  # after a field's value
+        if _covered(spans, p):
+            continue
+        hit = _heading(line, p, len(line), g)
+        if hit is None:
+            continue
+        fid, num, m = hit
+        if not numbering.continues(fid, num) or _listed(line, m.end(), fid, num, g):
+            continue
+        if field_only and fid not in dict(numbering.stack):
+            continue  # 牵头单位：XXX2.加快…: the next point of an open list only (not 牵头单位：措施①…)
+        if after_title and prev not in _ENDS and fid in dict(numbering.stack):
+            continue  # a title runs straight into the first point under it only (三、主要措施(一)深学笃行)
+        strong += fid in seen_here and num > 1
+        numbering.see(fid, num)
+        seen_here.add(fid)
+        cuts.append(p)
+        title_from = m.end()
+    return cuts, strong
+
+
+def _head_joints(text: str, end: int, g: Grammars) -> tuple[list[int], str]:
+    """Breaks in the glued head of the text (before its first heading) where a notice sends the
+    plan: after each notice title (…的通知, a web page may repeat it), around the document number,
+    after the addressees' colon; and the plan's title the notice names in 《…》, for the joint after
+    the sign-off. An annex label opening the text (附件：) stands alone too."""
+    spans = _inside(text[:end])
+    cuts: list[int] = []
+    title = ""
+    after = 0
+    annex = _ANNEX.match(text, 0, end)
+    if annex:
+        cuts.append(annex.end())
+    for m in g.meta["notice"].finditer(text, 0, end):
+        if m.end() < end and not _covered(spans, m.start()) and _HAN.match(text, m.end()):
+            cuts.append(m.end())
+            title = title or m.group("title") or ""
+            after = m.end()
+    for m in g.meta["doc_number"].finditer(text, after, end):
+        if not _covered(spans, m.start()):
+            cuts.extend((m.start(), m.end()))
+            after = max(after, m.end())
+            break
+    if title:  # the notice's body sentence, then the plan's title it named, then the plan's preamble
+        k = text.find(title, after, end)
+        if k > 0 and text[k - 1] in _ENDS:
+            cuts.extend((k, k + len(title)))
+    if after:
+        a = _ADDRESSEES.match(text, after, end)
+        if a is not None and g.label.search(text, after, a.end()) is None:
+            cuts.append(a.end())
+    return cuts, title
+
+
+def _title_cuts(text: str, pos: int, title: str, g: Grammars) -> list[int]:
+    """Where a plan's title run into the text after it at ``pos`` ends (…实施方案为持续改善…): the
+    title the notice named, else the longest run of title words ending in a document-type word.
+    A draft mark after it (…（2024—2026年）征求意见稿为…) gets a line of its own."""
+    if pos >= len(text) or text[pos] == "\n":
+        return []
+    if title and text.startswith(title, pos):
+        return [pos + len(title)]
+    run = _TITLE_STRETCH.match(text, pos, min(len(text), pos + 120))
+    if run is None or text.startswith(_PREAMBLE, pos) or g.heading_at(text, pos) is not None:
+        return []
+    for stop in range(run.end(), pos + 4, -1):  # the longest title: 实施方案 rather than its 方案
+        if g.meta["title_suffix"].search(text[pos:stop]):
+            if stop >= len(text) or _PUNCT.match(text, stop):
+                return []
+            draft = _DRAFT.search(text, pos, stop)
+            return [draft.start(), stop] if draft and draft.start() > pos else [stop]
+    return []
+
+
+def glued_breaks(text: str, g: Grammars) -> list[int]:
+    """Offsets in ``text`` before which a line break goes back; none when the text is not glued."""
+    numbering = _Numbering()
+    found: list[int] = []
+    strong = 0
+    longest = 0
+    pos = 0
+    while pos <= len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end == -1 else end
+        line = text[pos:end]
+        longest = max(longest, len(line))
+        cuts, s = _line_breaks(line, numbering, g)
+        found.extend(pos + c for c in cuts)
+        strong += s
+        pos = end + 1
+    if not (strong >= 1 or (longest >= _LONG_LINE and found)):
+        return []
+    first_end = text.find("\n")
+    first_end = len(text) if first_end == -1 else first_end
+    joints, title = _head_joints(text, min(found[0], first_end) if found else first_end, g)
+    heads = [] if title else [joints[0] if joints else 0]  # no notice: the plan's title may open the text
+    for m in _SIGNOFF.finditer(text):  # the notice's sign-off: issuer and date, the plan's title after
+        t = _title_cuts(text, m.end(), title, g)
+        if m.group("bare") is not None and not t and m.end() < len(text) and text[m.end()] != "\n":
+            continue  # a date alone: a sign-off only at the end, or over the plan's title
+        joints.extend((m.start(), m.start("date"), m.end(), *t))  # the issuer over the date, as GB/T 9704 sets them
+    for h in heads:
+        joints.extend((h, *_title_cuts(text, h, title, g)))
+    return sorted({p for p in found + joints if 0 < p < len(text) and text[p - 1] != "\n" and text[p] != "\n"})
+
+
+def insert_breaks(text: str, norm_starts: list[int], raw_starts: list[int], cuts: list[int]) -> tuple[str, list[int], list[int]]:
+    """``text`` with a line break before each offset in ``cuts``, and its offset map kept: a space
+    before a cut becomes the break, else the break is inserted and later offsets move on by one."""
+    if not cuts:
+        return text, norm_starts, raw_starts
+
+    def to_raw(p: int) -> int:
+        i = bisect.bisect_right(norm_starts, p) - 1
+        return p if i < 0 else raw_starts[i] + (p - norm_starts[i])
+
+    parts: list[str] = []
+    new_starts: list[tuple[int, int]] = []
+    shift = 0
+    last = 0
+    seg = 0
+    for c in cuts:
+        while seg < len(norm_starts) and norm_starts[seg] < c:
+            new_starts.append((norm_starts[seg] + shift, raw_starts[seg]))
+            seg += 1
+        if text[c - 1] == " ":
+            parts.append(text[last : c - 1] + "\n")  # one character for one: nothing moves
+        else:
+            parts.append(text[last:c] + "\n")
+            shift += 1
+            if not (seg < len(norm_starts) and norm_starts[seg] == c):
+                new_starts.append((c + shift, to_raw(c)))
+        last = c
+    parts.append(text[last:])
+    new_starts.extend((norm_starts[k] + shift, raw_starts[k]) for k in range(seg, len(norm_starts)))
+    return "".join(parts), [n for n, _ in new_starts], [r for _, r in new_starts]

@@ -1,0 +1,83 @@
+"""planparse.unglue: line breaks restored in text a web page copied without them.
+
+The phrase rows are in tests/cases/headings.toml and metadata.toml (``glued/…``). Here the
+whole-document check: each sample's lines joined into one (its newlines dropped, as a web copy
+loses them) must give the plan the line-broken file gives. What a glued text cannot give back
+is where a heading's title ended when the title stood alone on its line with no full stop
+(``三、全面加强党的领导`` + the body on the next line): the title then runs on into the body. So a
+title must start with the original title, and everything else must be equal: the heading tree
+(marker paths), each task's units, the metadata. Plus the offset map: every character of the
+ungluded text maps back to the same character of the loader text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE_PATHS
+
+import planparse
+from planparse.grammar import load_grammars
+from planparse.normalize import normalize
+from planparse.unglue import glued_breaks
+
+Paths = list[tuple[str, ...]]
+
+
+def _tree(plan: planparse.Plan) -> tuple[Paths, list[str]]:
+    paths: Paths = []
+    titles: list[str] = []
+
+    def walk(sections: list[planparse.Section], path: tuple[str, ...]) -> None:
+        for s in sections:
+            paths.append((*path, s.marker))
+            titles.append(s.title)
+            walk(s.children, (*path, s.marker))
+
+    walk(plan.sections, ())
+    return paths, titles
+
+
+def _units(plan: planparse.Plan) -> dict[tuple[str, ...], list[list[str]]]:
+    return {tuple(t.path): [[u.name for u in us] for us in (t.lead_units, t.responsible_units, t.cooperating_units)] for t in plan.tasks}
+
+
+def _joined(path: Path) -> str:
+    return "".join(line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+
+
+@pytest.mark.parametrize("path", SAMPLE_PATHS, ids=lambda p: p.name)
+def test_joined_sample_gives_the_same_plan(path: Path) -> None:
+    plan = planparse.parse(path)
+    glued = planparse.parse_text(_joined(path))
+    paths, titles = _tree(plan)
+    g_paths, g_titles = _tree(glued)
+    assert g_paths == paths
+    same = sum(a == b for a, b in zip(titles, g_titles, strict=True))
+    print(f"{path.name}: {len(paths)} headings, {same} titles equal; {len(plan.tasks)} tasks")
+    assert all(b.startswith(a) for a, b in zip(titles, g_titles, strict=True)), "a title must start as the original does"
+    assert _units(glued) == _units(plan)
+    assert all(b.title.startswith(a.title) for a, b in zip(plan.tasks, glued.tasks, strict=True))
+    for key in ("title", "doc_number", "issuer", "date", "region", "period", "draft"):
+        assert getattr(glued.metadata, key) == getattr(plan.metadata, key), key
+
+
+@pytest.mark.parametrize("path", SAMPLE_PATHS, ids=lambda p: p.name)
+def test_line_broken_sample_is_not_glued(path: Path) -> None:
+    text = normalize(path.read_text(encoding="utf-8")).text
+    assert glued_breaks(text, load_grammars()) == []
+
+
+def test_offset_map_survives_the_inserted_breaks() -> None:
+    raw = "为改善环境，制定本方案。一、工作目标到 2025 年，环境明显改善。 二、主要任务（一）加强治理。（二）推进改厕。"
+    norm = normalize(raw)
+    assert norm.text.count("\n") == 4
+    for pos, ch in enumerate(norm.text):
+        if ch != "\n":
+            assert raw[norm.to_raw(pos)] == ch, pos
+
+
+def test_nothing_to_break_in_line_broken_text() -> None:
+    text = "一、主要任务\n（一）加强监管。建立台账。1.完善制度。\n（二）推进改厕"
+    assert glued_breaks(text, load_grammars()) == []
