@@ -130,10 +130,13 @@ def _heading(text: str, pos: int, end: int, g: Grammars) -> tuple[str, int, rege
 
 
 def _after_block(line: str, pos: int, spans: list[tuple[int, int]], g: Grammars) -> bool:
-    """Does an assignment block (（牵头单位：…）) close just before ``pos``? It ends its item."""
+    """Does an assignment block close just before ``pos`` (（牵头单位：…）, （省商务厅牵头，海关配合）)?
+    It ends its item."""
     for s, e in spans:
-        if e == pos - 1 and g.label.search(line, s + 1, e) is not None:
-            return True
+        if e == pos - 1:
+            inner = line[s + 1 : e]
+            if g.label.search(inner) is not None or any(v in inner for v in g.fields.block.verb_hints):
+                return True
     return False
 
 
