@@ -37,7 +37,7 @@ _PAIR_SPAN = 400  # a bracket left open further than this is a stray one: it hid
 _LONG_LINE = 1500  # longer than any paragraph of a plan: a page copied without its breaks
 _TITLE_RUN = 30  # a heading title this short may be followed by a deeper marker (二、主要任务（一）…)
 _FIELD_RUN = 80  # how far back a unit field's label is looked for
-_FIELD_STOP = rx.compile(r"[。！？!?；;（(《“]")  # what a field's value does not run across
+_FIELD_STOP = rx.compile(r"[。！？!?；;《“]")  # what a field's value does not run across
 _SEMI = rx.compile(r"[；;]")
 _SENTENCE_END = rx.compile(r"[。！？!?]")
 _PUNCT = rx.compile(r"[，。；：,;:、！？!?]")
@@ -160,6 +160,28 @@ def _listed(line: str, pos: int, fid: str, num: int, g: Grammars) -> bool:
     return False
 
 
+def _ends_item(line: str, p: int, spans: list[tuple[int, int]], g: Grammars) -> bool:
+    """Does an item end before ``p``: a sentence (also with spaces or a closing quote after it), an
+    assignment block, or a unit field's value run on (牵头单位：XXX2.加快…)?"""
+    q = p - 1
+    while q > 0 and line[q] in " \u3000":
+        q -= 1  # "…改善。 二、…": a space left between the sentence and the marker
+    prev = line[q]
+    if prev in _ENDS or (prev == "”" and line[q - 1 : q] in ("。", "！", "？")):
+        return True
+    return (prev in _CLOSERS and _after_block(line, q + 1, spans, g)) or _after_field(line, p, g)
+
+
+def _confirmed(line: str, pos: int, fid: str, spans: list[tuple[int, int]], g: Grammars) -> bool:
+    """Is the first point at ``pos`` followed on the line by its second where an item ends?"""
+    for k in range(pos + 1, len(line)):
+        if (g.heading_first is None or line[k] in g.heading_first) and not _covered(spans, k):
+            hit = _heading(line, k, len(line), g)
+            if hit and hit[0] == fid and _ends_item(line, k, spans, g):
+                return hit[1] == 2
+    return False
+
+
 def _line_breaks(line: str, numbering: _Numbering, g: Grammars) -> tuple[list[int], int]:
     """Offsets in ``line`` where a heading marker continues the numbering (a break goes before
     each), and how many of them continue a marker of the same line (the strongest evidence)."""
@@ -186,15 +208,9 @@ def _line_breaks(line: str, numbering: _Numbering, g: Grammars) -> tuple[list[in
         after_title = (0 <= title_from and p - title_from <= _TITLE_RUN and not _PUNCT.search(line, title_from, p)) or (
             not numbering.stack and g.meta["title_suffix"].search(line[max(0, p - _TITLE_RUN * 2) : p]) is not None
         )  # the first heading, run on after the plan's title (…考评办法一、考评对象)
-        if not (
-            prev in _ENDS
-            or (prev == "”" and line[q - 1 : q] in ("。", "！", "？"))
-            or after_title
-            or (prev in _CLOSERS and _after_block(line, p, spans, g))
-            or _after_field(line, p, g)
-        ):
+        if not (_ends_item(line, p, spans, g) or after_title or prev in "：:"):
             continue
-        field_only = not (prev in _ENDS or prev in _CLOSERS or after_title)  # after a field's value
+        field_only = not (prev in _ENDS or prev in _CLOSERS or prev in "”：:" or after_title)  # after a field's value
         if _covered(spans, p):
             continue
         hit = _heading(line, p, len(line), g)
@@ -203,6 +219,8 @@ def _line_breaks(line: str, numbering: _Numbering, g: Grammars) -> tuple[list[in
         fid, num, m = hit
         if not numbering.continues(fid, num) or _listed(line, m.end(), fid, num, g):
             continue
+        if prev in "：:" and not (num == 1 and _confirmed(line, m.end(), fid, spans, g)):
+            continue  # 如下：一、…。二、…: a list of headings after a colon, when its second one follows a 。
         if field_only and fid not in dict(numbering.stack):
             continue  # 牵头单位：XXX2.加快…: the next point of an open list only (not 牵头单位：措施①…)
         if after_title and prev not in _ENDS and fid in dict(numbering.stack):
