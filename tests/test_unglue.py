@@ -7,7 +7,7 @@ is where a heading's title ended when the title stood alone on its line with no 
 (``三、全面加强党的领导`` + the body on the next line): the title then runs on into the body. So a
 title must start with the original title, and everything else must be equal: the heading tree
 (marker paths), each task's units, the metadata. Plus the offset map: every character of the
-ungluded text maps back to the same character of the loader text.
+unglued text maps back to the same character of the loader text.
 """
 
 from __future__ import annotations
@@ -61,6 +61,17 @@ def test_joined_sample_gives_the_same_plan(path: Path) -> None:
     assert all(b.title.startswith(a.title) for a, b in zip(plan.tasks, glued.tasks, strict=True))
     for key in ("title", "doc_number", "issuer", "date", "region", "period", "draft"):
         assert getattr(glued.metadata, key) == getattr(plan.metadata, key), key
+
+
+@pytest.mark.parametrize("per_line", [2, 3])
+@pytest.mark.parametrize("path", SAMPLE_PATHS, ids=lambda p: p.name)
+def test_paragraphs_run_together_give_the_same_tree(path: Path, per_line: int) -> None:
+    """A web copy that keeps some breaks: every ``per_line`` paragraphs run into one line."""
+    plan = planparse.parse(path)
+    lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    glued = planparse.parse_text("\n".join("".join(lines[i : i + per_line]) for i in range(0, len(lines), per_line)))
+    assert _tree(glued)[0] == _tree(plan)[0]
+    assert _units(glued) == _units(plan)
 
 
 @pytest.mark.parametrize("path", SAMPLE_PATHS, ids=lambda p: p.name)

@@ -37,6 +37,7 @@ _PAIRS = {"（": "）", "(": ")", "《": "》", "“": "”", "【": "】", "〔
 _CLOSERS = {v: k for k, v in _PAIRS.items()}
 _PAIR_SPAN = 400  # a bracket left open further than this is a stray one: it hides nothing
 _LONG_LINE = 1500  # longer than any paragraph of a plan: a page copied without its breaks
+_INLINE_SHARE = 3  # glued when at least one heading in four was found inside a line
 _TITLE_RUN = 40  # a heading title this short may be followed by a deeper marker (二、主要任务（一）…)
 _FIELD_RUN = 80  # how far back a unit field's label is looked for
 _FIELD_STOP = rx.compile(r"[。！？!?；;《“]")  # what a field's value does not run across
@@ -317,6 +318,7 @@ def glued_breaks(text: str, g: Grammars) -> list[int]:
     found: list[int] = []
     strong = 0
     longest = 0
+    starts = 0  # headings at line starts already
     pos = 0
     while pos <= len(text):
         end = text.find("\n", pos)
@@ -326,8 +328,11 @@ def glued_breaks(text: str, g: Grammars) -> list[int]:
         cuts, s = _line_breaks(line, numbering, g)
         found.extend(pos + c for c in cuts)
         strong += s
+        starts += g.heading_at(text, pos, end) is not None
         pos = end + 1
-    if not (strong >= 1 or (longest >= _LONG_LINE and found)):
+    # glued: a page-long line, or markers in sequence within lines making a good part of the headings
+    # (a line-broken plan that runs one short list inline, （三）加强监管。1.建立台账。2.完善制度。, is not)
+    if not ((strong >= 1 and len(found) * _INLINE_SHARE >= starts) or (longest >= _LONG_LINE and found)):
         return []
     first_end = text.find("\n")
     first_end = len(text) if first_end == -1 else first_end
