@@ -247,9 +247,22 @@ class NoiseLine(_Rule):
     needs_break: bool = False  # drop only next to a page break (a blank line or a form feed)
 
 
+class GluedSettings(_Strict):
+    """noise.toml [glued]: text a web page copied without its line breaks (planparse.unglue).
+    An empty pattern turns its joint off."""
+
+    long_line: int = Field(1500, gt=0)  # a line this long is no paragraph: the page lost its breaks
+    inline_share: int = Field(3, gt=0)  # glued when inline markers × this ≥ headings at line starts
+    signoff: str = ""  # a sign-off run on after a sentence: (?P<issuer>…) optional, (?P<date>…), (?P<bare>) when no issuer
+    annex: str = ""  # an annex label opening the text (附件：)
+    draft: str = ""  # a draft mark run on at a title's end (…实施方案征求意见稿)
+    preamble_starts: list[str] = Field(default_factory=list)  # words a preamble opens with, no title
+
+
 class NoiseFile(_Strict):
     fragments: dict[str, str] = Field(default_factory=dict)
     line: list[NoiseLine]
+    glued: GluedSettings = Field(default_factory=GluedSettings)
 
 
 class TableColumn(_Strict):
