@@ -92,3 +92,26 @@ def test_offset_map_survives_the_inserted_breaks() -> None:
 def test_nothing_to_break_in_line_broken_text() -> None:
     text = "一、主要任务\n（一）加强监管。建立台账。1.完善制度。\n（二）推进改厕"
     assert glued_breaks(text, load_grammars()) == []
+
+
+@pytest.mark.parametrize(
+    ("key", "text", "hit"),
+    [
+        ("signoff", "请认真贯彻执行。某县人民政府办公室2023年5月6日某县实施方案", "某县人民政府办公室2023年5月6日"),
+        ("signoff", "请认真贯彻执行。某县人民政府办公室 二〇二三年五月六日", "某县人民政府办公室 二〇二三年五月六日"),
+        ("signoff", "积极参与。2022年4月30日", "2022年4月30日"),
+        ("signoff", "加强领导。县政府2023年5月6日召开会议", None),  # a date inside a sentence
+        ("annex", "附件：某区实施方案", "附件："),
+        ("annex", "附件2某区实施方案", "附件2"),
+        ("annex", "附件内容", None),
+        ("draft", "某区实施方案（2024—2026年）征求意见稿", "征求意见稿"),
+        ("draft", "某区实施方案（征求意见稿）", None),
+    ],
+)
+def test_glued_rules_in_noise_toml(key: str, text: str, hit: str | None) -> None:
+    from planparse.unglue import _rules
+
+    rule = _rules(load_grammars())[key]
+    assert rule is not None
+    m = rule.search(text)
+    assert (m.group(0) if m else None) == hit

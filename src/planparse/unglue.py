@@ -30,14 +30,13 @@ import regex
 
 from planparse import rx
 from planparse.grammar import Grammars
+from planparse.grammar.compile import compile_pattern
 from planparse.numerals import marker_number
 
 _ENDS = "。！？!?"  # a sentence end before a heading marker (not ；: 包括：1.…；2.… stays one list)
 _PAIRS = {"（": "）", "(": ")", "《": "》", "“": "”", "【": "】", "〔": "〕", "［": "］", "[": "]", "〈": "〉"}
 _CLOSERS = {v: k for k, v in _PAIRS.items()}
 _PAIR_SPAN = 400  # a bracket left open further than this is a stray one: it hides nothing
-_LONG_LINE = 1500  # longer than any paragraph of a plan: a page copied without its breaks
-_INLINE_SHARE = 3  # glued when at least one heading in four was found inside a line
 _TITLE_RUN = 40  # a heading title this short may be followed by a deeper marker (二、主要任务（一）…)
 _FIELD_RUN = 80  # how far back a unit field's label is looked for
 _FIELD_STOP = rx.compile(r"[。！？!?；;《“]")  # what a field's value does not run across
@@ -48,20 +47,9 @@ _TITLE_PUNCT = rx.compile(r"[，。；：,;:！？!?]")  # what a title does not
 _PUNCT = rx.compile(r"[，。；：,;:、！？!?]")
 # the notice's joints: its title, the addressees' line, the sign-off issuer over the date
 _HAN = rx.compile(r"\p{Han}")
-_ANNEX = rx.compile(r"附件[0-9一二三四五六七八九十]{0,2}[：:]?(?=\p{Han})")
 _ADDRESSEES = rx.compile(r"[^。；：:《》“”]{2,100}?[：:](?=[\p{Han}])")
-_CNNUM = "[〇零一二三四五六七八九十○Ｏ0O]"
-_SIGNOFF = rx.compile(
-    "(?<=[。！？!?])(?:(?P<issuer>[\\p{Han}（）()、 \u3000]{2,60}?(?:人民政府办公室|人民政府办公厅|人民政府|政府|行政公署|办公室|办公厅|委员会|局|厅|委|部|中心|小组|办))"
-    f"|(?P<bare>))[ \u3000]*(?P<date>(?:[0-9]{{4}}|{_CNNUM}{{4}})年(?:[0-9]{{1,2}}|{_CNNUM}{{1,2}})月(?:[0-9]{{1,2}}|{_CNNUM}{{1,3}})日)"
-    "(?:[ \u3000]*[（(]此件[\\p{Han}]{2,8}[）)])?"
-    "(?![，、,；;起前后至到以召印发开])"  # no date inside a sentence (…2023年5月6日召开…)
-)
 # a plan's title run into its preamble: the title words up to the first punctuation or quote
 _TITLE_STRETCH = rx.compile(r"[^，。；：、,;:“《\n]{4,80}")
-_DRAFT = rx.compile(r"(?<![（(])(?:征求意见稿|送审稿)$")
-# a preamble opens with why or on what grounds (为…, 根据…): no title starts so
-_PREAMBLE = ("为", "根据", "按照", "依据", "近年来", "当前")
 
 
 @dataclass
@@ -259,6 +247,17 @@ def _line_breaks(line: str, numbering: _Numbering, g: Grammars) -> tuple[list[in
     return cuts, strong
 
 
+def _rules(g: Grammars) -> dict[str, regex.Pattern[str] | None]:
+    """noise.toml [glued]'s patterns, compiled once per grammar (None: left empty, the joint off)."""
+    memo = g.memo.setdefault("unglue", {})
+    if not memo:
+        glued = g.noise.glued
+        for key in ("signoff", "annex", "draft"):
+            src = getattr(glued, key)
+            memo[key] = compile_pattern(src, g.noise.fragments, "grammars/noise.toml", f"glued -> {key}") if src else None
+    return memo
+
+
 def _head_joints(text: str, end: int, g: Grammars) -> tuple[list[int], str]:
     """Breaks in the glued head of the text (before its first heading) where a notice sends the
     plan: after each notice title (…的通知, a web page may repeat it), around the document number,
@@ -268,7 +267,8 @@ def _head_joints(text: str, end: int, g: Grammars) -> tuple[list[int], str]:
     cuts: list[int] = []
     title = ""
     after = 0
-    annex = _ANNEX.match(text, 0, end)
+    annex_rule = _rules(g)["annex"]
+    annex = annex_rule.match(text, 0, end) if annex_rule else None
     if annex:
         cuts.append(annex.end())
     for m in g.meta["notice"].finditer(text, 0, end):
@@ -301,13 +301,13 @@ def _title_cuts(text: str, pos: int, title: str, g: Grammars) -> list[int]:
     if title and text.startswith(title, pos):
         return [pos + len(title)]
     run = _TITLE_STRETCH.match(text, pos, min(len(text), pos + 120))
-    if run is None or text.startswith(_PREAMBLE, pos) or g.heading_at(text, pos) is not None:
+    if run is None or text.startswith(tuple(g.noise.glued.preamble_starts), pos) or g.heading_at(text, pos) is not None:
         return []
     for stop in range(run.end(), pos + 4, -1):  # the longest title: 实施方案 rather than its 方案
         if g.meta["title_suffix"].search(text[pos:stop]):
             if stop >= len(text) or _PUNCT.match(text, stop):
                 return []
-            draft = _DRAFT.search(text, pos, stop)
+            draft = _rules(g)["draft"].search(text, pos, stop) if _rules(g)["draft"] else None
             return [draft.start(), stop] if draft and draft.start() > pos else [stop]
     return []
 
@@ -332,13 +332,15 @@ def glued_breaks(text: str, g: Grammars) -> list[int]:
         pos = end + 1
     # glued: a page-long line, or markers in sequence within lines making a good part of the headings
     # (a line-broken plan that runs one short list inline, （三）加强监管。1.建立台账。2.完善制度。, is not)
-    if not ((strong >= 1 and len(found) * _INLINE_SHARE >= starts) or (longest >= _LONG_LINE and found)):
+    glued = g.noise.glued
+    if not ((strong >= 1 and len(found) * glued.inline_share >= starts) or (longest >= glued.long_line and found)):
         return []
     first_end = text.find("\n")
     first_end = len(text) if first_end == -1 else first_end
     joints, title = _head_joints(text, min(found[0], first_end) if found else first_end, g)
     heads = [] if title else [joints[0] if joints else 0]  # no notice: the plan's title may open the text
-    for m in _SIGNOFF.finditer(text):  # the notice's sign-off: issuer and date, the plan's title after
+    signoff = _rules(g)["signoff"]
+    for m in signoff.finditer(text) if signoff else ():  # the notice's sign-off: issuer and date, the plan's title after
         t = _title_cuts(text, m.end(), title, g)
         if m.group("bare") is not None and not t and m.end() < len(text) and text[m.end()] != "\n":
             continue  # a date alone: a sign-off only at the end, or over the plan's title
