@@ -9,8 +9,8 @@ sends a plan (after its 的通知 title, after the addressees' colon, around the
 date, after the plan's title).
 
 Only text that shows it was glued is touched, so a line-broken document comes out as it was:
-a line far longer than any paragraph, or one line holding two markers of a family in sequence
-after sentence ends. A marker that does not continue the numbering (一是, 第一、, 按照（一）的要求,
+a line far longer than any paragraph, or lines holding markers of a family in sequence after
+sentence ends, these making a good part of the document's headings (noise.toml [glued]). A marker that does not continue the numbering (一是, 第一、, 按照（一）的要求,
 1.5万亩, a list ``包括：1.…；2.…`` after a colon or semicolon, anything inside brackets or quotes)
 gets no break.
 
