@@ -29,6 +29,11 @@ _VOID = {"br", "img", "hr", "meta", "link", "input", "col", "area", "base", "wbr
 _BODY_HINT = re.compile(r"content|article|zoom|trs_?editor|main|text|detail|body|zw|wzy|nr", re.I)
 _NOISE_HINT = re.compile(r"nav|menu|footer|header|breadcrumb|share|sidebar|related|copyright|toolbar|print", re.I)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.I)
+# Elements opened deeper than this become children of the element at this depth (siblings, in
+# order, each holding its own text), so that the tree's walks (recursive) stay within Python's
+# recursion limit: real pages nest a few dozen deep, a broken or hostile one (100 000 unclosed
+# <div>) raised RecursionError.
+_MAX_DEPTH = 200
 
 
 @dataclass
@@ -52,7 +57,7 @@ class _TreeBuilder(HTMLParser):
         node = _Node(tag, " ".join(f"{v}" for k, v in attrs if k in ("id", "class") and v))
         if tag in ("td", "th"):
             node.span = (_span(attrs, "rowspan"), _span(attrs, "colspan"))
-        self.stack[-1].children.append(node)
+        self.stack[min(len(self.stack), _MAX_DEPTH) - 1].children.append(node)
         if tag not in _VOID:
             self.stack.append(node)
 
