@@ -4,9 +4,17 @@ every bad file. Files are built here, small and real: no mocks where a file can 
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
+import pytest
+from typer.testing import CliRunner
+
 import planparse
+from planparse import InputError
+from planparse.batch import ingest
+from planparse.cli import app
 
 PLAN = "一、总体要求\n（一）加强领导。（牵头单位：县生态环境局；完成时限：2025年底前）\n".encode()
 
@@ -25,3 +33,38 @@ def test_html_deep_nesting_keeps_later_text_in_place() -> None:
     plan = planparse.parse(b"<html><body><p>" + "一、总体要求".encode() + b"</p>" + page[12:])
     assert [s.title for s in plan.sections] == ["总体要求", "保障措施"]
     assert [u.name for u in plan.tasks[0].lead_units] == ["县生态环境局"]
+
+
+def _undecodable(folder: Path, stem: bytes, data: bytes) -> Path:
+    """A file whose name holds bytes that are not UTF-8 (a GBK name copied from an old disk)."""
+    path = folder / os.fsdecode(stem + b"\xb7\xbd\xb0\xb8.txt")  # 方案 in GBK
+    try:
+        path.write_bytes(data)
+    except (OSError, UnicodeEncodeError):
+        pytest.skip("this filesystem takes no file names that are not UTF-8")
+    return path
+
+
+def test_file_name_not_utf8_converts(tmp_path: Path) -> None:
+    # the plan's JSON failed with PydanticSerializationError (surrogates not allowed): an internal error
+    path = _undecodable(tmp_path, b"plan", PLAN)
+    result = CliRunner().invoke(app, ["convert", str(path)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["source"]["path"].endswith("plan\\xb7\\xbd\\xb0\\xb8.txt")
+    empty = _undecodable(tmp_path, b"empty", b"")
+    with pytest.raises(InputError, match=r"empty\\xb7\\xbd\\xb0\\xb8.txt: the file is empty"):
+        planparse.parse(empty)
+
+
+def test_batch_with_file_names_not_utf8_keeps_every_result(tmp_path: Path) -> None:
+    # one such name stopped the whole batch with UnicodeEncodeError from SQLite: no results at all
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _undecodable(folder, b"a", PLAN)
+    _undecodable(folder, b"b", b"")
+    (folder / "good.txt").write_bytes(PLAN + "二、保障措施\n".encode())
+    summary = ingest([folder], tmp_path / "out", workers=1)
+    assert (summary.ingested, summary.failed) == (2, 1)
+    assert [(f.file, f.code) for f in summary.failures] == [("b\\xb7\\xbd\\xb0\\xb8.txt", "empty")]
+    report = (tmp_path / "out" / "errors.jsonl").read_text(encoding="utf-8")
+    assert json.loads(report)["file"] == "b\\xb7\\xbd\\xb0\\xb8.txt"

@@ -13,10 +13,7 @@ Why it is built this way:
   rebuilt from one snapshot at the end, under a lock (``tables.export``), so two batches never
   interleave them.
 - Memory stays flat: a bounded number of jobs is in flight and the exports stream from the database.
-
->>> found = walk(["samples"])
->>> found.candidates[0].file, any(c.file == "README.md" for c in found.candidates)
-('000_58eff289fd67a2be.txt', False)
+- Which files are plans, and what could not be walked, is ``walk``'s (planparse/walk.py).
 """
 
 from __future__ import annotations
@@ -28,29 +25,23 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import suppress
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from planparse.errors import InputError, PlanparseError
 from planparse.export import Workbook, export
 from planparse.jobs import Job, ParseFn, Parser, Problem, Result, Stored
-from planparse.loaders import sniff_format
 from planparse.options import Options
 from planparse.outputs import DB, BatchSummary, NoProgress, Progress, inside, plan_json_name, remove_stale_temps, write_atomic
 from planparse.rows import FailureRow, NewPlan, now
 from planparse.sink import Sink, outcome_result
 from planparse.store import Store
 from planparse.tables import warm_up
+from planparse.walk import walk, where
 from planparse.workers import IDLE_TICK_S, LocalPool
 
 __all__ = ["BatchSummary", "SetupError", "ingest", "walk"]
 
-# A file with one of these names is meant as a plan: it parses or is reported. Content that sniffs as
-# PDF or DOCX is a plan whatever its name; other files (README.md, .xls, images) are skipped and counted.
-PLAN_SUFFIXES = frozenset({".txt", ".pdf", ".docx", ".doc", ".wps", ".html", ".htm"})
-PLAN_FORMATS = frozenset({"pdf", "docx"})
-SNIFF_BYTES = 8192
 DEFAULT_TIMEOUT = 120.0
 SCATTER_BYTES = 1 << 20  # larger files go to a Dask worker directly, not through the scheduler
 # This process files the plans itself (the workers send them back, and parse on) while it keeps up
@@ -64,86 +55,6 @@ class SetupError(PlanparseError):
     """The batch cannot run at all: an output folder it cannot use, no dask, an unreachable scheduler."""
 
     code = "setup"
-
-
-@dataclass(frozen=True)
-class Candidate:
-    path: str  # as walked (the plan's Source.path)
-    file: str  # relative to the folder given, as shown in the tables
-
-
-@dataclass
-class Walk:
-    candidates: list[Candidate] = field(default_factory=list)
-    not_plans: int = 0
-    problems: list[FailureRow] = field(default_factory=list)
-
-
-def walk(roots: Iterable[str | Path], exclude: Path | None = None) -> Walk:
-    """Plan files under ``roots``, sorted: by content (``sniff_format``) or by a plan suffix. Hidden
-    entries and Word lock files (``~$…``) are passed over; symlinks are followed; a link back to a parent
-    folder and an unreadable folder are problems, not errors; ``exclude`` (the output folder) is not entered.
-    """
-    found = Walk()
-    skip = _key(exclude) if exclude is not None and exclude.is_dir() else None
-    for root in map(Path, roots):
-        if root.is_dir():
-            _walk_dir(root, skip, found)
-        elif root.is_file():
-            found.candidates.append(Candidate(str(root), root.name))
-        else:
-            found.problems.append(FailureRow(os.path.abspath(root), str(root), None, "read", "not-found", "no such file or folder"))
-    return found
-
-
-def _key(path: Path) -> tuple[int, int]:
-    st = path.stat()
-    return st.st_dev, st.st_ino
-
-
-def _walk_dir(root: Path, skip: tuple[int, int] | None, found: Walk) -> None:
-    """Depth-first with an explicit stack; each folder carries its parents' (device, inode) to spot loops."""
-    seen: set[tuple[int, int]] = set()
-    stack: list[tuple[Path, tuple[tuple[int, int], ...]]] = [(root, ())]
-    while stack:
-        folder, parents = stack.pop()
-        problem = FailureRow(os.path.abspath(folder), folder.relative_to(root).as_posix(), None, "walk", "", "")
-        try:
-            key = _key(folder)
-            if key in parents:
-                found.problems.append(replace(problem, code="symlink-loop", reason="links back to a parent folder; not followed"))
-            if key in parents or key in seen or key == skip:
-                continue
-            seen.add(key)
-            with os.scandir(folder) as it:
-                entries = sorted((e for e in it if not e.name.startswith(".")), key=lambda e: e.name)
-        except OSError as err:
-            found.problems.append(replace(problem, code="unreadable-folder", reason=err.strerror or str(err)))
-            continue
-        subfolders = []
-        for entry in entries:
-            path = Path(entry.path)
-            if os.path.isdir(path):  # follows links; False when it cannot tell
-                subfolders.append(path)
-            else:
-                _consider(path, path.relative_to(root).as_posix(), found)
-        stack.extend((p, (*parents, key)) for p in reversed(subfolders))
-
-
-def _consider(path: Path, rel: str, found: Walk) -> None:
-    try:
-        if path.name.startswith("~$") or not path.is_file():  # lock files, broken links, sockets, FIFOs
-            found.not_plans += 1
-            return
-        with open(path, "rb") as fh:
-            head = fh.read(SNIFF_BYTES)
-    except OSError as err:
-        found.problems.append(FailureRow(os.path.abspath(path), rel, None, "read", "unreadable", err.strerror or str(err)))
-        return
-    if sniff_format(head) in PLAN_FORMATS or path.suffix.lower() in PLAN_SUFFIXES:
-        found.candidates.append(Candidate(str(path), rel))
-    else:
-        found.not_plans += 1
 
 
 def run_dask(jobs: Iterator[Job], scheduler: str, timeout: float, parser: Parser) -> Iterator[tuple[Job, Result] | None]:
@@ -238,12 +149,12 @@ class BatchIO:
         """
         seen: set[str] = set()
         for c in candidates:
-            path = os.path.abspath(c.path)
+            path = where(c.path)
             try:
-                if os.stat(path).st_size > max_bytes:  # never read a huge file into memory
+                if os.stat(c.path).st_size > max_bytes:  # never read a huge file into memory
                     self.fail(FailureRow(path, c.file, None, "read", "too-large", f"over {max_bytes} bytes"))
                     continue
-                data = Path(path).read_bytes()
+                data = Path(c.path).read_bytes()
             except OSError as err:
                 self.fail(FailureRow(path, c.file, None, "read", "unreadable", err.strerror or str(err)))
                 continue
@@ -259,7 +170,7 @@ class BatchIO:
         """Report a plan a local worker filed; or file one from Dask: the JSON file first (atomic, named by
         content), then the plan into the database with the next commit: a kill in between leaves a file
         the next run rewrites, never a database row without its file."""
-        path = os.path.abspath(job.path)
+        path = where(job.path)
         if isinstance(result, (Problem, Stored)):
             self._report(path, job.file, job.sha256, result)
             return
@@ -388,7 +299,7 @@ def ingest(
             io.flush()  # what Dask parsed goes in, even when Ctrl-C stops the batch (local workers file their own)
             report.stop()
         for root in roots:  # failures under these roots that did not recur in this full run are resolved
-            store.forget_failures(os.path.abspath(root), since)
+            store.forget_failures(where(root), since)
         export(out, store, workbook)
     finally:
         if pool:

@@ -3,6 +3,20 @@
 from __future__ import annotations
 
 
+def shown(path: str) -> str:
+    """A file name as text that goes anywhere (JSON, SQLite, a terminal). Bytes of a name that are not
+    UTF-8 come from ``os.fsdecode`` as lone surrogates, which no UTF-8 writer accepts (a batch stopped
+    on one with a traceback); they are written ``\\xNN``, and the rest of the name as it is.
+
+    >>> shown("bad\\udcff.txt"), shown("方案 1.txt")
+    ('bad\\\\xff.txt', '方案 1.txt')
+    """
+    try:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate that is no escaped byte
+        return path.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 class PlanparseError(Exception):
     """Base of every error planparse raises on purpose."""
 
@@ -17,7 +31,7 @@ class InputError(PlanparseError):
     """
 
     def __init__(self, path: str | None, code: str, reason: str) -> None:
-        self.path = path or "<text>"
+        self.path = shown(path) if path else "<text>"
         self.code = code
         self.reason = reason
         super().__init__(f"{self.path}: {reason} [{code}]")

@@ -42,6 +42,7 @@ from planparse.jobs import Job, Parsed, Problem, Result, Stored
 from planparse.outputs import DB, write_atomic
 from planparse.rows import NewPlan, now
 from planparse.store import Store
+from planparse.walk import where
 
 HOLD_PLANS, HOLD_S = 16, 0.1  # at most this many plans, or this long after the first, per transaction
 LATE_S = 0.5  # while the worker is on a long file, its second thread files what waited this long
@@ -81,7 +82,7 @@ class Sink:
         """Insert the parsed plans among ``held`` in one transaction; every job's result, in order. Never raises."""
         from planparse import __version__
 
-        plans = [NewPlan(job.sha256, os.path.abspath(job.path), job.file, job.json, r.rows) for job, r in held if isinstance(r, Parsed)]
+        plans = [NewPlan(job.sha256, where(job.path), job.file, job.json, r.rows) for job, r in held if isinstance(r, Parsed)]
         outcomes: list[list[str] | Exception | None]
         try:
             store = _OPEN.get(self.out)

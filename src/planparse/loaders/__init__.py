@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from planparse.errors import InputError
+from planparse.errors import InputError, shown
 from planparse.loaders.base import Loaded
 from planparse.loaders.txt import decode, is_probably_text
 from planparse.models import Source
@@ -33,11 +33,12 @@ def sniff_format(data: bytes) -> str:
 
 
 def text_source(text: str, path: str | None = None) -> Source:
-    return Source(path=path, format="txt", sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
+    return Source(path=shown(path) if path else path, format="txt", sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
 
 
 def load_bytes(data: bytes, path: str | None = None, format: str | None = None, options: Options | None = None) -> Loaded:
-    """Load bytes of any supported format; ``path`` names the input in errors."""
+    """Load bytes of any supported format; ``path`` names the input in errors and in its Source."""
+    path = shown(path) if path else path  # a name with bytes that are not UTF-8 (os.fsdecode's surrogates)
     name = path or "<bytes>"
     opts = Options.resolve(options)
     if len(data) > opts.max_bytes:
@@ -76,7 +77,7 @@ def load_bytes(data: bytes, path: str | None = None, format: str | None = None, 
 def load(path: str | Path, format: str | None = None, options: Options | None = None) -> Loaded:
     """Read a file and load it; a missing or unreadable file is an InputError naming it."""
     p = Path(path)
-    name = str(path)
+    name = shown(str(path))
     try:
         if p.is_dir():
             raise InputError(name, "not-a-file", "is a directory, not a plan file")
