@@ -68,3 +68,19 @@ def test_batch_with_file_names_not_utf8_keeps_every_result(tmp_path: Path) -> No
     assert [(f.file, f.code) for f in summary.failures] == [("b\\xb7\\xbd\\xb0\\xb8.txt", "empty")]
     report = (tmp_path / "out" / "errors.jsonl").read_text(encoding="utf-8")
     assert json.loads(report)["file"] == "b\\xb7\\xbd\\xb0\\xb8.txt"
+
+
+def test_batch_reports_every_copy_of_a_bad_file(tmp_path: Path) -> None:
+    # zero-byte plan.txt, plan.pdf and plan.docx: the first failed, the others were counted as
+    # "already in the database" (same sha256), so the report lost two bad files
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a.txt", "b.pdf", "c.docx"):
+        (folder / name).write_bytes(b"")
+    for name in ("d.txt", "e.txt"):
+        (folder / name).write_bytes(PLAN)
+    summary = ingest([folder], tmp_path / "out", workers=1)
+    assert sorted((f.file, f.code) for f in summary.failures) == [("a.txt", "empty"), ("b.pdf", "empty"), ("c.docx", "empty")]
+    assert (summary.ingested, summary.known, summary.failed, summary.ok) == (1, 1, 3, False)
+    report = [json.loads(line)["file"] for line in (tmp_path / "out" / "errors.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert report == ["a.txt", "b.pdf", "c.docx"]

@@ -25,6 +25,7 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import suppress
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -140,6 +141,9 @@ class BatchIO:
         inside(out, "plans").mkdir(parents=True, exist_ok=True)  # plans/ itself must not lead elsewhere
         self.pending: list[NewPlan] = []
         self.since = 0.0  # when the oldest pending plan came
+        # sha256 → (path, file) of the later files with the same bytes: each gets the first one's outcome
+        # (before, a copy of a file that failed was counted as already in the database)
+        self.twins: dict[str, list[tuple[str, str]]] = {}
 
     def read(self, candidates: Iterable[Any], max_bytes: int, keep_bytes: bool) -> Iterator[Job]:
         """Jobs for the files (``.path``, ``.file``) one at a time; a file already ingested is counted and passed.
@@ -159,7 +163,10 @@ class BatchIO:
                 self.fail(FailureRow(path, c.file, None, "read", "unreadable", err.strerror or str(err)))
                 continue
             sha = hashlib.sha256(data).hexdigest()
-            if sha in seen or (not self.force and self.store.known(sha)):
+            if sha in seen:
+                self.twins.setdefault(sha, []).append((path, c.file))
+                continue
+            if not self.force and self.store.known(sha):
                 self.store.clear_failure(path)
                 self.known(c.file)
                 continue
@@ -214,11 +221,15 @@ class BatchIO:
         """Count and report one plan: failed, filed, or in the database already."""
         if isinstance(result, Problem):
             self.fail(FailureRow(path, file, sha256, result.stage, result.code, result.reason))
-        elif result.new:
+            return
+        if result.new:
             self.summary.ingested += 1
             self.progress.advance("ingested", file)
         else:
             self.known(file)
+        for twin, twin_file in self.twins.pop(sha256, []):
+            self.store.clear_failure(twin)
+            self.known(twin_file)
 
     def known(self, file: str) -> None:
         self.summary.known += 1
@@ -229,6 +240,8 @@ class BatchIO:
         self.summary.failed += 1
         self.summary.failures.append(row)
         self.progress.advance("failed", row.file, f"{row.reason} [{row.code}]")
+        for twin, twin_file in self.twins.pop(row.sha256 or "", []):
+            self.fail(replace(row, path=twin, file=twin_file))
 
 
 def default_workers() -> int:
