@@ -4,10 +4,13 @@ every bad file. Files are built here, small and real: no mocks where a file can 
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import zipfile
 from pathlib import Path
 
+import docx
 import pytest
 from typer.testing import CliRunner
 
@@ -84,3 +87,44 @@ def test_batch_reports_every_copy_of_a_bad_file(tmp_path: Path) -> None:
     assert (summary.ingested, summary.known, summary.failed, summary.ok) == (1, 1, 3, False)
     report = [json.loads(line)["file"] for line in (tmp_path / "out" / "errors.jsonl").read_text(encoding="utf-8").splitlines()]
     assert report == ["a.txt", "b.pdf", "c.docx"]
+
+
+def _word_package(content_type: str) -> bytes:
+    """A Word document saved by python-docx, repackaged with another main-part content type."""
+    document = docx.Document()
+    for line in PLAN.decode().splitlines():
+        document.add_paragraph(line)
+    saved = io.BytesIO()
+    document.save(saved)
+    out = io.BytesIO()
+    with zipfile.ZipFile(saved) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml", content_type.encode())
+            dst.writestr(info, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "suffix, content_type",
+    [
+        (".docm", "application/vnd.ms-word.document.macroEnabled.main+xml"),
+        (".dotx", "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"),
+        (".dotm", "application/vnd.ms-word.template.macroEnabledTemplate.main+xml"),
+    ],
+)
+def test_macro_enabled_and_template_word_files_are_read(tmp_path: Path, suffix: str, content_type: str) -> None:
+    # a .docm failed as "not a readable .docx (ValueError)": python-docx's Document() refuses its content type
+    path = tmp_path / f"plan{suffix}"
+    path.write_bytes(_word_package(content_type))
+    plan = planparse.parse(path)
+    assert plan.source.format == "docx"
+    assert [u.name for u in plan.tasks[0].lead_units] == ["县生态环境局"]
+
+
+def test_office_file_that_is_not_word_is_unsupported() -> None:
+    data = _word_package("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml")
+    with pytest.raises(InputError) as info:
+        planparse.parse(data)
+    assert info.value.code == "unsupported-format" and "not a Word document" in info.value.reason

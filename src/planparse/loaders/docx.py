@@ -245,16 +245,42 @@ def _frame(tbl: Any) -> list[Any] | None:
     return [cells[0] for cells in rows if cells] if rows and all(len(cells) <= 1 for cells in rows) else None
 
 
+# The main part of a Word document in its other packagings: macro-enabled (.docm), template (.dotx)
+# and macro-enabled template (.dotm). Their body is a .docx's; python-docx's Document() refuses them
+# (a .docm failed as "not a readable .docx (ValueError)"). The macros are never read.
+_WORD_MAIN_TYPES = (
+    "application/vnd.ms-word.document.macroEnabled.main+xml",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+    "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
+)
+
+
+def _open(data: bytes) -> Any:
+    """The package's Document, whichever Word packaging holds it (python-docx's Document() otherwise)."""
+    from docx.opc.part import PartFactory
+    from docx.package import Package
+    from docx.parts.document import DocumentPart
+
+    for content_type in _WORD_MAIN_TYPES:
+        PartFactory.part_type_for.setdefault(content_type, DocumentPart)
+    part = Package.open(io.BytesIO(data)).main_document_part
+    if not isinstance(part, DocumentPart):
+        raise InputError(None, "unsupported-format", f"an Office file that is not a Word document ({part.content_type})")
+    return part.document
+
+
 def load_docx(data: bytes, name: str, sha: str, options: Options | None = None) -> Loaded:
     opts = Options.resolve(options)
     pages = _check_zip(data, name, opts)
     try:
-        import docx
+        import docx  # noqa: F401  (a clear error, should python-docx be missing)
     except ImportError:  # pragma: no cover - python-docx is a dependency
         raise InputError(name, "unsupported-format", "DOCX support needs python-docx") from None
     try:
-        document = docx.Document(io.BytesIO(data))
+        document = _open(data)
         body = document.element.body
+    except InputError as err:
+        raise InputError(name, err.code, err.reason) from None
     except Exception as err:
         raise InputError(name, "corrupt", f"not a readable .docx ({type(err).__name__})") from None
     numbering = Numbering(document)
