@@ -19,6 +19,7 @@ from planparse import InputError
 from planparse.batch import ingest
 from planparse.cli import app
 
+FIXTURES = Path(__file__).parent / "fixtures"
 PLAN = "一、总体要求\n（一）加强领导。（牵头单位：县生态环境局；完成时限：2025年底前）\n".encode()
 
 
@@ -128,3 +129,12 @@ def test_office_file_that_is_not_word_is_unsupported() -> None:
     with pytest.raises(InputError) as info:
         planparse.parse(data)
     assert info.value.code == "unsupported-format" and "not a Word document" in info.value.reason
+
+
+def test_password_protected_docx_is_encrypted() -> None:
+    # fixtures/encrypted.docx: a one-paragraph .docx encrypted by msoffcrypto-tool (password
+    # "planparse"), an OLE file as Word writes one; it went to LibreOffice and failed as
+    # "LibreOffice could not convert the .doc [corrupt]" (or "install LibreOffice" without it)
+    with pytest.raises(InputError) as info:
+        planparse.parse(FIXTURES / "encrypted.docx")
+    assert info.value.code == "encrypted" and "password" in info.value.reason

@@ -17,9 +17,15 @@ from planparse.loaders.base import Loaded
 from planparse.options import Options
 
 _TIMEOUT = 120
+# A password-protected .docx (or .xlsx, .pptx) is not a zip but an OLE file, as a .doc is, holding the
+# encrypted package under these stream names (MS-OFFCRYPTO); LibreOffice cannot open it without the
+# password, and the error said "could not convert the .doc".
+_ENCRYPTED_STREAMS = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
 
 
 def load_doc(data: bytes, name: str, options: Options | None = None) -> Loaded:
+    if all(stream in data for stream in _ENCRYPTED_STREAMS):
+        raise InputError(name, "encrypted", "a password-protected Word document; save a copy without the password first")
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         raise InputError(
