@@ -7,6 +7,8 @@ from __future__ import annotations
 import io
 import json
 import os
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -138,3 +140,32 @@ def test_password_protected_docx_is_encrypted() -> None:
     with pytest.raises(InputError) as info:
         planparse.parse(FIXTURES / "encrypted.docx")
     assert info.value.code == "encrypted" and "password" in info.value.reason
+
+
+def _cli(args: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+    """The real command in a process of its own: stdout as the shell would hand it over."""
+    code = "import sys; from planparse.cli import app; sys.argv[0] = 'planparse'; app()"
+    return subprocess.run([sys.executable, "-c", code, *args], stderr=subprocess.PIPE, text=True, timeout=120, **kwargs)  # type: ignore[call-overload, no-any-return]
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full on this system")
+@pytest.mark.parametrize("command", ["convert", "schema", "check", "summary", "batch"])
+def test_stdout_on_a_full_disk_is_one_line(tmp_path: Path, command: str) -> None:
+    # each command printed a traceback (convert: "internal error OSError") when stdout could not be written
+    plan = tmp_path / "plan.txt"
+    plan.write_bytes(PLAN)
+    args = {"convert": [str(plan)], "schema": [], "check": [str(plan)], "summary": [str(plan)], "batch": [str(plan), "-o", str(tmp_path / "out"), "--quiet"]}
+    with open("/dev/full", "w") as full:
+        result = _cli([command, *args[command]], stdout=full)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1].endswith("cannot write to standard output: No space left on device [write-failed]"), result.stderr
+    assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr
+
+
+def test_stdout_closed_is_one_line(tmp_path: Path) -> None:
+    # planparse convert plan.txt >&-  gave "internal error AttributeError: 'NoneType' object has no attribute 'write'"
+    plan = tmp_path / "plan.txt"
+    plan.write_bytes(PLAN)
+    result = _cli(["convert", str(plan)], preexec_fn=lambda: os.close(1))
+    assert result.returncode == 1
+    assert result.stderr == f"planparse: {plan}: cannot write to standard output: standard output is closed [write-failed]\n"

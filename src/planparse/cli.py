@@ -5,8 +5,11 @@ Exit codes: 0 ok, 1 an input failed, 2 usage.
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import sys
+from contextlib import suppress
 from pathlib import Path
 from typing import Annotated
 
@@ -28,6 +31,25 @@ def _fail(path: str, err: Exception, debug: bool) -> None:
         typer.echo(f"planparse: {path}: internal error {type(err).__name__}: {err} (rerun with --debug for the traceback)", err=True)
 
 
+def _emit(text: str, path: str | None = None) -> None:
+    """Write ``text`` to stdout. A stdout that cannot take it (closed: ``>&-``; a full disk; ``/dev/full``)
+    is one line on stderr and exit 1, not a traceback; a reader that has gone (``| head``) ends the run
+    quietly. stdout is then pointed at /dev/null so that Python's flush at exit does not fail again."""
+    try:
+        if sys.stdout is None:  # Python's stdout when the process started with file descriptor 1 closed
+            raise OSError(9, "standard output is closed")
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except OSError as err:
+        if sys.stdout is not None:
+            with suppress(OSError, ValueError):  # no file descriptor (CliRunner): nothing to flush at exit
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        if not isinstance(err, BrokenPipeError):
+            where = f"{path}: " if path else ""
+            typer.echo(f"planparse: {where}cannot write to standard output: {err.strerror or err} [write-failed]", err=True)
+        raise typer.Exit(1) from None
+
+
 @app.command()
 def convert(
     file: Annotated[Path, typer.Argument(help="A plan: .txt, .pdf or .docx (format is detected from content).")],
@@ -40,15 +62,15 @@ def convert(
     try:
         plan = parse(file)
         data = plan.model_dump_json(indent=2)
-        if output is None:
-            sys.stdout.write(data + "\n")
-        else:
+        if output is not None:
             from planparse.outputs import write_atomic  # the batch's module: not paid for on stdout
 
             write_atomic(output, data + "\n")
     except Exception as err:
         _fail(str(file), err, debug)
         raise typer.Exit(1) from None
+    if output is None:
+        _emit(data + "\n", str(file))
 
 
 @app.command()
@@ -84,9 +106,9 @@ def summary(
         table.add_row(f.name, *(str(c[k]) for k in ("sections", "tasks", "units", "deadlines", "targets", "warnings")))
         if output is not None:
             write_atomic(output / (f.stem + ".json"), plan.model_dump_json(indent=2) + "\n")
-    Console(width=120).print(table)
-    if output is not None:
-        typer.echo(f"JSON written to {output}/")
+    rendered = io.StringIO()  # rendered first, so that a stdout that fails is _emit's to report
+    Console(width=120, file=rendered, force_terminal=sys.stdout is not None and sys.stdout.isatty()).print(table)
+    _emit(rendered.getvalue() + (f"JSON written to {output}/\n" if output is not None else ""))
     if failed:
         raise typer.Exit(1)
 
@@ -96,7 +118,7 @@ def schema() -> None:
     """Print the JSON Schema of Plan."""
     from planparse.models import Plan
 
-    sys.stdout.write(json.dumps(Plan.model_json_schema(), ensure_ascii=False, indent=2) + "\n")
+    _emit(json.dumps(Plan.model_json_schema(), ensure_ascii=False, indent=2) + "\n")
 
 
 def main() -> None:  # pragma: no cover - console entry point
@@ -149,9 +171,9 @@ def check(
             if console.is_terminal:
                 render_rich(report, console)
             else:
-                typer.echo(render_text(report) + "\n")
+                _emit(render_text(report) + "\n\n")
     if format == "json":
-        typer.echo(render_json(reports, failed_inputs, fail_on))
+        _emit(render_json(reports, failed_inputs, fail_on) + "\n")
     if failed_inputs or any(r.failed for r in reports):
         raise typer.Exit(1)
 
@@ -191,5 +213,5 @@ def batch(
             raise
         typer.echo(f"planparse: {err}", err=True)
         raise typer.Exit(2) from None
-    typer.echo(summary.describe())
+    _emit(summary.describe() + "\n")
     raise typer.Exit(0 if summary.ok else 1)
