@@ -169,3 +169,42 @@ def test_stdout_closed_is_one_line(tmp_path: Path) -> None:
     result = _cli(["convert", str(plan)], preexec_fn=lambda: os.close(1))
     assert result.returncode == 1
     assert result.stderr == f"planparse: {plan}: cannot write to standard output: standard output is closed [write-failed]\n"
+
+
+LONG_PLAN = (PLAN.decode() + "（二）强化督查。各地区、各部门要按照职责分工，抓好落实，确保各项任务按期完成。\n" * 8).encode()
+
+
+@pytest.mark.parametrize(
+    "data, encoding",
+    [
+        (LONG_PLAN.decode().encode("gb18030")[:300] + b"\xff" + LONG_PLAN.decode().encode("gb18030")[300:], "gb18030"),  # one stray byte
+        (LONG_PLAN[:301] + b"\xc0" + LONG_PLAN[301:], "utf-8"),
+        (LONG_PLAN + "一".encode()[:2], "utf-8"),  # cut mid-character
+        (LONG_PLAN.decode().encode("gb18030") + b"\x81", "gb18030"),
+    ],
+)
+def test_a_few_undecodable_bytes_are_marked_not_fatal(tmp_path: Path, data: bytes, encoding: str) -> None:
+    # one stray byte refused the whole plan: "not UTF-8, GB18030 or UTF-16 text (binary or corrupt)"
+    path = tmp_path / "plan.txt"
+    path.write_bytes(data)
+    plan = planparse.parse(path)
+    assert (plan.source.encoding, plan.text.count("\ufffd")) == (encoding, 1)
+    assert [u.name for u in plan.tasks[0].lead_units] == ["县生态环境局"]
+
+
+def test_big5_text_is_not_read_as_gb18030(tmp_path: Path) -> None:
+    # Big5 bytes decode as GB18030 without an error, as nonsense: a wrong success
+    text = "一、總體要求\n（一）加強領導。各地區、各部門要按照職責分工，抓好落實，確保各項任務按期完成。\n" * 6
+    path = tmp_path / "plan.txt"
+    path.write_bytes(text.encode("cp950"))
+    plan = planparse.parse(path)
+    assert plan.source.encoding == "big5"
+    assert plan.sections[0].title == "總體要求"
+
+
+def test_many_undecodable_bytes_still_fail(tmp_path: Path) -> None:
+    path = tmp_path / "plan.txt"
+    path.write_bytes(b"".join(LONG_PLAN[i : i + 50] + b"\xff" for i in range(0, len(LONG_PLAN), 50)))
+    with pytest.raises(InputError) as info:
+        planparse.parse(path)
+    assert info.value.code == "decode-failed"
