@@ -22,7 +22,7 @@ def sniff_format(data: bytes) -> str:
     head = data[:2048]
     if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in data[:1024]:
         return "pdf"
-    if head.startswith(b"PK\x03\x04"):
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):  # a zip; or an empty one, its end record alone
         return "docx" if b"word/" in data[:200000] or b"[Content_Types].xml" in data[:200000] else "zip"
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "doc"
