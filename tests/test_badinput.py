@@ -208,3 +208,26 @@ def test_many_undecodable_bytes_still_fail(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         planparse.parse(path)
     assert info.value.code == "decode-failed"
+
+
+def test_batch_reports_a_plan_link_to_nothing_and_a_pipe(tmp_path: Path) -> None:
+    # both were passed over as "other files skipped": a plan whose link had broken went unreported
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_bytes(PLAN)
+    (folder / "moved.pdf").symlink_to(tmp_path / "share" / "moved.pdf")
+    (folder / "notes.md").symlink_to(tmp_path / "share" / "notes.md")  # no plan's name: still skipped
+    os.mkfifo(folder / "pipe.txt")
+    summary = ingest([folder], tmp_path / "out", workers=1)
+    assert (summary.ingested, summary.not_plans) == (1, 1)
+    assert sorted((f.file, f.code) for f in summary.failures) == [("moved.pdf", "not-found"), ("pipe.txt", "not-a-file")]
+    assert "does not exist" in next(f.reason for f in summary.failures if f.file == "moved.pdf")
+
+
+def test_empty_zip_is_no_word_document() -> None:
+    # its end record alone (PK\x05\x06) was read as text: "not UTF-8, GB18030 or UTF-16 text"
+    empty = io.BytesIO()
+    zipfile.ZipFile(empty, "w").close()
+    with pytest.raises(InputError) as info:
+        planparse.parse(empty.getvalue())
+    assert info.value.code == "unsupported-format"

@@ -96,7 +96,10 @@ def _walk_dir(root: Path, skip: tuple[int, int] | None, found: Walk) -> None:
 def _consider(path: Path, rel: str, found: Walk) -> None:
     try:
         if path.name.startswith("~$") or not path.is_file():  # lock files, broken links, sockets, FIFOs
-            found.not_plans += 1
+            if path.suffix.lower() in PLAN_SUFFIXES and not path.name.startswith("~$"):  # meant as a plan: say why not
+                found.problems.append(FailureRow(where(path), rel, None, "read", *_not_a_file(path)))
+            else:
+                found.not_plans += 1
             return
         with open(path, "rb") as fh:
             head = fh.read(SNIFF_BYTES)
@@ -107,3 +110,11 @@ def _consider(path: Path, rel: str, found: Walk) -> None:
         found.candidates.append(Candidate(str(path), rel))
     else:
         found.not_plans += 1
+
+
+def _not_a_file(path: Path) -> tuple[str, str]:
+    """The code and reason for a plan's name that holds no file: a link to nothing, a pipe, a socket.
+    They were passed over as "other files", so a plan whose link had broken went unreported."""
+    if path.is_symlink() and not path.exists():
+        return "not-found", f"a symbolic link to {shown(os.readlink(path))}, which does not exist"
+    return "not-a-file", "not a regular file (a pipe, socket or device)"
