@@ -231,3 +231,12 @@ def test_empty_zip_is_no_word_document() -> None:
     with pytest.raises(InputError) as info:
         planparse.parse(empty.getvalue())
     assert info.value.code == "unsupported-format"
+
+
+def test_pdf_without_pages_says_so() -> None:
+    # PDFium's own words were "Failed to load document (PDFium: Success)."
+    from test_hostile import minimal_pdf
+
+    with pytest.raises(InputError) as info:
+        planparse.parse(minimal_pdf([]))
+    assert (info.value.code, info.value.reason) == ("corrupt", "not a readable PDF (it has no pages)")

@@ -231,6 +231,8 @@ def load_pdf(data: bytes, name: str, sha: str, options: Options | None = None) -
     except pdfium.PdfiumError as err:
         if "password" in str(err).lower() or "security" in str(err).lower():
             raise InputError(name, "encrypted", "the PDF is encrypted; save an unencrypted copy first") from None
+        if "success" in str(err).lower():  # PDFium fails "with success" on a page tree that holds no page
+            raise InputError(name, "corrupt", "not a readable PDF (it has no pages)") from None
         raise InputError(name, "corrupt", f"not a readable PDF ({err})") from None
     except Exception as err:
         raise InputError(name, "corrupt", f"not a readable PDF ({type(err).__name__})") from None
