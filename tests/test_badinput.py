@@ -14,6 +14,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from conftest import SAMPLE_PATHS
 from typer.testing import CliRunner
 
 import planparse
@@ -240,3 +241,20 @@ def test_pdf_without_pages_says_so() -> None:
     with pytest.raises(InputError) as info:
         planparse.parse(minimal_pdf([]))
     assert (info.value.code, info.value.reason) == ("corrupt", "not a readable PDF (it has no pages)")
+
+
+@pytest.mark.parametrize("limit", [150_000, 400_000])
+def test_batch_on_a_full_disk_stops_with_one_line(tmp_path: Path, limit: int) -> None:
+    # a file-size limit (RLIMIT_FSIZE) makes the output disk "full" for this process and its workers:
+    # the database's failure row, then its export, raised sqlite3 errors as a traceback
+    import resource
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i, sample in enumerate(SAMPLE_PATHS * 2):
+        (folder / f"{i}.txt").write_bytes(sample.read_bytes() + f"\n{i}\n".encode())
+    out = tmp_path / "out"
+    result = _cli(["batch", str(folder), "-o", str(out), "--quiet", "--workers", "1"], stdout=subprocess.PIPE, preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit)))
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr, result.stderr
+    assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith(f"planparse: {out}"), result.stderr

@@ -236,7 +236,10 @@ class BatchIO:
         self.progress.advance("known", file)
 
     def fail(self, row: FailureRow) -> None:
-        self.store.fail(row, now())
+        try:
+            self.store.fail(row, now())
+        except sqlite3.Error as err:  # the database takes no row (a full disk): no file can go in, so stop
+            raise SetupError(f"{self.out}: cannot record results ({err}); what was filed is kept: make room and run again") from None
         self.summary.failed += 1
         self.summary.failures.append(row)
         self.progress.advance("failed", row.file, f"{row.reason} [{row.code}]")
@@ -309,11 +312,19 @@ def ingest(
         finally:
             if pool:
                 pool.close()
-            io.flush()  # what Dask parsed goes in, even when Ctrl-C stops the batch (local workers file their own)
-            report.stop()
+            try:
+                io.flush()  # what Dask parsed goes in, even when Ctrl-C stops the batch (local workers file their own)
+            finally:
+                report.stop()
         for root in roots:  # failures under these roots that did not recur in this full run are resolved
             store.forget_failures(where(root), since)
-        export(out, store, workbook)
+        failed = None
+        try:
+            export(out, store, workbook)
+        except InputError as err:  # an export that cannot be written (a full disk): raised anew once this block
+            failed = InputError(err.path, err.code, err.reason)  # ends, its frames (open cursors) gone, the database open
+        if failed is not None:
+            raise failed
     finally:
         if pool:
             pool.close()
