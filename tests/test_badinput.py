@@ -258,3 +258,24 @@ def test_batch_on_a_full_disk_stops_with_one_line(tmp_path: Path, limit: int) ->
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr, result.stderr
     assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith(f"planparse: {out}"), result.stderr
+
+
+def test_summary_json_of_plans_with_one_stem_are_all_kept(tmp_path: Path) -> None:
+    # a/方案.txt and b/方案.txt (or 方案.pdf and 方案.docx) were both written to 方案.json: one was lost
+    for folder, text in (("a", PLAN), ("b", PLAN + "二、保障措施\n".encode())):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "方案.txt").write_bytes(text)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["summary", str(tmp_path / "a" / "方案.txt"), str(tmp_path / "b" / "方案.txt"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["方案-2.json", "方案.json"]
+    assert len(json.loads((out / "方案-2.json").read_text(encoding="utf-8"))["sections"]) == 2
+
+
+def test_summary_json_that_cannot_be_written_is_one_line(tmp_path: Path) -> None:
+    # -o naming a file: the InputError (write-failed) came out as a traceback
+    (tmp_path / "plan.txt").write_bytes(PLAN)
+    (tmp_path / "taken").write_bytes(b"")
+    result = CliRunner().invoke(app, ["summary", str(tmp_path / "plan.txt"), "-o", str(tmp_path / "taken")])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert "[write-failed]" in result.stderr and "Traceback" not in result.stderr

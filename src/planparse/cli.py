@@ -95,20 +95,23 @@ def summary(
             files.append(p)
     table = Table("plan", "sections", "tasks", "units", "deadlines", "targets", "warnings")
     failed = 0
+    written: set[str] = set()
     for f in files:
         try:
             plan = parse(f)
-        except Exception as err:
+            if output is not None:  # a.pdf and a.docx, or two 方案.txt from two folders: a.json, a-2.json
+                name = next(n for k in range(1, len(files) + 2) if (n := f.stem + (f"-{k}" if k > 1 else "") + ".json") not in written)
+                write_atomic(output / name, plan.model_dump_json(indent=2) + "\n")
+                written.add(name)
+        except Exception as err:  # a plan that cannot be read, or its JSON written (-o a file, a full disk)
             _fail(str(f), err, debug)
             failed += 1
             continue
         c = plan_counts(plan)
         table.add_row(f.name, *(str(c[k]) for k in ("sections", "tasks", "units", "deadlines", "targets", "warnings")))
-        if output is not None:
-            write_atomic(output / (f.stem + ".json"), plan.model_dump_json(indent=2) + "\n")
     rendered = io.StringIO()  # rendered first, so that a stdout that fails is _emit's to report
     Console(width=120, file=rendered, force_terminal=sys.stdout is not None and sys.stdout.isatty()).print(table)
-    _emit(rendered.getvalue() + (f"JSON written to {output}/\n" if output is not None else ""))
+    _emit(rendered.getvalue() + (f"JSON written to {output}/\n" if written else ""))
     if failed:
         raise typer.Exit(1)
 
