@@ -279,3 +279,28 @@ def test_summary_json_that_cannot_be_written_is_one_line(tmp_path: Path) -> None
     result = CliRunner().invoke(app, ["summary", str(tmp_path / "plan.txt"), "-o", str(tmp_path / "taken")])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
     assert "[write-failed]" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "path, reason",
+    [("a\0b.txt", "not a file name: it holds a NUL character"), ("", "an empty file name")],
+)
+def test_impossible_file_names_are_input_errors(path: str, reason: str) -> None:
+    # a NUL raised ValueError (embedded null byte); "" was read as the current folder: "<text>: is a directory"
+    with pytest.raises(InputError) as info:
+        planparse.parse(path)
+    assert (info.value.code, info.value.reason) == ("not-found", reason)
+
+
+def test_parse_text_with_lone_surrogates_is_an_input_error() -> None:
+    # text read with errors="surrogateescape" raised UnicodeEncodeError
+    with pytest.raises(InputError) as info:
+        planparse.parse_text("一、总体要求\udcff", "plan.txt")
+    assert info.value.code == "decode-failed" and str(info.value).startswith("plan.txt: ")
+
+
+def test_summary_and_check_take_wps_and_docm_from_a_folder(tmp_path: Path) -> None:
+    # a folder's .docm and .wps were passed over by summary and check (batch takes them)
+    (tmp_path / "a.docm").write_bytes(_word_package("application/vnd.ms-word.document.macroEnabled.main+xml"))
+    result = CliRunner().invoke(app, ["summary", str(tmp_path)])
+    assert result.exit_code == 0 and "a.docm" in result.stdout, result.output

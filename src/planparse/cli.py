@@ -19,7 +19,7 @@ from planparse.errors import PlanparseError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Chinese government action plans → structured JSON.")
 
-_SUFFIXES = {".txt", ".pdf", ".docx", ".html", ".htm", ".doc"}
+_SUFFIXES = {".txt", ".pdf", ".docx", ".docm", ".html", ".htm", ".doc", ".wps"}  # the folder walk of summary and check
 
 
 def _fail(path: str, err: Exception, debug: bool) -> None:

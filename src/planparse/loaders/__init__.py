@@ -33,7 +33,11 @@ def sniff_format(data: bytes) -> str:
 
 
 def text_source(text: str, path: str | None = None) -> Source:
-    return Source(path=shown(path) if path else path, format="txt", sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # no JSON, database or file could take the plan's text (it raised UnicodeEncodeError)
+        raise InputError(path, "decode-failed", "the text holds lone surrogates (bytes decoded with errors='surrogateescape'?)") from None
+    return Source(path=shown(path) if path else path, format="txt", sha256=hashlib.sha256(data).hexdigest())
 
 
 def load_bytes(data: bytes, path: str | None = None, format: str | None = None, options: Options | None = None) -> Loaded:
@@ -77,7 +81,9 @@ def load_bytes(data: bytes, path: str | None = None, format: str | None = None, 
 def load(path: str | Path, format: str | None = None, options: Options | None = None) -> Loaded:
     """Read a file and load it; a missing or unreadable file is an InputError naming it."""
     p = Path(path)
-    name = shown(str(path))
+    name = shown(str(path)).replace("\0", "\\0")
+    if not name:  # Path("") is the current folder
+        raise InputError("''", "not-found", "an empty file name")
     try:
         if p.is_dir():
             raise InputError(name, "not-a-file", "is a directory, not a plan file")
@@ -92,4 +98,6 @@ def load(path: str | Path, format: str | None = None, options: Options | None = 
         raise InputError(name, "unreadable", "permission denied") from None
     except OSError as err:
         raise InputError(name, "unreadable", err.strerror or str(err)) from None
+    except ValueError:  # a NUL in the name: no file can have it (os.stat raised ValueError)
+        raise InputError(name, "not-found", "not a file name: it holds a NUL character") from None
     return load_bytes(data, name, format, options)
