@@ -304,3 +304,11 @@ def test_summary_and_check_take_wps_and_docm_from_a_folder(tmp_path: Path) -> No
     (tmp_path / "a.docm").write_bytes(_word_package("application/vnd.ms-word.document.macroEnabled.main+xml"))
     result = CliRunner().invoke(app, ["summary", str(tmp_path)])
     assert result.exit_code == 0 and "a.docm" in result.stdout, result.output
+
+
+def test_batch_into_the_folder_of_plans_is_refused(tmp_path: Path) -> None:
+    # batch plans -o plans walked nothing (the output folder is never entered): "0 plan files", exit 0
+    (tmp_path / "plan.txt").write_bytes(PLAN)
+    result = CliRunner().invoke(app, ["batch", str(tmp_path), "-o", str(tmp_path), "--quiet"])
+    assert result.exit_code == 2, result.output
+    assert "is the folder of plans itself" in result.stderr and "Traceback" not in result.stderr

@@ -275,6 +275,10 @@ def ingest(
     started, since = time.perf_counter(), now()
     roots = [Path(p) for p in paths]
     out = Path(out_dir)
+    # the walk never enters the output folder (its tasks.xlsx would read as a broken .docx), so a folder
+    # of plans given as its own output gave "0 plan files" and exit 0
+    if out.is_dir() and any(r.is_dir() and os.path.samefile(r, out) for r in roots):
+        raise SetupError(f"{out}: is the folder of plans itself; write the outputs to another folder (-o OUT)")
     parser = Parser(parse_fn, options)
     pool: LocalPool | None = None
     workbook: Workbook | None = None
