@@ -235,11 +235,13 @@ def test_empty_zip_is_no_word_document() -> None:
 
 
 def test_pdf_without_pages_says_so() -> None:
-    # PDFium's own words were "Failed to load document (PDFium: Success)."
+    # PDFium's own words were "Failed to load document (PDFium: Success)." in a fresh process, and the
+    # last failed PDF's error ("Data format error") after one had failed: in a batch worker
     from test_hostile import minimal_pdf
 
-    with pytest.raises(InputError) as info:
-        planparse.parse(minimal_pdf([]))
+    for data in (minimal_pdf([]), b"%PDF-1.7\n" + bytes(500), minimal_pdf([])):  # the broken one sets PDFium's last error
+        with pytest.raises(InputError) as info:
+            planparse.parse(data)
     assert (info.value.code, info.value.reason) == ("corrupt", "not a readable PDF (it has no pages)")
 
 

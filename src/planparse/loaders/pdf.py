@@ -220,6 +220,22 @@ def _ruled(page, pdfium) -> bool:  # type: ignore[no-untyped-def]
     return horizontal >= _MIN_HORIZONTAL and vertical >= _MIN_VERTICAL
 
 
+def _without_pages(data: bytes) -> bool:
+    """Whether pdfminer reads a PDF that PDFium refused as one whose page tree holds no page. PDFium's
+    message for it is its last error, from whichever PDF failed before in the process ("Success" in a
+    fresh one). Only small files are tried: pdfminer repairs a broken cross-reference table by scanning."""
+    if len(data) > 4 * 1024 * 1024:
+        return False
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+
+    try:
+        return next(PDFPage.create_pages(PDFDocument(PDFParser(io.BytesIO(data)))), None) is None
+    except Exception:  # unreadable to pdfminer too: PDFium's message stands
+        return False
+
+
 def load_pdf(data: bytes, name: str, sha: str, options: Options | None = None) -> Loaded:
     opts = Options.resolve(options)
     try:
@@ -231,7 +247,7 @@ def load_pdf(data: bytes, name: str, sha: str, options: Options | None = None) -
     except pdfium.PdfiumError as err:
         if "password" in str(err).lower() or "security" in str(err).lower():
             raise InputError(name, "encrypted", "the PDF is encrypted; save an unencrypted copy first") from None
-        if "success" in str(err).lower():  # PDFium fails "with success" on a page tree that holds no page
+        if _without_pages(data):  # PDFium fails on it with a stale or "Success" error message
             raise InputError(name, "corrupt", "not a readable PDF (it has no pages)") from None
         raise InputError(name, "corrupt", f"not a readable PDF ({err})") from None
     except Exception as err:
