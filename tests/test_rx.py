@@ -92,3 +92,18 @@ def test_start_sets_find_what_regex_finds(pattern: str, text: str) -> None:
     got = rx.compile(pattern, flags)
     assert [m.span() for m in got.finditer(text)] == [m.span() for m in regex.compile(pattern, flags).finditer(text)]
     assert [m.span() for m in got.finditer(text, 1, len(text) - 1)] == [m.span() for m in re.compile(pattern, flags).finditer(text, 1, len(text) - 1)]
+
+
+def test_start_sets_of_patterns_with_properties() -> None:
+    """re's parser has no \\p{…}; read as any character, a property after the first item leaves its start set."""
+    assert rx.first_chars(r"[0-9](?=\p{Han})[^\p{Han}，]") == frozenset("0123456789")
+    assert rx.first_chars(r"(?:第|[（(])(?=\p{Han})") == frozenset("第（(")
+    assert rx.first_chars(r"\p{Han}+") is None and rx.first_chars(r"[\p{Han}0-9]") is None
+    assert rx.first_chars(r"(?=\p{Han})[一二]") is None  # a property first: any character may start it
+
+
+def test_heading_markers_have_a_start_set() -> None:
+    """heading_at answers most positions with one set lookup; a family whose start set cannot be read
+    (the decimal outline's \\p{Han} lookahead did that) made every test a regex match: parse 15% slower."""
+    g = load_grammars()
+    assert g.heading_first is not None and set("一（1①第") <= g.heading_first

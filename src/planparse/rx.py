@@ -80,7 +80,7 @@ def first_chars(pattern: str, limit: int = 4096) -> frozenset[str] | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
-            first = _first(list(_parser.parse(pattern).data))
+            first = _first(list(_parser.parse(_without_properties(pattern)).data))
     except (re.error, FutureWarning, DeprecationWarning, ValueError, TypeError, OverflowError, RecursionError):
         return None
     chars: set[str] = set()
@@ -94,6 +94,49 @@ def first_chars(pattern: str, limit: int = 4096) -> frozenset[str] | None:
         if len(chars) > limit:
             return None
     return frozenset(chars)
+
+
+_ANY_RANGE = r"\x00-\U0010ffff"
+
+
+def _without_properties(pattern: str) -> str:
+    r"""``pattern`` with each ``\p{…}``/``\P{…}`` (regex's, unknown to re's parser) read as any
+    character: a start set is a superset, so where a property starts a match there is none, and
+    where it stands later (a lookahead, a class after the marker) it changes nothing.
+
+    >>> print(_without_properties(r"[0-9](?=\p{Han})[^\p{Han}]"))
+    [0-9](?=[\x00-\U0010ffff])[^\x00-\U0010ffff]
+    """
+    if "\\p{" not in pattern and "\\P{" not in pattern:
+        return pattern
+    out: list[str] = []
+    i, in_class = 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and pattern[i + 1 : i + 3] in ("p{", "P{") and (close := pattern.find("}", i)) > 0:
+            out.append(_ANY_RANGE if in_class else f"[{_ANY_RANGE}]")
+            i = close + 1
+            continue
+        if ch == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if ch == "[" and not in_class:
+            in_class = True
+            out.append(ch)
+            if pattern[i + 1 : i + 2] == "^":
+                out.append("^")
+                i += 1
+            if pattern[i + 1 : i + 2] == "]":  # a ] first in a class is a literal
+                out.append("]")
+                i += 1
+        elif ch == "]" and in_class:
+            in_class = False
+            out.append(ch)
+        else:
+            out.append(ch)
+        i += 1
+    return "".join(out)
 
 
 _Set = list[tuple[Any, Any]]  # charset items as re's parser writes them: (LITERAL, 21270), (RANGE, (48, 57)), …
