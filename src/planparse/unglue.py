@@ -342,6 +342,8 @@ def glued_breaks(text: str, g: Grammars) -> list[int]:
     strong = 0
     longest = 0
     starts = 0  # headings at line starts already
+    start_families: set[str] = set()  # their families
+    inline_families: set[str] = set()  # the families of the markers found inside lines
     pos = 0
     while pos <= len(text):
         end = text.find("\n", pos)
@@ -350,13 +352,20 @@ def glued_breaks(text: str, g: Grammars) -> list[int]:
         longest = max(longest, len(line))
         cuts, s = _line_breaks(line, numbering, g)
         found.extend(pos + c for c in cuts)
+        inline_families.update(hit[0] for c in cuts if (hit := _heading(line, c, len(line), g)) is not None)
         strong += s
-        starts += g.heading_at(text, pos, end) is not None
+        at_start = _heading(line, 0, len(line), g)
+        if at_start is not None:
+            starts += 1
+            start_families.add(at_start[0])
         pos = end + 1
-    # glued: a page-long line, or markers in sequence within lines making a good part of the headings
-    # (a line-broken plan that runs one short list inline, （三）加强监管。1.建立台账。2.完善制度。, is not)
+    # glued: a page-long line, or markers in sequence within lines making a good part of the headings,
+    # of a family the text elsewhere sets at line starts (or with hardly a line start at all). A
+    # line-broken plan that runs one short list inline, （三）加强监管。1.建立台账。2.完善制度。, is not:
+    # its 1. stands inline only, the author's list
     glued = g.noise.glued
-    if not ((strong >= 1 and len(found) * glued.inline_share >= starts) or (longest >= glued.long_line and found)):
+    inline = strong >= 1 and len(found) * glued.inline_share >= starts and (starts <= 1 or bool(inline_families & start_families))
+    if not (inline or (longest >= glued.long_line and found)):
         return []
     first_end = text.find("\n")
     first_end = len(text) if first_end == -1 else first_end
