@@ -6,7 +6,7 @@ still open before it starts, whether a share of a whole is named before it.
 >>> from planparse.grammar import load_grammars
 >>> g = load_grammars()
 >>> text = "到2025年，公共充换电站达到5000座左右；专用充换电站3000座左右。"
->>> goal_sentence(text, text.index("3000"), g.target_patterns["goal_frame"])
+>>> goal_sentence(text, text.index("3000"), g.target_patterns)
 True
 >>> text = "完成15个村庄公厕改造（其中8个村庄公厕列入省民生实事）"
 >>> text[verbs_from(text, 0, text.index("8个")) :]
@@ -24,7 +24,6 @@ _SENTENCE_STARTS = "。！？!?\n"
 _MAX_PARAGRAPH = 1500  # how far back the sentence's start is looked for at most
 _MAX_CLAUSE = 200  # a "clause" longer than this is run-on text: look no further for its words
 _OPEN = "（("
-_YEAR_AT = regex.compile(r"[ \t]*(?:到|至)?[ \t]*(?:19|20)[0-9]{2}[ \t]*年")
 _CLOSE = "）)"
 
 
@@ -46,16 +45,18 @@ def bound_right(text: str, pos: int, bounds: str) -> int:
     return i
 
 
-def goal_sentence(text: str, pos: int, frame: regex.Pattern[str]) -> bool:
+def goal_sentence(text: str, pos: int, tp: dict[str, regex.Pattern[str]]) -> bool:
     """Whether the sentence holding ``pos`` opens with a goal's time (targets.toml ``goal_frame``), or
-    its paragraph does and the sentence names no year of its own: "到2025年，推出50条线路。接待游客
-    7300万，…" goes on listing the goals."""
+    its paragraph does and the sentence sets no time of its own (``goal_frame_break``: a year, or
+    目前/截至/现有, where things stand now): "到2025年，推出50条线路。接待游客7300万，…" goes on
+    listing the goals."""
+    frame = tp["goal_frame"]
     floor = max(0, pos - _MAX_PARAGRAPH)  # bounded: an unbounded look back costs the whole text per value
     start = max(floor, *(text.rfind(c, floor, pos) + 1 for c in _SENTENCE_STARTS))
     if frame.match(text, start, pos) is not None:
         return True
     para = max(floor, text.rfind("\n", floor, pos) + 1)
-    return para < start and frame.match(text, para, pos) is not None and not _YEAR_AT.match(text, start, pos)
+    return para < start and frame.match(text, para, pos) is not None and not tp["goal_frame_break"].match(text, start, pos)
 
 
 def verbs_from(text: str, start: int, pos: int) -> int:
@@ -67,10 +68,10 @@ def verbs_from(text: str, start: int, pos: int) -> int:
     return opened + 1
 
 
-def share_of_whole(text: str, start: int, pos: int, share_of: regex.Pattern[str], frame: regex.Pattern[str]) -> bool:
+def share_of_whole(text: str, start: int, pos: int, tp: dict[str, regex.Pattern[str]]) -> bool:
     """"到2025年，数字经济核心产业增加值占GDP的12%": 占 (of a whole) right before a share, in a goal's
     sentence, states the share to reach. Outside one (2020年，…占GDP的30%) it says where things stand."""
-    return share_of.search(text, start, pos) is not None and goal_sentence(text, pos, frame)
+    return tp["share_of"].search(text, start, pos) is not None and goal_sentence(text, pos, tp)
 
 
 def comparator_before(text: str, start: int, pos: int, rules: list[Compiled]) -> str | None:

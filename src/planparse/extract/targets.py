@@ -202,7 +202,7 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
             and _ITEM_END.match(text, raw_end) is not None
             and not tp["count_verbs"].search(text, clause_start, v.start)
             and not (prev is not None and _PAIRED.fullmatch(text, prev_end, v.start))  # "降低20个、10个百分点": the pair's own
-            and goal_sentence(text, v.start, tp["goal_frame"])
+            and goal_sentence(text, v.start, tp)
         )
         if listed and prev_before is not None:
             comparator, rule = comparator or prev_before[1], prev_before[0]
@@ -216,7 +216,7 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
                 out.append(share)
                 prev, prev_end, prev_before = share, share.span.end, None
                 continue
-        if comparator is None and v.unit == "%" and ind_end == v.start and share_of_whole(text, clause_start, v.start, tp["share_of"], tp["goal_frame"]):
+        if comparator is None and v.unit == "%" and ind_end == v.start and share_of_whole(text, clause_start, v.start, tp):
             comparator, rule = "=", "share-of"  # "到2025年，…增加值占GDP的12%": 占 states the share to reach
         if comparator is not None and tp["condition_after"].match(text, raw_end):
             continue  # "建筑面积大于2万平方米的公共建筑": a condition on a noun

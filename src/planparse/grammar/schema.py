@@ -199,6 +199,7 @@ class TargetValues(_Strict):
     baseline: str
     retrospective_section: str
     goal_frame: str
+    goal_frame_break: str
     anaphor: str
     baseline_tail: str
     baseline_after: str
