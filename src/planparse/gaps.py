@@ -15,6 +15,7 @@ import bisect
 from itertools import pairwise
 
 from planparse import rx
+from planparse.offsets import raw_offset
 
 _CJK = "\\u3400-\\u9fff\\u3000-\\u303f\\uff01-\\uff5e"
 _GAP = rx.compile(f"(?<=[{_CJK}]) (?=[0-9A-Za-z%])|(?<=[0-9A-Za-z%]) (?=[{_CJK}])")
@@ -27,10 +28,6 @@ def close_gaps(text: str, norm_starts: list[int], raw_starts: list[int]) -> tupl
     if not gaps:
         return text, norm_starts, raw_starts
 
-    def to_raw(pos: int) -> int:
-        i = bisect.bisect_right(norm_starts, pos) - 1
-        return pos if i < 0 else raw_starts[i] + (pos - norm_starts[i])
-
     kept = [text[a + 1 : b] for a, b in pairwise([-1, *gaps, len(text)])]
     # the old map's jumps, and one after each gap, each at its offset in the new text
     events = sorted([*zip(norm_starts, raw_starts, strict=True), *((g + 1, -1) for g in gaps)])
@@ -42,5 +39,5 @@ def close_gaps(text: str, norm_starts: list[int], raw_starts: list[int]) -> tupl
             starts.pop()
             raws.pop()
         starts.append(new)
-        raws.append(to_raw(pos) if raw < 0 else raw)
+        raws.append(raw_offset(norm_starts, raw_starts, pos) if raw < 0 else raw)
     return "".join(kept), starts, raws

@@ -15,7 +15,6 @@ True
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -23,7 +22,8 @@ from planparse import rx
 from planparse.gaps import close_gaps
 from planparse.grammar import Grammars, load_grammars
 from planparse.loaders.base import MARGIN_MARK
-from planparse.unglue import glued_breaks, insert_breaks
+from planparse.offsets import insert_breaks, raw_offset
+from planparse.unglue import glued_breaks
 
 _TERMINAL = "。！？!?；;"
 _OPEN = "（([〔【［〈<《"
@@ -73,10 +73,7 @@ class Normalized:
 
     def to_raw(self, pos: int) -> int:
         """Offset in the loader text for offset ``pos`` of the normalised text."""
-        i = bisect.bisect_right(self.norm_starts, pos) - 1
-        if i < 0:
-            return pos
-        return self.raw_starts[i] + (pos - self.norm_starts[i])
+        return raw_offset(self.norm_starts, self.raw_starts, pos)
 
 
 def _width(s: str) -> float:

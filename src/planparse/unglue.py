@@ -380,35 +380,3 @@ def glued_breaks(text: str, g: Grammars) -> list[int]:
     for h in heads:
         joints.extend((h, *_title_cuts(text, h, title, g)))
     return sorted({p for p in found + joints if 0 < p < len(text) and text[p - 1] != "\n" and text[p] != "\n"})
-
-
-def insert_breaks(text: str, norm_starts: list[int], raw_starts: list[int], cuts: list[int]) -> tuple[str, list[int], list[int]]:
-    """``text`` with a line break before each offset in ``cuts``, and its offset map kept: a space
-    before a cut becomes the break, else the break is inserted and later offsets move on by one."""
-    if not cuts:
-        return text, norm_starts, raw_starts
-
-    def to_raw(p: int) -> int:
-        i = bisect.bisect_right(norm_starts, p) - 1
-        return p if i < 0 else raw_starts[i] + (p - norm_starts[i])
-
-    parts: list[str] = []
-    new_starts: list[tuple[int, int]] = []
-    shift = 0
-    last = 0
-    seg = 0
-    for c in cuts:
-        while seg < len(norm_starts) and norm_starts[seg] < c:
-            new_starts.append((norm_starts[seg] + shift, raw_starts[seg]))
-            seg += 1
-        if text[c - 1] == " ":
-            parts.append(text[last : c - 1] + "\n")  # one character for one: nothing moves
-        else:
-            parts.append(text[last:c] + "\n")
-            shift += 1
-            if not (seg < len(norm_starts) and norm_starts[seg] == c):
-                new_starts.append((c + shift, to_raw(c)))
-        last = c
-    parts.append(text[last:])
-    new_starts.extend((norm_starts[k] + shift, raw_starts[k]) for k in range(seg, len(norm_starts)))
-    return "".join(parts), [n for n, _ in new_starts], [r for _, r in new_starts]
