@@ -191,6 +191,9 @@ def test_a_few_undecodable_bytes_are_marked_not_fatal(tmp_path: Path, data: byte
     plan = planparse.parse(path)
     assert (plan.source.encoding, plan.text.count("\ufffd")) == (encoding, 1)
     assert [u.name for u in plan.tasks[0].lead_units] == ["县生态环境局"]
+    # and the plan says so, where: the user sees one character was lost, not a silent U+FFFD
+    (w,) = [w for w in plan.warnings if w.code == "replacement-character"]
+    assert w.span is not None and plan.text[w.span.start : w.span.end] == "\ufffd"
 
 
 def test_big5_text_is_not_read_as_gb18030(tmp_path: Path) -> None:

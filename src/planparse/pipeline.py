@@ -60,6 +60,9 @@ def parse_loaded(loaded: Loaded, grammars: Grammars | None = None) -> Plan:
     roots, warnings = build_tree(nodes, len(text))
     if not nodes and len(text) > 500:
         warnings.append(Issue(code="unsegmented-text", message="no numbered headings found: the text is left unsegmented", span=Span((0, len(text)))))
+    if (bad := text.count("\ufffd")) > 0:  # bytes the loader could not decode (txt), glyphs a PDF maps to none
+        at = text.index("\ufffd")
+        warnings.append(Issue(code="replacement-character", message=f"{bad} character(s) could not be decoded and read as U+FFFD", span=Span((at, at + 1))))
     extracted = extract_all(text, nodes, g, page_of, loaded.cells_repeated)
     warnings.extend(extracted.warnings)
     unique = {(w.code, w.span.root if w.span else None): w for w in warnings}
