@@ -82,8 +82,8 @@ def _candidates(text: str, g: Grammars, toc: set[int]) -> list[Hit]:
 
 def outline_hits(text: str, nodes: list[Node], toc: set[int], g: Grammars) -> list[Hit]:
     """The outline's headings; a heading found line by line at the same place gives way to them."""
-    if not families(g)[1]:
-        return []
+    if not any(f.pattern.search(text) for d, f in families(g)[1].items() if d > 1):
+        return []  # no N.M line at all, as in most plans: their 1./1、 points need no look
     cands = _candidates(text, g, toc)
     if not any(len(c.parts) > 1 for c in cands):
         return []

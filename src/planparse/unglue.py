@@ -45,7 +45,6 @@ _SENTENCE_END = rx.compile(r"[。！？!?]")
 _AFTER_END = rx.compile(r"[。！？!?”）)\]】〕］〉：:][ \u3000]*")  # a marker may follow: see _ends_item
 _TITLE_PUNCT = rx.compile(r"[，。；：,;:！？!?]")  # what a title does not hold (it may list with 、)
 _PUNCT = rx.compile(r"[，。；：,;:、！？!?]")
-_LINE_START = rx.compile(r"^", regex.MULTILINE)
 # the notice's joints: its title, the addressees' line, the sign-off issuer over the date
 _HAN = rx.compile(r"\p{Han}")
 _ADDRESSEES = rx.compile(r"[^。；：:《》“”]{2,100}?[：:](?=[\p{Han}])")
@@ -323,13 +322,14 @@ def _may_be_glued(text: str, g: Grammars) -> bool:
     line, or markers inside lines (not the 0. of 10., the 一、 of 十一、) that, times ``inline_share``,
     reach the headings at line starts. Every break the reading finds is such a marker."""
     glued = g.noise.glued
-    if any(len(line) >= glued.long_line for line in text.split("\n")):
+    lines = text.split("\n")
+    if any(len(line) >= glued.long_line for line in lines):
         return True
     memo = g.memo.setdefault("unglue-quick", {})
     if "inline" not in memo:
         memo["inline"] = rx.compile(r"(?<=[^\n0-9０-９（(一二三四五六七八九十百零〇两])(?=" + g.heading_start.pattern + ")", g.heading_start.flags)
     inline = sum(1 for _ in memo["inline"].finditer(text))
-    starts = sum(1 for m in _LINE_START.finditer(text) if g.heading_at(text, m.start()) is not None)
+    starts = sum(1 for line in lines if g.heading_at(line) is not None)
     return inline > 0 and inline * glued.inline_share >= starts
 
 
