@@ -253,3 +253,25 @@ def test_duplicate_topic_id(tmp_path: Path) -> None:
     d = _edited(tmp_path, "topics.toml", 'id = "water"', 'id = "air"')
     with pytest.raises(GrammarError, match=r"duplicate id 'air'"):
         load_grammars(d)
+
+
+def test_shared_fragment_reaches_every_file(tmp_path: Path) -> None:
+    # grammars/fragments.toml's names are usable in any file: a change there changes each pattern using it
+    d = _edited(tmp_path, "fragments.toml", "|中心|小组'", "|中心|小组|专班'")
+    g = load_grammars(d)
+    assert g.meta["issuer_line"].match("县人居环境整治专班")
+    assert g.meta["issuer_notice"].match("县人居环境整治专班关于印发…的通知")
+
+
+def test_shared_fragment_defined_again_is_refused(tmp_path: Path) -> None:
+    # one rule, one place: a file may not shadow a shared fragment with its own copy
+    d = _edited(tmp_path, "metadata.toml", "[fragments]\n", "[fragments]\ncnnum = '[〇一二三四五六七八九十]'\n")
+    with pytest.raises(GrammarError) as info:
+        load_grammars(d)
+    assert str(info.value) == "grammars/metadata.toml: [fragments -> cnnum] fragment {cnnum} is already defined in grammars/fragments.toml"
+
+
+def test_shared_fragment_bad_regex(tmp_path: Path) -> None:
+    d = _edited(tmp_path, "fragments.toml", "copy_note = '[（(]此件", "copy_note = '([（(]此件")
+    with pytest.raises(GrammarError, match=r"^grammars/fragments\.toml: \[fragments -> copy_note\] bad regex: "):
+        load_grammars(d)

@@ -26,7 +26,6 @@ _COLUMN_GAP = rx.compile(r"[ \t\u3000\u2002-\u200a]{2,}")
 _HEAD_LINES = 25
 _TAIL_LINES = 15
 _NOTICE_LINES = 80
-_ANNEX = rx.compile(r"^(?:附件|附表)[ \t]*[0-9一二三四五六七八九十]*[：:]?$")
 _BRACKET_LINE = rx.compile(r"[（(][^（）()]{1,20}[）)]")
 _TITLE_PUNCT = rx.compile(r"[。；，,：:]")
 _DATE_LINE = rx.compile(r"[0-9〇零一二三四五六七八九十○]{1,4}[ \t]*年[ \t]*[0-9〇零一二三四五六七八九十○]{1,2}[ \t]*月[ \t]*[0-9〇零一二三四五六七八九十○]{1,3}[ \t]*日")
@@ -92,7 +91,7 @@ def _find_title(head: list[_Line], g: Grammars) -> tuple[str | None, Span | None
     runs: list[list[_Line]] = [[]]
     for ln in head:
         t = ln.text.strip()
-        if _ANNEX.match(t) or meta["doc_number"].fullmatch(t.strip("（()）")) or meta["draft"].fullmatch(t):
+        if meta["annex_line"].match(t) or meta["doc_number"].fullmatch(t.strip("（()）")) or meta["draft"].fullmatch(t):
             continue
         if len(t) > 60 or _TITLE_PUNCT.search(t) or _DATE_LINE.search(t) or meta["issuer_line"].match(t):
             runs.append([])

@@ -14,9 +14,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import regex
-
-from planparse import rx
 from planparse.extract.blocks import verb_fields
 from planparse.extract.deadlines import find_dates, parse_field
 from planparse.extract.table_header import TITLE_ROLES, header_roles, is_category, sub_header
@@ -87,27 +84,20 @@ def _section_for(cell: str, nodes: list[Node], text: str) -> Node | None:
     return best
 
 
-# An attachment (附件, 附件2：…, 附表1) or the sign-off date on a line of its own: what follows is no part
-# of the body section before it, though that section runs on to the end of the text.
-_AFTER_BODY = rx.compile(
-    r"^[ \t\u3000]*(?:(?:附件|附表)[ \t]*[0-9一二三四五六七八九十]*(?:[：:．.、 \t\u3000]|$)|[0-9〇○零一二三四五六七八九十]{4}[ \t]*年[ \t]*[0-9一二三四五六七八九十]{1,2}[ \t]*月[ \t]*[0-9一二三四五六七八九十]{1,3}[ \t]*日[ \t]*$)",
-    regex.MULTILINE,
-)
-
-
 _PROSE = "。，,；;"  # punctuation of sentences: a caption or a lead-in ending with ： has none
 _MAX_LEAD_IN = 300  # a lead-in and a caption are short (and the look-back stays bounded per table)
 
 
-def _within(text: str, nodes: list[Node], pos: int) -> Node | None:
+def _within(text: str, nodes: list[Node], pos: int, g: Grammars) -> Node | None:
     """The deepest section of the body whose text holds ``pos`` (a table's first row) when the table is
     what the section says: its heading stands alone on its line and nothing but a lead-in (…分工如下：)
     or a caption (重点任务分工表) comes between. A task table written under 三、重点任务分工 is that
     section's; one after the text of the last item (（八）…。 then the table of the whole plan) is not
-    the item's, nor one after an attachment line or the sign-off (the last section runs on over it).
+    the item's, nor one after an attachment line or the sign-off (metadata.toml after_body: the last
+    section runs on over them).
     None before the first heading."""
     best = next((n for n in reversed(nodes) if n.start < pos < n.end), None)  # document order: the last is the deepest
-    if best is None or not best.alone or pos - best.title_end > _MAX_LEAD_IN or _AFTER_BODY.search(text, best.title_end, pos):
+    if best is None or not best.alone or pos - best.title_end > _MAX_LEAD_IN or g.meta["after_body"].search(text, best.title_end, pos):
         return None
     lines = text[best.title_end : pos].split("\n")[1:]  # the lines under the heading, up to the table
     if any(not line.rstrip().endswith(("：", ":")) and any(p in line for p in _PROSE) for line in lines):
@@ -145,7 +135,7 @@ def table_tasks(
     top: list[str | None] | None = None  # the header's first row: seen again, it repeats on a new page
     under_header = False
     for rows in table_rows(text):
-        within = _within(text, nodes, rows[0].start)
+        within = _within(text, nodes, rows[0].start, g)
         for row in rows:
             values = [text[s:e] for s, e in row.cells]
             if under_header and header is not None and len(header) == len(row.cells):

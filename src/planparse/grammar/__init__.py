@@ -18,11 +18,12 @@ from pydantic import BaseModel, ValidationError
 
 from planparse import rx
 from planparse.errors import GrammarError
-from planparse.grammar.compile import any_of, check_unique_ids, compile_pattern, literal_alternation
+from planparse.grammar.compile import any_of, check_unique_ids, compile_pattern, expand, literal_alternation
 from planparse.grammar.schema import (
     FILES,
     DeadlinesFile,
     FieldsFile,
+    FragmentsFile,
     HeadingsFile,
     MetadataFile,
     NoiseFile,
@@ -224,11 +225,33 @@ def _check_no_empty_matches(g: Grammars) -> None:
                 raise GrammarError(f"grammars/{file}", rule_id, f"pattern matches the empty string (in {s!r})")
 
 
+def _share_fragments(models: dict[str, BaseModel]) -> dict[str, BaseModel]:
+    """Every file's fragments with grammars/fragments.toml's added, so a piece several files need
+    (a date, the words an issuing body's name ends with) is written once. A file may not define a
+    shared name again: two definitions would drift apart, which the shared file is there to stop."""
+    shared: FragmentsFile = models["fragments.toml"]  # type: ignore[assignment]
+    for name, source in shared.fragments.items():  # each must be a regex of its own, used or not (it may match nothing: [ \t]*)
+        try:
+            rx.compile(expand(source, shared.fragments, "grammars/fragments.toml", f"fragments -> {name}"), regex.V0)
+        except regex.error as err:
+            raise GrammarError("grammars/fragments.toml", f"fragments -> {name}", f"bad regex: {err}") from None
+    out = dict(models)
+    for file, model in models.items():
+        own = getattr(model, "fragments", None)
+        if own is None or file == "fragments.toml":
+            continue
+        for name in own:
+            if name in shared.fragments:
+                raise GrammarError(f"grammars/{file}", f"fragments -> {name}", f"fragment {{{name}}} is already defined in grammars/fragments.toml")
+        out[file] = model.model_copy(update={"fragments": {**shared.fragments, **own}})
+    return out
+
+
 @lru_cache(maxsize=4)
 def load_grammars(directory: Path | str | None = None) -> Grammars:
     """Load, validate and compile every grammar file in ``directory`` (default: the shipped one)."""
     d = Path(directory) if directory is not None else default_grammar_dir()
-    models = {name: load_file(d / name) for name in FILES}
+    models = _share_fragments({name: load_file(d / name) for name in FILES})
     headings: HeadingsFile = models["headings.toml"]  # type: ignore[assignment]
     fields: FieldsFile = models["fields.toml"]  # type: ignore[assignment]
     units: UnitAliasesFile = models["unit_aliases.toml"]  # type: ignore[assignment]

@@ -237,6 +237,8 @@ class MetadataSettings(_Strict):
     province_level: list[str]
     provinces: list[str] = Field(default_factory=list)
     admin_suffix: list[tuple[str, Literal["province", "city", "county", "district"]]]
+    annex_line: str  # an annex label alone on its line (附件2：): no title
+    after_body: str  # a line after which the plan's body has ended: an annex label, a sign-off date
 
 
 class MetadataFile(_Strict):
@@ -288,6 +290,12 @@ class TablesFile(_Strict):
     column: list[TableColumn]
 
 
+class FragmentsFile(_Strict):
+    """grammars/fragments.toml: fragments every other file's patterns may use (``{name}``)."""
+
+    fragments: dict[str, str]
+
+
 class Topic(_Strict):
     id: str
     keywords: list[str] = Field(min_length=1)
@@ -298,6 +306,7 @@ class TopicsFile(_Strict):
 
 
 FILES: dict[str, type[BaseModel]] = {
+    "fragments.toml": FragmentsFile,
     "headings.toml": HeadingsFile,
     "fields.toml": FieldsFile,
     "unit_aliases.toml": UnitAliasesFile,
