@@ -257,7 +257,7 @@ def test_duplicate_topic_id(tmp_path: Path) -> None:
 
 def test_shared_fragment_reaches_every_file(tmp_path: Path) -> None:
     # grammars/fragments.toml's names are usable in any file: a change there changes each pattern using it
-    d = _edited(tmp_path, "fragments.toml", "|中心|小组'", "|中心|小组|专班'")
+    d = _edited(tmp_path, "fragments.toml", "|小组|办事处'", "|小组|办事处|专班'")
     g = load_grammars(d)
     assert g.meta["issuer_line"].match("县人居环境整治专班")
     assert g.meta["issuer_notice"].match("县人居环境整治专班关于印发…的通知")

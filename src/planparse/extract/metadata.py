@@ -5,7 +5,8 @@
 - doc_number: a number standing on its own line or labelled 文号, never one cited in brackets;
 - issuer: the body before ``关于印发``, a labelled issuer, or the line above the sign-off date;
 - date: the sign-off date line (Arabic or Chinese numerals), else a labelled date;
-- region/admin_level from the title or issuer; period from the title; draft from 征求意见稿.
+- region/admin_level from the title or issuer (a town's plan: its town, no level); period from the
+  title; draft from 征求意见稿.
 """
 
 from __future__ import annotations
@@ -176,27 +177,27 @@ def _region(s: str | None, g: Grammars) -> str | None:
     if not s:
         return None
     s = g.meta["region_lead"].sub("", s)
-    m = g.meta["region"].match(s)
-    if not m:
-        return None
+    town = _town(s, 0, g)  # a town opening the text (三甲镇2024年…; 新市镇…, where 新市 is no city)
+    m = None if town else g.meta["region"].match(s)
+    if m is None:
+        return town
     region = m.group("region")
     if g.meta["region_stop"].search(region) and not g.meta["region_seat"].match(s, m.end()):
         region = m.group("top")  # 北京市数据专区 → 北京市; 济宁市老旧小区 → 济宁市
-        if g.meta["region_stop"].search(region):
-            return None
-    return region
+        return None if g.meta["region_stop"].search(region) else region
+    return region + (_town(s, m.end(), g) or "")  # the county's or district's town (蓬溪县三凤镇人民政府)
+
+
+def _town(s: str, pos: int, g: Grammars) -> str | None:
+    m = g.meta["town"].match(s, pos)
+    return m.group("town") if m and not g.meta["town_stop"].search(m.group("town")) else None
 
 
 def _admin_level(region: str | None, g: Grammars) -> str | None:
-    if not region:
-        return None
     md = g.metadata.metadata
-    if region in md.province_level:
-        return "province"
-    for suffix, level in md.admin_suffix:
-        if region.endswith(suffix):
-            return level
-    return None
+    if not region or region in md.province_level:
+        return "province" if region else None
+    return next((level for suffix, level in md.admin_suffix if region.endswith(suffix)), None)  # a town: none
 
 
 def _imprint(text: str, date: str | None, issuer: str | None, g: Grammars) -> tuple[str | None, str | None]:

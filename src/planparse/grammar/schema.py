@@ -228,6 +228,8 @@ class MetadataSettings(_Strict):
     issuer_line: str
     region: str
     region_stop: str
+    town: str
+    town_stop: str
     region_seat: str
     period: str
     fyp_period: str
