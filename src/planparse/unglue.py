@@ -151,12 +151,19 @@ def _listed(line: str, pos: int, fid: str, num: int, g: Grammars) -> bool:
     return False
 
 
+def _before(line: str, p: int) -> int:
+    """Where the character before the marker at ``p`` stands, past the spaces a copy may leave
+    between a sentence and the marker (…改善。 二、…)."""
+    q = p - 1
+    while q > 0 and line[q] in " \u3000":
+        q -= 1
+    return q
+
+
 def _ends_item(line: str, p: int, spans: list[tuple[int, int]], g: Grammars) -> bool:
     """Does an item end before ``p``: a sentence (also with spaces or a closing quote after it), an
     assignment block, or a unit field's value run on (牵头单位：XXX2.加快…)?"""
-    q = p - 1
-    while q > 0 and line[q] in " \u3000":
-        q -= 1  # "…改善。 二、…": a space left between the sentence and the marker
+    q = _before(line, p)
     prev = line[q]
     if prev in _ENDS or (prev == "”" and line[q - 1 : q] in ("。", "！", "？")):
         return True
@@ -173,12 +180,13 @@ def _confirmed(line: str, pos: int, fid: str, spans: list[tuple[int, int]], g: G
     return False
 
 
-def _line_breaks(line: str, numbering: _Numbering, g: Grammars) -> tuple[list[int], int]:
+def _line_breaks(line: str, numbering: _Numbering, g: Grammars) -> tuple[list[int], int, set[str], str | None]:
     """Offsets in ``line`` where a heading marker continues the numbering (a break goes before
-    each), and how many of them continue a marker of the same line (the strongest evidence)."""
+    each), how many of them continue a marker of the same line (the strongest evidence), the
+    families of those markers, and the family of the heading opening the line (None: none)."""
     note = next((w for w in g.headings.structure.note_starts if line.startswith(w)), None)
     if note is not None and g.heading_at(line, len(note)) is not None:
-        return [], 0  # 备注：1.…。2.…: a note numbers its own points, as the segmenter knows
+        return [], 0, set(), None  # 备注：1.…。2.…: a note numbers its own points, as the segmenter knows
     # every place inside the line where a marker matches, in one pass of the engine: most lines of a
     # line-broken plan have none, and only these places are worth the checks below
     at = [m.start() for m in g.heading_start.finditer(line, 1, overlapped=True)]
@@ -186,14 +194,16 @@ def _line_breaks(line: str, numbering: _Numbering, g: Grammars) -> tuple[list[in
     cuts: list[int] = []
     strong = 0
     title_from = -1  # where the title of the heading last met on this line starts
-    seen_here: set[str] = set()
+    seen_here: set[str] = set()  # the families met on this line: the opening heading's and the cuts'
+    cut_families: set[str] = set()
     first = _heading(line, 0, len(line), g)
+    opens = first[0] if first else None
     if first:
         numbering.see(first[0], first[1])
         title_from = first[2].end()
         seen_here.add(first[0])
     if not at:
-        return [], 0
+        return [], 0, set(), opens
     # where a marker may stand: after an item's end, in a heading title's first words, after a unit
     # field's label; before the document's first heading anywhere (…考评办法一、…). Visited in order,
     # a window opened behind each heading found (a scan of every character costs a third of normalize)
@@ -221,10 +231,7 @@ def _line_breaks(line: str, numbering: _Numbering, g: Grammars) -> tuple[list[in
             continue
         if spans is None:
             spans = _inside(line)
-        q = p - 1
-        while q > 0 and line[q] in " \u3000":
-            q -= 1  # "…改善。 二、…": a space left between the sentence and the marker
-        prev = line[q]
+        prev = line[_before(line, p)]
         after_title = (0 <= title_from and p - title_from <= _TITLE_RUN and not _TITLE_PUNCT.search(line, title_from, p)) or (
             not numbering.stack and g.meta["title_suffix"].search(line[max(0, p - _TITLE_RUN * 2) : p]) is not None
         )  # the first heading, run on after the plan's title (…考评办法一、考评对象)
@@ -245,11 +252,12 @@ def _line_breaks(line: str, numbering: _Numbering, g: Grammars) -> tuple[list[in
         strong += fid in seen_here and num > 1
         numbering.see(fid, num)
         seen_here.add(fid)
+        cut_families.add(fid)
         cuts.append(p)
         title_from = m.end()
         for k in window(title_from, _TITLE_RUN):
             heapq.heappush(heap, k)
-    return cuts, strong
+    return cuts, strong, cut_families, opens
 
 
 def _rules(g: Grammars) -> dict[str, regex.Pattern[str] | None]:
@@ -350,14 +358,13 @@ def glued_breaks(text: str, g: Grammars) -> list[int]:
         end = len(text) if end == -1 else end
         line = text[pos:end]
         longest = max(longest, len(line))
-        cuts, s = _line_breaks(line, numbering, g)
+        cuts, s, families, opens = _line_breaks(line, numbering, g)
         found.extend(pos + c for c in cuts)
-        inline_families.update(hit[0] for c in cuts if (hit := _heading(line, c, len(line), g)) is not None)
+        inline_families |= families
         strong += s
-        at_start = _heading(line, 0, len(line), g)
-        if at_start is not None:
+        if opens is not None:
             starts += 1
-            start_families.add(at_start[0])
+            start_families.add(opens)
         pos = end + 1
     # glued: a page-long line, or markers in sequence within lines making a good part of the headings,
     # of a family the text elsewhere sets at line starts (or with hardly a line start at all). A
