@@ -15,9 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from planparse.extract.blocks import verb_fields
-from planparse.extract.deadlines import find_dates, parse_field
+from planparse.extract.deadlines import parse_field
 from planparse.extract.table_header import TITLE_ROLES, header_roles, is_category, sub_header
-from planparse.extract.tasks import MILESTONE_KINDS, add_units, apply_role_notes
+from planparse.extract.tasks import add_units, apply_role_notes, dated_steps
 from planparse.extract.units import split_units
 from planparse.grammar import Grammars
 from planparse.models import Deadline, Issue, Span, Task, Unit
@@ -236,11 +236,7 @@ def _task(
     milestones: list[Deadline] = []
     for s, e in (p.cells.get("deadline") or times)[:1]:
         deadline, warnings = parse_field(text, s, e, g, ref_year)
-        # a 进度安排 cell of dated steps (①2024年6月底前完成摸底；②…；③2025年6月底前完成验收): the task
-        # is due at the latest, and each step is a milestone, as separate deadline fields are in the body
-        steps, _ = find_dates(text, s, e, g, ref_year, MILESTONE_KINDS)
-        if len(steps) > 1:
-            milestones = steps
+        milestones = dated_steps(text, s, e, g, ref_year)  # a 进度安排 cell of steps ①…；②…: due at the latest
     title, parts = _title(text, p)
     cited = next((n for n in (_section_for(t, nodes, text) for t in parts) if n is not None), None)
     node = cited or p.within

@@ -178,6 +178,15 @@ def _path(node: Node | None) -> list[str]:
     return out[::-1]
 
 
+def dated_steps(
+    text: str, start: int, end: int, g: Grammars, ref_year: int | None, index: DateIndex | None = None, min_year: int | None = None
+) -> list[Deadline]:
+    """The dated steps of a deadline field or cell that lists several (①2024年6月底前…；②…), each a
+    milestone, as separate deadline fields are; none where it gives one date."""
+    found, _ = find_dates(text, start, end, g, ref_year, MILESTONE_KINDS, index=index, min_year=min_year)
+    return found if len(found) > 1 else []
+
+
 def add_units(roles: dict[str, list[Unit]], units: list[RawUnit], field: str, rule: str) -> None:
     """A field's units into its role, or the role a note in the list gives one (其中X为牵头单位):
     once a role by name (the same unit in two roles stays in both, as the plan says)."""
@@ -257,8 +266,7 @@ def build_tasks(
                         warnings.append(Issue(code="unparsed-deadline", message=f"deadline not understood: {text[f.start:f.end]!r}", span=Span((f.start, f.end))))
                     else:
                         deadlines.append(d)
-                        found, _ = find_dates(text, f.start, f.end, g, ref_year, MILESTONE_KINDS, index=dates, min_year=min_year)
-                        steps.extend(found if len(found) > 1 else [])
+                        steps.extend(dated_steps(text, f.start, f.end, g, ref_year, index=dates, min_year=min_year))
                 elif f.field in roles:
                     add_units(roles, split_units(text, f.start, f.end, g), f.field, f.rule)
         end = max(max(b.end, b.tail) for b in grp.blocks)
