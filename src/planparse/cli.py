@@ -19,9 +19,6 @@ from planparse.errors import PlanparseError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Chinese government action plans → structured JSON.")
 
-_SUFFIXES = {".txt", ".pdf", ".docx", ".docm", ".html", ".htm", ".doc", ".wps"}  # the folder walk of summary and check
-
-
 def _fail(path: str, err: Exception, debug: bool) -> None:
     if debug:
         raise err
@@ -85,12 +82,13 @@ def summary(
 
     from planparse.outputs import plan_counts, write_atomic
     from planparse.pipeline import parse
+    from planparse.walk import PLAN_SUFFIXES
 
     files: list[Path] = []
     for p in paths:
         if p.is_dir():
             # the folder's own files; `planparse batch` is the recursive, resumable job
-            files.extend(sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in _SUFFIXES))
+            files.extend(sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in PLAN_SUFFIXES))
         else:
             files.append(p)
     table = Table("plan", "sections", "tasks", "units", "deadlines", "targets", "warnings")
@@ -147,6 +145,7 @@ def check(
     from planparse.check import lint, rules
     from planparse.check.report import PlanReport, render_json, render_rich, render_text
     from planparse.pipeline import parse
+    from planparse.walk import PLAN_SUFFIXES
 
     if format not in ("text", "json"):
         raise typer.BadParameter(f"{format!r} is not one of 'text', 'json'", param_hint="--format")
@@ -157,7 +156,7 @@ def check(
     fail_on = "warning" if strict else "error"
     files: list[Path] = []
     for p in paths:
-        files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in _SUFFIXES) if p.is_dir() else [p])
+        files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in PLAN_SUFFIXES) if p.is_dir() else [p])
     console = Console()
     reports: list[PlanReport] = []
     failed_inputs: list[dict[str, str]] = []

@@ -17,9 +17,10 @@ from planparse.errors import shown
 from planparse.loaders import sniff_format
 from planparse.rows import FailureRow
 
-# A file with one of these names is meant as a plan: it parses or is reported. Content that sniffs as
-# PDF or DOCX is a plan whatever its name; other files (README.md, .xls, images) are skipped and counted.
-PLAN_SUFFIXES = frozenset({".txt", ".pdf", ".docx", ".doc", ".wps", ".html", ".htm"})
+# A file with one of these names is meant as a plan: it parses or is reported (batch; summary and check
+# take a folder's files by them). Content that sniffs as PDF or DOCX is a plan whatever its name; other
+# files (README.md, .xls, images) are skipped and counted.
+PLAN_SUFFIXES = frozenset({".txt", ".pdf", ".docx", ".docm", ".doc", ".wps", ".html", ".htm"})
 PLAN_FORMATS = frozenset({"pdf", "docx"})
 SNIFF_BYTES = 8192
 
