@@ -50,8 +50,6 @@ _ITEM_END = rx.compile(r"[ \t]*(?:[，,、。；;）)]|$)")  # a value that ends
 _LIST_GOVERNORS = ("reach", "cap")  # comparators before a number that a list after it shares
 _LISTED_ITEM = rx.compile(r"[、；;][ \t]*(?=[A-Za-z0-9“”]*\p{Han})[\p{Han}A-Za-z0-9“”]{2,12}[ \t]*")  # 、充电桩
 _OF_NOUN = rx.compile(r"[ \t]*的[ \t]*(?P<n>[\p{Han}A-Za-z0-9“”]{2,14})[ \t]*(?:[，。；,;）)\n]|$)")  # …吨/日的处置能力
-# a verb taking the work as its object after the counted noun: 15个村开展村庄污水治理 keeps 治理
-_PREDICATE = rx.compile("开展|实施|推进|落实|实现")
 _TRAILING_ACTION = rx.compile(r"(?:整治|改造|建设|治理|任务|工作|项目建设|的?目标)$")
 
 
@@ -269,7 +267,7 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
             ):
                 noun_end += 1  # a counted noun follows its number, up to another value (104家总投资60亿元); a measured one (万亩) comes before
             act = _TRAILING_ACTION.search(text, after_count, noun_end)
-            if act and _PREDICATE.search(text, after_count, act.start()):
+            if act and tp["count_predicate"].search(text, after_count, act.start()):
                 act = None  # "15个村开展村庄污水治理": the villages do the work, whole; 治理 is no work done on them
             i_start, i_end = after_count, act.start() if act and act.start() > after_count else noun_end
             raw_start, raw_end = min(v.start, ind_end), max(i_end, raw_end if after_only else v.end)

@@ -187,6 +187,7 @@ class TargetValues(_Strict):
     measure_head: str
     count_verbs: str
     count_action: str
+    count_predicate: str
     cn_percent: str
     cn_tenths: str
     cn_fraction: str
