@@ -297,6 +297,18 @@ def test_impossible_file_names_are_input_errors(path: str, reason: str) -> None:
     assert (info.value.code, info.value.reason) == ("not-found", reason)
 
 
+def test_parse_takes_bytes_in_a_buffer() -> None:
+    # a bytearray or memoryview (bytes read into a buffer) was taken for a path: TypeError
+    for data in (bytearray(PLAN), memoryview(PLAN)):
+        assert [u.name for u in planparse.parse(data).tasks[0].lead_units] == ["县生态环境局"]
+
+
+@pytest.mark.parametrize("source", [None, 3, ["plan.txt"]])
+def test_parse_of_no_path_says_what_it_takes(source: object) -> None:
+    with pytest.raises(TypeError, match=r"^planparse.parse takes a path \(str or os.PathLike\) or the file's bytes, not "):
+        planparse.parse(source)  # type: ignore[arg-type]
+
+
 def test_parse_text_with_lone_surrogates_is_an_input_error() -> None:
     # text read with errors="surrogateescape" raised UnicodeEncodeError
     with pytest.raises(InputError) as info:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import os
 from pathlib import Path
 
 from planparse.errors import InputError
@@ -16,7 +17,7 @@ from planparse.segment import build_tree, find_headings, to_sections
 
 
 def parse(
-    source: str | Path | bytes,
+    source: str | Path | bytes | bytearray | memoryview,
     *,
     format: str | None = None,
     options: Options | dict[str, int] | None = None,
@@ -29,6 +30,10 @@ def parse(
     ('城中区', 23)
     """
     opts = Options.resolve(options)
+    if isinstance(source, bytearray | memoryview):  # bytes read into a buffer (a socket, an mmap)
+        source = bytes(source)
+    if not isinstance(source, str | bytes | os.PathLike):  # a programming error, not bad input: say what was passed
+        raise TypeError(f"planparse.parse takes a path (str or os.PathLike) or the file's bytes, not {type(source).__name__}")
     loaded = load_bytes(source, None, format, opts) if isinstance(source, bytes) else load(source, format, opts)
     return parse_loaded(loaded, grammars)
 
