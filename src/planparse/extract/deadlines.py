@@ -33,7 +33,8 @@ from planparse.numerals import cn_to_int, to_ascii_digits
 MIN_YEAR, MAX_YEAR = 1949, 2100
 _COMMITMENT_END = rx.compile(r"[。；;\n]")
 _SENTENCE_END = rx.compile(r"[。\n]")
-_RANGE_NEXT = rx.compile(r"[ \t]*(?:[（(][^）)]{1,12}[）)])?[ \t]*(?:至|到|[-—–~～])[ \t]*[0-9]")  # （含5月16日）至…
+# （含5月16日）至…; 7月1日至年底: a stage to the year's end, as 7月1日至12月31日
+_RANGE_NEXT = rx.compile(r"[ \t]*(?:[（(][^）)]{1,12}[）)])?[ \t]*(?:至|到|[-—–~～])[ \t]*(?:[0-9]|年[ \t]*[底末])")
 _DATE_NOTE = rx.compile(r"[ \t]*[（(][^（()）\n]{0,3}")
 _START_NEXT = rx.compile(r"[ \t]*(?:起|开始|以来|以后|之后)")
 # what follows a year that is a baseline, not a date to reach: 在2020年基础上, 与2020年相比
