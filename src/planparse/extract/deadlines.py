@@ -306,8 +306,8 @@ def find_dates(
         if was_range or in_range or _NOT_COMMITMENT.search(text, max(0, m.start() - 4), m.start()):
             continue
         before = text[max(0, m.start() - 60) : m.start()]
-        if before.count("《") > before.count("》"):
-            continue  # inside a cited title: 《…2030年前碳达峰行动方案》
+        if before.rfind("《") > before.rfind("》"):
+            continue  # inside a cited title: 《…2030年前碳达峰行动方案》 (the last mark tells, as the window may cut one)
         if _BASE_AFTER.match(text, m.end()):
             continue  # "在2020年基础上", "与2020年相比": the baseline, not a commitment
         near = text[max(0, m.start() - 20) : m.start()]
