@@ -32,6 +32,8 @@ from planparse.numerals import cn_to_int, to_ascii_digits
 
 MIN_YEAR, MAX_YEAR = 1949, 2100
 _COMMITMENT_END = rx.compile(r"[。；;\n]")
+# a date inside brackets ends its clause at the bracket that closes them: （2024年9月底前完成）
+_CLOSE_BRACKET = rx.compile(r"[）)]")
 _SENTENCE_END = rx.compile(r"[。\n]")
 # （含5月16日）至…; 7月1日至年底: a stage to the year's end, as 7月1日至12月31日
 _RANGE_NEXT = rx.compile(r"[ \t]*(?:[（(][^）)]{1,12}[）)])?[ \t]*(?:至|到|[-—–~～])[ \t]*(?:[0-9]|年[ \t]*[底末])")
@@ -336,6 +338,9 @@ def find_dates(
             c_start += 1
         stop = _COMMITMENT_END.search(text, c_start, end)
         c_end = stop.start() if stop else end
+        if max(before.rfind("（"), before.rfind("(")) > max(before.rfind("）"), before.rfind(")")):
+            close = _CLOSE_BRACKET.search(text, c_start, c_end)
+            c_end = close.start() if close else c_end  # "（2024年9月底前完成）": the clause is 完成, not 完成）
         for m2, rule2, _ in found[k + 1 :]:
             if m2.start() >= c_end:
                 break
