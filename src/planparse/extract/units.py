@@ -131,7 +131,8 @@ def looks_like_unit(name: str, g: Grammars) -> bool:
         return False
     if _is_collective(name, g):
         return True
-    return bool(g.unit_patterns["suffix"].search(name) or g.unit_patterns["alias"].search(name))
+    bare = NOTE_AT_END.sub("", name)  # 县纪委（监委）, 省发改委（省能源局）: a bracket kept in the name
+    return bool(g.unit_patterns["suffix"].search(bare) or g.unit_patterns["alias"].search(bare))
 
 
 def split_units(text: str, start: int, end: int, g: Grammars) -> list[RawUnit]:
@@ -219,7 +220,7 @@ def _split(text: str, start: int, end: int, g: Grammars) -> list[RawUnit]:
                 pe = o
             elif o > ps:
                 inner = text[o + 1 : pe - 1]
-                if not up["name_part_bracket"].fullmatch(inner):
+                if not up["name_part_bracket"].fullmatch(inner) and not _second_name(inner, g):
                     scope = _without_convention(inner, g).strip() or scope
                     pe = o
             elif o == ps:
@@ -230,6 +231,8 @@ def _split(text: str, start: int, end: int, g: Grammars) -> list[RawUnit]:
             continue
         name = text[ps:pe].replace("\n", "")
         skip, placeholder, collective, canonical = _name_facts(name, g)
+        if canonical is None and text[pe - 1] in _CLOSE and (head := NOTE_AT_END.sub("", name)) != name:
+            canonical = (full := canonical_name(head, g)) and full + name[len(head) :]  # 县发改局（县粮食局）
         if not skip:
             out.append(RawUnit(name, ps, pe, scope, placeholder, collective, canonical))
     _share_prefixes(out, g)
@@ -241,6 +244,20 @@ def _split(text: str, start: int, end: int, g: Grammars) -> list[RawUnit]:
             else:
                 listed.role = role
     return out
+
+
+_NOT_A_NAME = ("含", "包括", "包含", "不含", "除", "其中", "以下", "下同", "即", "原")  # 含开发区管委会: the list's reach
+
+
+def _second_name(note: str, g: Grammars) -> bool:
+    """A bracket after a unit that is the same body's other name (一套人马两块牌子): 县发改局（县粮食局）,
+    市委宣传部（市文明办） — one organisation named as plans name it, kept in the name, not a scope.
+    It names one organisation and nothing more: a list, a collective, a duty or a reach (含…) is a note."""
+    note = note.strip()
+    if len(note) > 16 or note.startswith(_NOT_A_NAME) or any(ch in note for ch in "、，,；;（()）"):
+        return False
+    up = g.unit_patterns
+    return plain_unit(note, g) and not _is_collective(note, g) and up["conjunct"].search(note) is not None and not up["not_a_unit"].search(note)
 
 
 def _role_note(text: str, start: int, end: int, g: Grammars, verbs: bool) -> tuple[str, int, int] | None:
@@ -378,4 +395,5 @@ def plain_unit(name: str, g: Grammars) -> bool:
     ending as an organisation does (局, 政府, 办事处 …) or a collective unit (各镇（街道）)."""
     if len(name) > _MAX_PROSE_UNIT or any(v in name for v in g.fields.block.verb_hints):
         return False
-    return bool(g.unit_patterns["conjunct"].search(name) or any(c.pattern.search(name) for c in g.collective))
+    bare = NOTE_AT_END.sub("", name)  # 省发改委（省能源局）: it ends as its first name does
+    return bool(g.unit_patterns["conjunct"].search(bare) or any(c.pattern.search(name) for c in g.collective))
