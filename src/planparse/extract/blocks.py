@@ -17,6 +17,7 @@ from functools import lru_cache
 import regex
 
 from planparse import rx
+from planparse.extract.brackets import at_top_level, bracket_pairs, enclosing
 from planparse.extract.deadlines import holds_date
 from planparse.extract.units import continuation_lines, looks_like_unit, plain_unit, prose_unit, split_units
 from planparse.grammar import Grammars
@@ -62,48 +63,6 @@ class Convention:
     units: tuple[int, int] | None = None  # value range holding the implicit units
 
 
-def bracket_pairs(text: str, g: Grammars) -> dict[int, int]:
-    """Matched bracket pairs (open offset → close offset), within a paragraph, linear time."""
-    opens = {o: c for o, c in g.fields.block.brackets}
-    closes = {c for _, c in g.fields.block.brackets}
-    pairs: dict[int, int] = {}
-    stack: list[int] = []
-    relevant = rx.compile("[\n" + regex.escape("".join(opens) + "".join(closes)) + "]")
-    for m in relevant.finditer(text):
-        i, ch = m.start(), m.group()
-        if ch == "\n":
-            stack.clear()
-        elif ch in opens:
-            stack.append(i)
-            if len(stack) > 64:  # pathological nesting: forget the oldest
-                stack.pop(0)
-        elif ch in closes and stack:
-            o = stack[-1]
-            if opens[text[o]] == ch or (ch in "）)" and text[o] in "（("):
-                stack.pop()
-                pairs[o] = i
-    return pairs
-
-
-def _enclosing(positions: list[int], pairs: dict[int, int]) -> dict[int, int | None]:
-    """For each position, the innermost bracket pair open offset that contains it (sweep)."""
-    events = sorted(pairs.items())
-    out: dict[int, int | None] = {}
-    stack: list[tuple[int, int]] = []
-    ei = 0
-    for pos in sorted(positions):
-        while ei < len(events) and events[ei][0] < pos:
-            o, c = events[ei]
-            while stack and stack[-1][1] < o:
-                stack.pop()
-            stack.append((o, c))
-            ei += 1
-        while stack and stack[-1][1] < pos:
-            stack.pop()
-        out[pos] = stack[-1][0] if stack else None
-    return out
-
-
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start] in " \t\u3000":
         start += 1
@@ -117,13 +76,13 @@ def find_blocks(text: str, g: Grammars, conventions: list[Convention]) -> list[B
     pairs = bracket_pairs(text, g)
     lines = LineIndex(text)
     labels = [m for m in g.label.finditer(text)]
-    enclosing = _enclosing([m.start() for m in labels], pairs)
+    around = enclosing([m.start() for m in labels], pairs)
     blocks: list[Block] = []
     by_bracket: dict[int, Block] = {}
     for i, m in enumerate(labels):
         fld = g.label_field[m.group("label")]
         line_end = lines.bounds(m.start())[1]
-        o = enclosing[m.start()]
+        o = around[m.start()]
         nxt = labels[i + 1].start() if i + 1 < len(labels) else len(text)
         if o is not None and pairs[o] - o <= _MAX_BRACKET:
             close = pairs[o]
@@ -154,6 +113,8 @@ def find_blocks(text: str, g: Grammars, conventions: list[Convention]) -> list[B
                 blocks.append(block)
             block.end = max(block.end, v_end)
         v_start, v_stop = _trim(text, m.end(), v_end)
+        if fld in _UNIT_FIELDS:  # "责任单位：县直有关部门，各乡镇，以下均需各乡镇落实，不再逐一列出": the note ends the list
+            v_stop = _trim(text, v_start, min([c.start for c in conventions if v_start < c.start < v_stop and at_top_level(text, v_start, c.start)], default=v_stop))[1]
         timed = _timed_tail(text, v_start, v_stop, g) if fld in _UNIT_FIELDS else None
         if timed is not None:
             v_stop = _trim(text, v_start, timed)[1]
@@ -173,7 +134,8 @@ def find_blocks(text: str, g: Grammars, conventions: list[Convention]) -> list[B
             block.fields.extend(Field(fld, m.group("label"), cs, ce, "label-" + fld) for cs, ce in continuation_lines(text, line_end + 1, nxt, g))
             block.end = max(block.end, *(f.end for f in block.fields))
     notes = [(c.start, c.end) for c in conventions]
-    blocks.extend(_verb_blocks(text, g, pairs, set(by_bracket), notes))
+    first_listed = min((c.start for c in conventions if c.effect == "first-is-lead"), default=None)
+    blocks.extend(_verb_blocks(text, g, pairs, set(by_bracket), notes, first_listed))
     blocks.extend(_verb_sentences(text, g, notes, [(b.start, b.end) for b in blocks]))
     # a block of "other" labels only (备注：, 办理时限：) assigns nothing
     blocks = [b for b in blocks if any(f.field != "other" for f in b.fields)]
@@ -196,17 +158,41 @@ def _only_space_between(text: str, a: int, b: int) -> bool:
     return not text[a:b].strip(" \t\u3000\n。；;，,")
 
 
-def _verb_blocks(text: str, g: Grammars, pairs: dict[int, int], taken: set[int], notes: list[tuple[int, int]]) -> list[Block]:
+def _verb_blocks(
+    text: str, g: Grammars, pairs: dict[int, int], taken: set[int], notes: list[tuple[int, int]], first_listed: int | None = None
+) -> list[Block]:
+    """Verb-style brackets; and, from where the plan says the first listed unit leads (``first_listed``:
+    列第一位者为牵头部门), brackets that only list units at the end of a paragraph."""
     out: list[Block] = []
     for o, c in pairs.items():
         if o in taken or c - o > _MAX_VERB_BRACKET or c - o < 4:
             continue
-        if not _verb_end(g).search(text, o + 1, c + 1):
+        if _verb_end(g).search(text, o + 1, c + 1):
+            fields = verb_fields(text, split_top_level(text, o + 1, c), g, notes)
+        elif first_listed is not None and c > first_listed:
+            fields = _bare_units(text, o, c, g, notes)
+        else:
             continue  # no clause of the bracket ends with a role verb
-        fields = verb_fields(text, split_top_level(text, o + 1, c), g, notes)
         if fields:
             out.append(Block(o, c + 1, "verb", fields))
     return out
+
+
+_PARAGRAPH_END = rx.compile(r"[ \t\u3000。；;]*(?:\n|$)")
+
+
+def _bare_units(text: str, o: int, c: int, g: Grammars, notes: list[tuple[int, int]]) -> list[Field]:
+    """"（省经信委、省发改委）" closing a paragraph, in a plan whose convention makes the first listed unit
+    the lead: every clause a list of organisations named with their place (a bracket of prose, or of
+    places, is none), the list the task's units. [] otherwise."""
+    if not _PARAGRAPH_END.match(text, c + 1):
+        return []  # a bracket inside the sentence glosses a word
+    clauses = [(cs, ce) for cs, ce in split_top_level(text, o + 1, c) if not any(ns < ce and cs < ne for ns, ne in notes)]
+    for cs, ce in clauses:
+        units = split_units(text, cs, ce, g)
+        if not units or not all(looks_like_unit(u.name, g) and prose_unit(u.name, g) for u in units):
+            return []
+    return [Field("responsible_units", "", *_trim(text, cs, ce), "bare-units") for cs, ce in clauses]
 
 
 def _verb_end(g: Grammars) -> regex.Pattern[str]:
@@ -335,7 +321,8 @@ def _sentences_ending_in_verbs(text: str, verb_ends: list[regex.Match[str]]) -> 
     the sentence's start within ``_MAX_VERB_SENTENCE`` characters, with no tab (a table cell) in it."""
     for m in verb_ends:
         floor = max(0, m.start() - _MAX_VERB_SENTENCE - 1)
-        a = _sentence_start(text, floor, m.start())
+        # after a colon too: "部门分工：市发改委牵头，各区配合" — the word before it is a label, no unit
+        a = max(_sentence_start(text, floor, m.start()), text.rfind("：", floor, m.start()) + 1, text.rfind(":", floor, m.start()) + 1)
         if (a == 0 and floor > 0) or m.start() - a < 2 or "\t" in text[a : m.start()]:
             continue
         yield a, m.end()
