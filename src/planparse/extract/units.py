@@ -247,6 +247,7 @@ def _split(text: str, start: int, end: int, g: Grammars) -> list[RawUnit]:
 
 
 _NOT_A_NAME = ("含", "包括", "包含", "不含", "除", "其中", "以下", "下同", "即", "原")  # 含开发区管委会: the list's reach
+_KINDS = ("企业", "单位", "部门", "机构")  # 县市场监管局（食品生产企业）: a kind of body is the scope, not a name
 
 
 def _second_name(note: str, g: Grammars) -> bool:
@@ -254,7 +255,7 @@ def _second_name(note: str, g: Grammars) -> bool:
     市委宣传部（市文明办） — one organisation named as plans name it, kept in the name, not a scope.
     It names one organisation and nothing more: a list, a collective, a duty or a reach (含…) is a note."""
     note = note.strip()
-    if len(note) > 16 or note.startswith(_NOT_A_NAME) or any(ch in note for ch in "、，,；;（()）"):
+    if len(note) > 16 or note.startswith(_NOT_A_NAME) or note.endswith(_KINDS) or any(ch in note for ch in "、，,；;（()）"):
         return False
     up = g.unit_patterns
     return plain_unit(note, g) and not _is_collective(note, g) and up["conjunct"].search(note) is not None and not up["not_a_unit"].search(note)
