@@ -34,6 +34,7 @@ _SPACES = rx.compile(r"[ \u3000]+")
 # (（一）加强监测预警　建立完善监测预警体系…)
 _CAPTION_GAP = rx.compile(r"(?<=[^\s]{2})\u3000+(?=[^\s（(〔【\[［])")
 _TRAILING = " \t\u3000：:；;，,。"
+BOX = "box"  # the heading family of a box (专栏1 重点工程), which holds its own items (see ``_open_box``)
 
 
 @dataclass
@@ -51,6 +52,7 @@ class Node:
     depth: int = 0
     children: list[Node] = field(default_factory=list)
     parent: Node | None = None
+    open_before: dict[str, int] = field(default_factory=dict)  # a box's: the families open where it began, their numbers
     id: str = ""
 
 
@@ -246,6 +248,33 @@ def _opens_level(node: Node, last: Node | None, top: Node, seen: set[str]) -> bo
     )
 
 
+def _open_box(stack: list[Node], node: Node) -> int:
+    """Where the box open in ``stack`` stands (-1: none), once ``node`` has closed it if it does.
+
+    A box (专栏1 重点工程) holds its own items, numbered from 1 whatever the plan had reached. A heading
+    of a family the plan had open where the box began (the next 第X节, （二）, 3.) closes it, unless it
+    is the box's first item (1.) or goes on the box's count rather than the plan's (1. 2. then 3.). A
+    new box closes the last and stands beside the points it follows, under the innermost heading that
+    has points (（一） after its 1. 2.; 第三章 after its 第五节), the outermost when none has: it sums
+    up their projects, and the last point's section ends where the box starts."""
+    at = next((i for i in range(len(stack) - 1, -1, -1) if stack[i].family.id == BOX), -1)
+    fid = node.family.id
+    if at >= 0 and fid != BOX:
+        inner = [s for s in stack[at + 1 :] if s.family.id == fid]
+        outer = stack[at].open_before.get(fid)
+        if outer is None or (inner and node.number != outer + 1) or (not inner and node.number == 1 and not stack[at].children):
+            return at
+        if inner and node.number == inner[-1].number + 1:
+            return at
+    if at >= 0:
+        del stack[at:]  # the plan goes on past the box
+    if fid == BOX:
+        node.open_before = {s.family.id: s.number for s in stack}
+        while len(stack) > 1 and not stack[-1].children:
+            stack.pop()
+    return -1
+
+
 def build_tree(nodes: list[Node], text_len: int) -> tuple[list[Node], list[Issue]]:
     """Nest headings; set ids, spans; report numbering gaps."""
     roots: list[Node] = []
@@ -258,12 +287,13 @@ def build_tree(nodes: list[Node], text_len: int) -> tuple[list[Node], list[Issue
     last: Node | None = None  # the heading before this one
     for node in nodes:
         fid = node.family.id
-        if any(s.family.id == fid for s in stack):
+        box = _open_box(stack, node)
+        if any(s.family.id == fid for s in stack[box + 1 :]):
             while stack and stack[-1].family.id != fid:
                 stack.pop()
             stack.pop()
         else:
-            while stack and stack[-1].family.rank > node.family.rank:
+            while stack and stack[-1].family.id != BOX and stack[-1].family.rank > node.family.rank:
                 top = stack[-1]
                 if (top.family.id, fid) in inside:
                     break  # the order this document showed: （二） under the next 1.
