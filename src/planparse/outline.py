@@ -150,3 +150,73 @@ def _childless_tops(cands: list[Hit], accepted: list[Hit], tops: list[Hit]) -> N
         tops.sort(key=lambda h: h.start)
         accepted.append(c)
         accepted.sort(key=lambda h: h.start)
+
+
+# A contents list whose leaders were lost (a web copy, pdftotext): each line a heading ending with its
+# page number (第一章 总体要求 3; after normalize 总体要求3). A contents title (目录, 目 次) opens it.
+_PAGE_NO = rx.compile(r"(?<=[^\s0-9０-９.．%％])[ \t\u3000]*(?P<page>[0-9０-９]{1,3})$")
+_CONTENTS_TITLE = rx.compile(r"[目][ \t\u3000]*[录次]")
+_SPACE = rx.compile(r"[ \t\u3000]+")
+
+
+def contents_lines(text: str, g: Grammars) -> set[int]:
+    """Starts of the lines of a contents list set without leaders: three or more heading lines in a
+    row, each ending with a page number and none lower than the one before, under a contents title
+    or repeated by the body (the first entry's title opens a later line). Without page numbers, the
+    lines under a contents title up to the line that repeats its first entry.
+
+    >>> from planparse.grammar import load_grammars
+    >>> text = "目 录\\n第一章 总则 1\\n第二章 任务 3\\n第三章 保障 5\\n第一章 总则\\n为…，制定本方案。"
+    >>> sorted(contents_lines(text, load_grammars()))
+    [4, 13, 22]
+    """
+    lines: list[tuple[int, int]] = []
+    pos = 0
+    while pos <= len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end == -1 else end
+        lines.append((pos, end))
+        pos = end + 1
+    found: set[int] = set()
+    k = 0
+    while k < len(lines):
+        a, b = lines[k]
+        titled = bool(_CONTENTS_TITLE.fullmatch(text, a, b))
+        first = k + 1 if titled else k
+        run: list[int] = []  # the run's lines by index
+        last = -1
+        j = first
+        while j < len(lines) and g.heading_at(text, lines[j][0], lines[j][1]):
+            m = _PAGE_NO.search(text, lines[j][0], lines[j][1])
+            page = int(to_ascii_digits(m.group("page"))) if m else -1
+            if page < max(last, 0):
+                break
+            run.append(j)
+            last = page
+            j += 1
+        numbered = [i for i in run if _PAGE_NO.search(text, *lines[i])]
+        if len(numbered) >= 3 and numbered == run and (titled or _repeated(text, lines, run)):
+            found.update(lines[i][0] for i in run)
+            k = j
+            continue
+        if titled and not numbered and first < len(lines) and g.heading_at(text, *lines[first]):
+            upto = _repeated(text, lines, [first])
+            if upto:
+                found.update(lines[i][0] for i in range(first, upto))
+                k = upto
+                continue
+        k += 1
+    return found
+
+
+def _repeated(text: str, lines: list[tuple[int, int]], run: list[int]) -> int:
+    """Index of the first line after ``run`` that opens with the run's first entry (page number and
+    spaces aside), 0 when none does."""
+    a, b = lines[run[0]]
+    m = _PAGE_NO.search(text, a, b)
+    key = _SPACE.sub("", text[a : m.start() if m else b])
+    for i in range(run[-1] + 1, len(lines)):
+        s, e = lines[i]
+        if key and _SPACE.sub("", text[s : min(e, s + len(key) + 8)]).startswith(key):
+            return i
+    return 0

@@ -19,7 +19,7 @@ from planparse import rx
 from planparse.grammar import Grammars, Heading
 from planparse.models import Issue, Section, Span
 from planparse.numerals import marker_number
-from planparse.outline import families, outline_hits
+from planparse.outline import contents_lines, families, outline_hits
 
 _BLOCK_OPEN = rx.compile(r"[（(〔【\[［][ \t\u3000*]*")  # where an inline block may open (its label follows)
 _TITLE_END = rx.compile(r"[。！？!?]")
@@ -123,6 +123,7 @@ def find_headings(text: str, g: Grammars) -> list[Node]:
     notes = tuple(g.headings.structure.note_starts)
     note: tuple[str, int] | None = None  # (family, next number) of a note's numbered points
     toc = {text.rfind("\n", 0, m.start()) + 1 for m in g.toc.finditer(text)}  # where contents lines start
+    toc |= contents_lines(text, g)  # and those of a contents list without leaders
     while pos < n:
         line_end = _line_end(text, pos)
         if notes and text.startswith(notes, pos):
