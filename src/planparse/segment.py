@@ -86,8 +86,8 @@ def _title_end(text: str, start: int, end: int, fam: Heading, g: Grammars) -> in
         if close > start + 1:
             return close + 1  # 第一条 【目的】为…: the caption is the title
     std = g.standard_title.match(text, start, end)
-    if std and std.end() < end and not _PUNCT.match(text, std.end()) and text[std.end()] not in "（(" and _SENTENCE.search(text, std.end(), end):
-        return std.end()  # 一、指导思想以习近平…: body text runs on; "二、工作目标及基本原则" stays whole
+    if std and std.end() < end and not _PUNCT.match(text, std.end()) and text[std.end()] not in "（(和及与并" and _SENTENCE.search(text, std.end(), end):
+        return std.end()  # 一、指导思想以习近平…: body text runs on; "二、工作目标及基本原则" stays whole, with a body or not
     m = _TITLE_END.search(text, start, end)
     stop = m.start() if m else end
     gap = _CAPTION_GAP.search(text, start, stop)
