@@ -173,7 +173,7 @@ def find_headings(text: str, g: Grammars) -> list[Node]:
                 cursor = inline
         pos = line_end + 1
     typos = [f for f in g.heading_families if f.typo is not None]
-    nodes = _typo_headings(text, nodes, typos, toc, g) if typos and nodes else nodes
+    nodes = _typo_headings(text, nodes, typos, toc, g) if typos else nodes
     hits = outline_hits(text, nodes, toc, g)
     if hits:  # 1.总则 is a 1. heading line by line, the outline's top where its 1.1 follows
         starts = {h.start for h in hits}
@@ -187,27 +187,30 @@ def _typo_headings(text: str, nodes: list[Node], typos: list[Heading], toc: set[
 
     A comma after a numeral also opens prose (三，四季度开展…), so such a line is a heading only
     where the family's headings number around it (二 after 一、 or before 三、) and it is laid out
-    like them: a title alone on its line where theirs stand alone, no clause broken by a comma."""
+    like them: a title alone on its line where theirs stand alone, no clause broken by a comma.
+    A labelled division typed so throughout (第一条为…: a web copy lost the space after each marker)
+    has no headings of its own to go by: there its markers number on, in a run of three or more.
+    A labelled division's title is its first sentence (第X条), laid out as prose."""
     found: list[Node] = []
     for fam in typos:
         own = [n for n in nodes if n.family is fam]
-        if not own:
-            continue
-        numbers = {n.number for n in own}
+        # a contents line, a table row: no heading
+        hits = [m for m in fam.typo.finditer(text) if m.start() not in toc and text.find("\t", m.start(), _line_end(text, m.start())) == -1]  # type: ignore[union-attr]
+        numbers = {n.number for n in own} if own else {marker_number(m.group("num"), fam.number) for m in hits}
+        if not own and (fam.level > 0 or len(numbers) < 3):
+            continue  # 二，… with no 一、 around it: prose
         alone = all(n.alone for n in own)
-        for m in fam.typo.finditer(text):  # type: ignore[union-attr]
+        for m in hits:
             line_end = _line_end(text, m.start())
-            if m.start() in toc or text.find("\t", m.start(), line_end) != -1:
-                continue  # a contents line, a table row
             num = marker_number(m.group("num"), fam.number)
-            if num in numbers or not (num - 1 in numbers or num + 1 in numbers):
+            if (own and num in numbers) or not (num - 1 in numbers or num + 1 in numbers):
                 continue
             t_start = m.end()
             t_end = _title_end(text, t_start, line_end, fam, g)
             while t_end > t_start and text[t_end - 1] in _TRAILING:
                 t_end -= 1
             rest = text[t_end:line_end].strip(_TRAILING)
-            if t_end == t_start or _SENTENCE.search(text, t_start, t_end) or (alone and rest):
+            if t_end == t_start or (fam.level > 0 and (_SENTENCE.search(text, t_start, t_end) or (alone and rest))):
                 continue
             marker = m.group(0).strip(" \t\u3000")
             found.append(Node(fam, marker, num, m.start(), t_start, t_end, alone=not rest))
