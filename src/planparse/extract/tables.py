@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from planparse.extract.blocks import verb_fields
 from planparse.extract.deadlines import parse_field
+from planparse.extract.flat_tables import flat_tables
 from planparse.extract.table_header import TITLE_ROLES, header_roles, is_category, sub_header
 from planparse.extract.tasks import add_units, apply_role_notes, dated_steps
 from planparse.extract.units import split_units
@@ -134,7 +135,8 @@ def table_tasks(
 
     top: list[str | None] | None = None  # the header's first row: seen again, it repeats on a new page
     under_header = False
-    for rows in table_rows(text):
+    flat = [[_Row(*r) for r in t] for t in flat_tables(text, g)]  # tables written one cell per line
+    for rows in sorted([*table_rows(text), *flat], key=lambda t: t[0].start):
         within = _within(text, nodes, rows[0].start, g)
         for row in rows:
             values = [text[s:e] for s, e in row.cells]

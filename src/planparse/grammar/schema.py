@@ -289,6 +289,7 @@ class TargetTable(_Strict):
 class TablesFile(_Strict):
     targets: TargetTable | None = None
     qualifiers: list[str] = Field(default_factory=list)
+    person_columns: list[str] = Field(default_factory=list)
     sub_labels: dict[str, Literal["lead_units", "responsible_units", "cooperating_units"]] = Field(default_factory=dict)
     column: list[TableColumn]
 

@@ -1,0 +1,302 @@
+"""Task tables flattened one cell per line: a web page's 任务分工表 copied as text, or with its HTML
+tags stripped, comes out with each cell on a line of its own — the header's cells (序号, 重点任务,
+牵头单位, 完成时限), then each row's (1, the task, the units, the date). A merged or blank cell gives
+no line, a cell may wrap over several lines (units one per line, 责任股室 over (单位)), and the row
+number is what marks where a row starts.
+
+This module finds such tables and hands tables.py the same rows a tab-separated table gives, so the
+rows become tasks the same way: a header row, then one row per table row, each cell a span of the
+text. A column whose cells wrap is given as several columns of the same header word, one line
+each, so that units listed one per line stay apart and a wrapped task reads whole.
+
+Conservative by design (a wrong table is worse than none):
+
+* the header is a run of at least three short lines that are column words (grammars/tables.toml,
+  the labels of grammars/fields.toml), one of them a unit or deadline column, none with a colon
+  (牵头单位：县发改局 is a labelled value, not a header cell);
+* rows start at the row numbers 1, 2, 3 … in sequence where the header has a 序号 column; without
+  one, every row must be complete (as many lines as columns, each of the kind its column holds);
+* each line goes to a column by what it holds where position alone cannot tell: a date or
+  持续推进 to the deadline column, organisations to the unit columns in order, a person's name to
+  a column of people (责任领导), a sentence to the task; a line no remaining column takes ends the
+  table (the plan's prose after it), as does a heading of the plan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import pairwise
+
+from planparse.extract.deadlines import parse_field
+from planparse.extract.table_header import TITLE_ROLES, UNIT_ROLES, _named_role, header_roles
+from planparse.extract.units import looks_like_unit
+from planparse.grammar import Grammars
+
+Span = tuple[int, int]
+FlatRow = tuple[int, int, list[Span]]  # (start, end, a span per column): tables.py's _Row
+
+_MAX_HEADER_CELL = 12  # a header cell is a column word, maybe with a qualifier or a bracket
+_MAX_UNNAMED = 6  # a column word no table uses (指标, 类别名) is short
+_MAX_SHORT = 12  # a category or a 备注 line; a task is longer or ends as a sentence does
+_MAX_DATE = 24  # 2024年6月底前, 持续推进: a time cell is short
+_SENTENCE = "。；;！？"
+_LABEL = "：:"  # a colon makes a line a labelled value (责任单位：…), never a header cell
+_MAX_ROW_LINES = 40  # a numbered row longer than this is no row of a table: stop
+
+
+@dataclass
+class _Col:
+    role: str | None  # tables.py's role; None for a column no rule reads (指标, 备注)
+    people: bool  # a column of persons' names (责任领导, 责任人)
+    before_title: bool  # stands before the table's first title column (a category column)
+
+
+def _lines(text: str) -> list[Span]:
+    """Every line's span with its spaces (and a trailing | cell mark) stripped; blank lines are (s, s)."""
+    out: list[Span] = []
+    pos = 0
+    while pos <= len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end == -1 else end
+        s, e = pos, end
+        while s < e and text[s] in " \u3000\r":
+            s += 1
+        while e > s and text[e - 1] in " \u3000\r|":
+            e -= 1
+        out.append((s, e))
+        pos = end + 1
+    return out
+
+
+def _key(text: str, span: Span) -> str:
+    return "".join(text[span[0] : span[1]].split())
+
+
+def _kind(text: str, span: Span, g: Grammars, people: bool) -> str:
+    """What a data line holds: date, unit, person, short (a category, a word) or text (a sentence)."""
+    line = text[span[0] : span[1]]
+    key = "".join(line.split())
+    sentence = any(p in key for p in _SENTENCE)
+    if not sentence and len(key) <= _MAX_DATE:
+        deadline, _ = parse_field(text, span[0], span[1], g, None)
+        if deadline is not None:
+            return "date"
+    if not sentence and looks_like_unit(key, g):
+        return "unit"
+    # 夏俊贵, 周 斐, 张三、李四: names of two or three characters, read only where a column of people is
+    names = [n for n in key.replace("，", "、").split("、") if n]
+    if people and names and all(2 <= len(n) <= 3 and all("\u4e00" <= ch <= "\u9fff" for ch in n) for n in names):
+        return "person"
+    if not sentence and len(key) <= _MAX_SHORT:
+        return "short"
+    return "text"
+
+
+def _accepts(col: _Col, kind: str) -> bool:
+    if col.role in TITLE_ROLES and col.role != "section":
+        return kind in ("text", "short")
+    if col.role in UNIT_ROLES:
+        return kind == "unit"
+    if col.role == "deadline":
+        return kind == "date"
+    if col.people:
+        return kind == "person"
+    return kind in ("short", "person")  # a category before the task (广电 reads as a name), a 备注 after it
+
+
+def _header(text: str, lines: list[Span], i: int, g: Grammars) -> tuple[list[Span], int] | None:
+    """The header starting at line ``i``: its cells (a wrapped cell joined) and the line after it."""
+    cells: list[Span] = []
+    named: list[bool] = []
+    ends: list[int] = []  # the line after each cell
+    j = i
+    while j < len(lines):
+        s, e = lines[j]
+        key = _key(text, (s, e))
+        if not key:
+            j += 1
+            continue
+        if "\t" in text[s:e] or len(key) > _MAX_HEADER_CELL or any(c in key for c in _LABEL + _SENTENCE + "，,"):
+            break
+        if _named_role(key, g) is not None:
+            cells.append((s, e))
+            named.append(True)
+        elif cells and key[0] in "（(" and key[-1] in "）)":
+            cells[-1] = (cells[-1][0], e)  # 责任股室 / (单位): a header cell wrapped over two lines
+            ends.pop()
+        elif cells and named[-1] and len(key) <= _MAX_UNNAMED and not any(ch.isdigit() for ch in key):
+            cells.append((s, e))  # a column word no rule knows (指标), between known ones
+            named.append(False)
+        else:
+            break
+        j += 1
+        ends.append(j)
+    while named and not named[-1]:  # an unknown word after the header is the first row's cell
+        named.pop()
+        cells.pop()
+        ends.pop()
+    if sum(named) < 3 or not named[0]:
+        return None
+    roles = header_roles([text[s:e] for s, e in cells], g)
+    if roles is None or not any(r in TITLE_ROLES for r in roles):
+        return None
+    return cells, ends[-1]
+
+
+def _columns(text: str, cells: list[Span], g: Grammars) -> list[_Col]:
+    roles = header_roles([text[s:e] for s, e in cells], g) or []
+    first_title = next(i for i, r in enumerate(roles) if r in TITLE_ROLES)
+    cols = []
+    for i, (span, role) in enumerate(zip(cells, roles, strict=True)):
+        key = _key(text, span)
+        people = role is None and any(w in key for w in g.tables.person_columns)
+        cols.append(_Col(role, people, i < first_title))
+    return cols
+
+
+def _number(text: str, span: Span) -> int | None:
+    key = _key(text, span).rstrip(".、．")
+    return int(key) if key.isdigit() and len(key) <= 3 else None
+
+
+def _heading(text: str, span: Span, g: Grammars) -> bool:
+    line = text[span[0] : span[1]]
+    return any(h.level <= 2 and h.at.match(line) for h in g.heading_families)
+
+
+def _assign(text: str, row: list[Span], cols: list[_Col], g: Grammars, last: bool) -> tuple[list[list[Span]], int] | None:
+    """Each line of a row to a column: (lines per column, lines used). A complete row (a line per
+    column) goes by position when no line contradicts its column; otherwise lines go in order to the
+    next column that takes their kind, a run of unit lines (or of sentences) spread over a run of such
+    columns: one each, or all in the one column; more lines than columns is ambiguous. A line no
+    remaining column takes ends the row: the table's end in the last row, else the row is not read."""
+    kinds = [_kind(text, s, g, any(c.people for c in cols)) for s in row]
+    out: list[list[Span]] = [[] for _ in cols]
+    if len(row) == len(cols) and all(_accepts(c, k) or k in ("short", "person") for c, k in zip(cols, kinds, strict=True)):
+        for i, span in enumerate(row):
+            out[i].append(span)
+        return out, len(row)
+    c = 0
+    i = 0
+    while i < len(row):
+        kind = kinds[i]
+        k = next((k for k in range(c, len(cols)) if _accepts(cols[k], kind)), None)
+        if k is None:
+            if last:
+                break
+            return None
+        run = 1
+        if kind in ("unit", "text"):
+            # a cell wrapped over lines; a sentence's end (。) ends a task cell
+            while i + run < len(row) and kinds[i + run] == kind and not (kind == "text" and text[row[i + run - 1][1] - 1] in _SENTENCE):
+                run += 1
+        width = 1
+        while kind in ("unit", "text") and k + width < len(cols) and _accepts(cols[k + width], kind):
+            width += 1
+        if width == 1:
+            out[k].extend(row[i : i + run])
+        elif run <= width:
+            for n in range(run):
+                out[k + n].append(row[i + n])
+            width = run
+        else:
+            return None  # units one per line under two unit columns: which is whose cannot be told
+        i += run
+        c = k + width
+    return out, i
+
+
+def _fix_title(out: list[list[Span]], cols: list[_Col]) -> bool:
+    """A short task with no category: the line read as the category is the task. False when the row
+    has no task at all (a unit line where the task should be is no row of this table)."""
+    title = next((i for i, c in enumerate(cols) if c.role in TITLE_ROLES and c.role != "section"), None)
+    if title is not None and not out[title]:
+        before = [i for i in range(title) if out[i] and cols[i].before_title]
+        if before:
+            out[title] = out[before[-1]]
+            out[before[-1]] = []
+    return title is None or bool(out[title])
+
+
+def _rows(text: str, lines: list[Span], start: int, cols: list[_Col], g: Grammars) -> list[tuple[Span, list[list[Span]]]]:
+    """The rows after a header: (row span, lines per column)."""
+    data = [n for n in range(start, len(lines)) if lines[n][0] < lines[n][1]]
+    number = next((i for i, c in enumerate(cols) if c.role == "number"), None)
+    body = [c for i, c in enumerate(cols) if i != number]
+    rows: list[tuple[Span, list[list[Span]]]] = []
+    if number == 0:
+        expected = 1
+        at = 0
+        while at < len(data) and _number(text, lines[data[at]]) == expected:
+            nxt = at + 1
+            while nxt < len(data) and _number(text, lines[data[nxt]]) != expected + 1 and nxt - at <= _MAX_ROW_LINES:
+                if _heading(text, lines[data[nxt]], g) or "\t" in text[lines[data[nxt]][0] : lines[data[nxt]][1]]:
+                    break
+                nxt += 1
+            stop = nxt - at > _MAX_ROW_LINES or not (nxt < len(data) and _number(text, lines[data[nxt]]) == expected + 1)
+            row = [lines[n] for n in data[at + 1 : nxt]]
+            got = _assign(text, row, body, g, last=stop)
+            if got is not None and got[1] and _fix_title(got[0], body):
+                cells, used = got
+                last = row[used - 1]
+                rows.append(((lines[data[at]][0], last[1]), [[lines[data[at]]], *cells]))
+            if stop:
+                break
+            at = nxt
+            expected += 1
+        return rows
+    if number is not None:
+        return rows
+    # no 序号 column: rows only where every one is complete
+    width = len(cols)
+    for at in range(0, len(data) - width + 1, width):
+        row = [lines[n] for n in data[at : at + width]]
+        kinds = [_kind(text, s, g, any(c.people for c in cols)) for s in row]
+        if not all(_accepts(c, k) for c, k in zip(cols, kinds, strict=True)):
+            break
+        rows.append(((row[0][0], row[-1][1]), [[s] for s in row]))
+    return rows if len(rows) >= 2 else []
+
+
+def _inherit(rows: list[tuple[Span, list[list[Span]]]], cols: list[_Col]) -> None:
+    """A merged cell gives a line only in its first row: the rows under it take its lines, all of them
+    (tables.py repeats a blank cell's one span from the row above; here a cell may be several lines).
+    Lead, responsible and deadline cells are taken so; a cooperating cell only by a row naming no
+    unit or time at all, as tables.py does with blank cells."""
+    kept = ("lead_units", "responsible_units", "deadline")
+    for above, (_, row) in pairwise(rows):
+        bare = not any(row[c] for c, col in enumerate(cols) if col.role in (*UNIT_ROLES, "deadline"))
+        for c, col in enumerate(cols):
+            if not row[c] and (col.role in kept or (bare and col.role == "cooperating_units")):
+                row[c] = list(above[1][c])
+
+
+def flat_tables(text: str, g: Grammars) -> list[list[FlatRow]]:
+    """Tables written one cell per line, as rows for tables.py: the header row first, each column
+    repeated as often as its widest cell has lines, then the data rows."""
+    lines = _lines(text)
+    tables: list[list[FlatRow]] = []
+    i = 0
+    while i < len(lines):
+        found = _header(text, lines, i, g) if lines[i][0] < lines[i][1] else None
+        if found is None:
+            i += 1
+            continue
+        cells, after = found
+        cols = _columns(text, cells, g)
+        rows = _rows(text, lines, after, cols, g)
+        if not rows:
+            i = after
+            continue
+        _inherit(rows, cols)
+        widths = [max(1, *(len(r[1][c]) for r in rows)) for c in range(len(cols))]
+        header = [cells[c] for c in range(len(cols)) for _ in range(widths[c])]
+        table: list[FlatRow] = [(cells[0][0], cells[-1][1], header)]
+        for (s, e), per_col in rows:
+            spans = [per_col[c][n] if n < len(per_col[c]) else (s, s) for c in range(len(cols)) for n in range(widths[c])]
+            table.append((s, e, spans))
+        tables.append(table)
+        end = rows[-1][0][1]
+        while i < len(lines) and lines[i][0] <= end:
+            i += 1
+    return tables

@@ -1,0 +1,118 @@
+"""Task tables flattened one cell per line (extract/flat_tables.py): a web page's 任务分工表 copied as
+text, or with its tags stripped, gives the header's cells each on a line, then each row's. The
+fragments are written for these tests after the layouts seen on county and city web pages (a
+bureau's annual task list with 责任领导 and 责任股室 columns, a development zone's list of key work,
+a 整改 list); no page text is copied. Each case says what a row must give, and the guards say what
+must never be read as such a table.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import planparse
+from planparse.models import Task
+
+
+def _rows(text: str) -> list[Task]:
+    plan = planparse.parse_text(text)
+    for task in plan.tasks:  # every record points into the text
+        assert plan.text[task.span.start : task.span.end].strip()
+    return [t for t in plan.tasks if t.id and t.title]
+
+
+def _names(units: list) -> list[str]:
+    return [u.name for u in units]
+
+
+NUMBERED = "序号\n重点任务\n牵头单位\n配合单位\n完成时限\n1\n推进城区老旧小区改造提升\n县住建局\n县财政局、县城管局\n2024年底前\n2\n开展农村人居环境整治。\n县农业农村局\n各乡镇人民政府\n持续推进\n"
+
+
+def test_numbered_rows_give_tasks() -> None:
+    rows = _rows(NUMBERED)
+    assert [t.title for t in rows] == ["推进城区老旧小区改造提升", "开展农村人居环境整治。"]
+    assert [_names(t.lead_units) for t in rows] == [["县住建局"], ["县农业农村局"]]
+    assert [_names(t.cooperating_units) for t in rows] == [["县财政局", "县城管局"], ["各乡镇人民政府"]]
+    assert [t.deadline.kind if t.deadline else None for t in rows] == ["by", "ongoing"]
+
+
+# a bureau's list: a category column, a header cell wrapped over two lines, a column of people, units
+# one per line, and merged cells that give a line only in their first row
+BUREAU = (
+    "序号\n类别\n工作任务\n完成时限\n责任领导\n责任股室\n（单位）\n备注\n"
+    "1\n公共服务\n全年送戏下乡演出不少于50场。\n11月底前\n王小明\n文化股\n文化馆\n图书馆\n"
+    "2\n推进乡镇综合文化站提档升级。\n文化股\n"
+    "3\n开展全民阅读活动。\n"
+    "4\n广电\n完成应急广播终端维护。\n9月底前\n李 强\n广电股\n"
+)
+
+
+def test_lines_go_to_columns_by_what_they_hold() -> None:
+    rows = _rows(BUREAU)
+    assert [t.title for t in rows] == ["全年送戏下乡演出不少于50场。", "推进乡镇综合文化站提档升级。", "开展全民阅读活动。", "完成应急广播终端维护。"]
+    # units one per line stay apart; a person's name is no unit; a short category (广电) is no name
+    assert _names(rows[0].responsible_units) == ["文化股", "文化馆", "图书馆"]
+    assert _names(rows[3].responsible_units) == ["广电股"]
+    # a merged cell's lines hold for the rows under it: the time for row 2, time and units for row 3
+    assert rows[1].deadline is not None and rows[1].deadline.raw == "11月底前"
+    assert _names(rows[2].responsible_units) == ["文化股"]
+    assert rows[3].deadline is not None and rows[3].deadline.raw == "9月底前"
+
+
+def test_rows_without_a_number_column_when_every_row_is_complete() -> None:
+    text = "整改问题\n整改措施\n责任单位\n整改时限\n台账不规范\n完善台账管理制度。\n县应急管理局\n2024年6月底前\n巡查频次不足\n建立每周巡查机制。\n县交通运输局\n立行立改\n"
+    rows = _rows(text)
+    assert [t.title for t in rows] == ["台账不规范：完善台账管理制度。", "巡查频次不足：建立每周巡查机制。"]
+    assert [_names(t.responsible_units) for t in rows] == [["县应急管理局"], ["县交通运输局"]]
+
+
+IN_BODY = NUMBERED.replace("改造提升\n", "改造提升。\n")
+
+
+def test_the_table_takes_the_section_it_stands_in_and_ends_at_the_next_heading() -> None:
+    text = "一、总体要求\n到2025年，完成整治。\n二、任务分工\n" + IN_BODY + "三、保障措施\n（一）加强组织领导。各乡镇要落实责任。\n"
+    rows = _rows(text)
+    assert [t.path for t in rows] == [["二、"], ["二、"]]
+    assert not any("保障" in t.title or "组织领导" in t.title for t in rows)
+
+
+def test_prose_after_the_last_row_is_not_swallowed() -> None:
+    text = NUMBERED + "各单位要高度重视，按时完成各项任务，确保取得实效，于每季度末报送进展情况。\n"
+    rows = _rows(text)
+    assert len(rows) == 2
+    last = rows[-1]
+    assert "报送" not in planparse.parse_text(text).text[last.span.start : last.span.end]
+
+
+GUARDS = [
+    # labelled values on their own lines: an assignment block, not a header
+    ("labelled-lines", "一、重点任务\n（一）推进改造。\n牵头单位：县住建局\n配合单位：县财政局\n完成时限：2024年底前\n"),
+    # column words with no numbered rows after them
+    ("header-words-alone", "序号\n重点任务\n责任单位\n完成时限\n各单位要按时报送材料。\n"),
+    # an indicator table (no unit or time column) stays a target table's business
+    ("indicator-table", "序号\n指标名称\n单位\n2025年目标\n1\n森林覆盖率\n%\n45\n"),
+]
+
+
+@pytest.mark.parametrize("text", [pytest.param(t, id=label) for label, t in GUARDS])
+def test_no_flat_table_is_read_in(text: str) -> None:
+    assert not [t for t in planparse.parse_text(text).tasks if t.id.startswith("table") or t.span.start == 0]
+
+
+def test_units_one_per_line_under_two_unit_columns_are_not_guessed() -> None:
+    # three unit lines under 牵头单位 | 配合单位: which is whose cannot be told, so the row gives no task
+    text = "序号\n重点任务\n牵头单位\n配合单位\n完成时限\n1\n推进河道整治。\n县水利局\n县财政局\n县自然资源局\n2024年底前\n2\n开展护林巡查。\n县林业局\n各乡镇人民政府\n持续推进\n"
+    rows = _rows(text)
+    assert [t.title for t in rows] == ["开展护林巡查。"]
+
+
+@pytest.mark.xfail(strict=True, reason="normalize.py joins a task cell with no 。 to the unit line under it (a wrapped line to it)")
+def test_a_task_cell_without_a_full_stop_under_a_heading() -> None:
+    text = "一、总体要求\n到2025年，完成整治。\n二、任务分工\n" + NUMBERED
+    assert [_names(t.lead_units) for t in _rows(text)] == [["县住建局"], ["县农业农村局"]]
+
+
+def test_a_joined_unit_line_where_the_task_should_be_gives_no_row() -> None:
+    # what that join leaves (推进…提升县住建局 on one line) is no task of the table: the row is skipped
+    text = "一、总体要求\n到2025年，完成整治。\n二、任务分工\n" + NUMBERED
+    assert [t.title for t in _rows(text)] == ["开展农村人居环境整治。"]
