@@ -582,8 +582,8 @@ def test_pdf_marks_indented_first_lines() -> None:
 
 # ----------------------------------------------------------------------------- Word layouts as PDF
 
-# tests/fixtures/make_layouts.py and make_spaced.py say what each holds
-LAYOUTS = ["layout-digits", "layout-table", "layout-cells", "layout-categories", "layout-units", "layout-spaced"]
+# tests/fixtures/make_layouts.py, make_spaced.py and make_renditions.py say what each holds
+LAYOUTS = ["layout-digits", "layout-table", "layout-cells", "layout-categories", "layout-units", "layout-spaced", "layout-punct"]
 
 
 def _everything(plan: Plan) -> dict[str, object]:
@@ -609,6 +609,8 @@ def _everything(plan: Plan) -> dict[str, object]:
         ("layout-units", ("sections", "tasks", "milestones", "targets")),
         # characters spaced out: the spaces a PDF reader puts in every gap are layout
         ("layout-spaced", ("sections", "tasks", "milestones", "targets")),
+        # half-width ( ) / “ ” beside Chinese on the 公文 page grid: the gap the PDF shows is layout
+        ("layout-punct", ("sections", "tasks", "milestones", "targets")),
     ],
 )
 def test_word_layouts_read_the_same_as_pdf(name: str, aspects: tuple[str, ...]) -> None:
@@ -636,6 +638,15 @@ def test_word_layouts_hold_what_they_were_made_for() -> None:
     assert len(spaced.targets) == 8 and "第一章\u3000总体要求" in spaced.text and "委员会\u3000\u3000某某市" in spaced.text  # meant spaces stay
     pdf_cells = planparse.parse(FIXTURES / "layout-cells.pdf")  # a unit a line in a ruled cell
     assert [u.name for u in pdf_cells.tasks[0].cooperating_units] == ["市商务局", "市住房城乡建设局"]
+
+
+def test_half_width_marks_beside_chinese_close_up_in_a_pdf() -> None:
+    """PDFium and pdfplumber put a space in the gap a half-width mark leaves in its grid cell: ( 一),
+    25微克/ 立方米, “ 十四五”. It is layout: the markers, units and indicators read as in Word."""
+    plan = planparse.parse(FIXTURES / "layout-punct.pdf")
+    assert [s.marker for s in plan.iter_sections()] == ["一、", "(一)", "(二)", "二、", "(一)", "(二)"]
+    assert ("细颗粒物浓度", 25.0, "微克/立方米") in [(g.indicator, g.value, g.unit) for g in plan.targets]
+    assert "“十四五”期间" in plan.text and "县(市、区)农药" in plan.text
 
 
 @pytest.mark.parametrize("ext", ["docx", "pdf"])

@@ -106,30 +106,39 @@ def _letter_spaced(line: str) -> list[int]:
     return [m.start() for m in _SINGLE_SPACE.finditer(line)]
 
 
+# Half-width punctuation beside Chinese: ( ) , / : ; and the quotes “ ” ‘ ’ when drawn in a Western
+# font. Word and LibreOffice set a gap between Asian and Western text (中西文自动间距), and PDFium
+# turns the gap into a space it generates: ( 一), 县( 市、区) 实施, 25微克/ 立方米, “ 十四五”. Such a space is
+# never meant (a space the PDF holds stays); gaps.py closes the ones beside digits and Latin letters.
+_PUNCT = r"!-/:-@\[-`{-~\u2010-\u2027"
+_PUNCT_GAP = re.compile(rf"(?<=[{_PUNCT}]) (?=[{_CJK}])|(?<=[{_CJK}]) (?=[{_PUNCT}])")
+
+
 def _without_layout_spaces(text: str, textpage, pdfium) -> str:  # type: ignore[no-untyped-def]
     """``text`` with its letter-spaced lines closed up: the spaces PDFium generated there go, but for a
-    gap much wider than the line's usual one; a space the PDF itself holds stays."""
+    gap much wider than the line's usual one; a space the PDF itself holds stays. A generated space
+    between Chinese and half-width punctuation goes on any line (``_PUNCT_GAP``)."""
     if len(text) != textpage.count_chars():  # offsets would not match the character boxes
         return text
     out, pos = [], 0
     for line in text.split("\r\n"):  # PDFium's lines: offsets match its character boxes
+        drop = {m.start() for m in _PUNCT_GAP.finditer(line) if pdfium.raw.FPDFText_IsGenerated(textpage.raw, pos + m.start()) == 1}
         gaps = {}
         for k in _letter_spaced(line):
             if pdfium.raw.FPDFText_IsGenerated(textpage.raw, pos + k) == 1:
                 gaps[k] = textpage.get_charbox(pos + k + 1)[0] - textpage.get_charbox(pos + k - 1)[2]
         if gaps:
             usual = sorted(gaps.values())[len(gaps) // 2]
-            drop = {k for k, gap in gaps.items() if gap <= _WIDE_GAP * usual}
-            out.append("".join(ch for k, ch in enumerate(line) if k not in drop))
-        else:
-            out.append(line)
+            drop |= {k for k, gap in gaps.items() if gap <= _WIDE_GAP * usual}
+        out.append("".join(ch for k, ch in enumerate(line) if k not in drop) if drop else line)
         pos += len(line) + 2
     return "\r\n".join(out)
 
 
 def _closed_up(line: str) -> str:
-    """A line from pdfplumber with its letter-spacing closed up (all its spaces are put in at gaps)."""
-    drop = set(_letter_spaced(line))
+    """A line from pdfplumber with its letter-spacing closed up and the gaps beside half-width punctuation
+    (``_PUNCT_GAP``) closed: all its spaces are put in at gaps."""
+    drop = set(_letter_spaced(line)) | {m.start() for m in _PUNCT_GAP.finditer(line)}
     return "".join(ch for k, ch in enumerate(line) if k not in drop) if drop else line
 
 
