@@ -583,7 +583,7 @@ def test_pdf_marks_indented_first_lines() -> None:
 # ----------------------------------------------------------------------------- Word layouts as PDF
 
 # tests/fixtures/make_layouts.py, make_spaced.py and make_renditions.py say what each holds
-LAYOUTS = ["layout-digits", "layout-table", "layout-cells", "layout-categories", "layout-units", "layout-spaced", "layout-punct"]
+LAYOUTS = ["layout-digits", "layout-table", "layout-cells", "layout-categories", "layout-units", "layout-spaced", "layout-unruled", "layout-punct"]
 
 
 def _everything(plan: Plan) -> dict[str, object]:
@@ -609,6 +609,8 @@ def _everything(plan: Plan) -> dict[str, object]:
         ("layout-units", ("sections", "tasks", "milestones", "targets")),
         # characters spaced out: the spaces a PDF reader puts in every gap are layout
         ("layout-spaced", ("sections", "tasks", "milestones", "targets")),
+        # a task table drawn without rules, over two pages, a unit cell merged down over two rows
+        ("layout-unruled", ("sections", "tasks", "milestones", "targets")),
         # half-width ( ) / “ ” beside Chinese on the 公文 page grid: the gap the PDF shows is layout
         ("layout-punct", ("sections", "tasks", "milestones", "targets")),
     ],
@@ -638,6 +640,19 @@ def test_word_layouts_hold_what_they_were_made_for() -> None:
     assert len(spaced.targets) == 8 and "第一章\u3000总体要求" in spaced.text and "委员会\u3000\u3000某某市" in spaced.text  # meant spaces stay
     pdf_cells = planparse.parse(FIXTURES / "layout-cells.pdf")  # a unit a line in a ruled cell
     assert [u.name for u in pdf_cells.tasks[0].cooperating_units] == ["市商务局", "市住房城乡建设局"]
+
+
+def test_a_task_table_without_rules_is_read_by_its_columns() -> None:
+    """A 任务分工表 whose borders are off reads from the PDF as words where the columns stand: one task a
+    row, over the page break and under the header Word repeats; a unit cell merged down over two rows
+    wraps into the second row's line (省发展改革委、省 / 工业和信息化厅) and stands for both rows."""
+    plan = planparse.parse(FIXTURES / "layout-unruled.pdf")
+    assert len(plan.tasks) == 14 and len({t.page for t in plan.tasks}) >= 2
+    assert [[u.name for u in t.responsible_units] for t in plan.tasks[2:5]] == [
+        ["省发展改革委", "省工业和信息化厅"],
+        ["省发展改革委", "省工业和信息化厅"],
+        ["区县5人民政府"],
+    ]
 
 
 def test_half_width_marks_beside_chinese_close_up_in_a_pdf() -> None:

@@ -21,6 +21,7 @@ from planparse.errors import InputError
 from planparse.loaders.base import INDENT as _INDENT
 from planparse.loaders.base import MARGIN_MARK, Loaded
 from planparse.loaders.pdf_tables import TablePage, join_pages, read_table_page
+from planparse.loaders.pdf_unruled import UnruledPage, join_unruled, looks_like_header, read_unruled_page
 from planparse.models import Source
 from planparse.options import Options
 
@@ -267,6 +268,7 @@ def load_pdf(data: bytes, name: str, sha: str, options: Options | None = None) -
             raise InputError(name, "too-large", f"{n} pages, over the {opts.max_pages} page limit")
         pages: list[list[str]] = []
         tables: list[TablePage | None] = []
+        unruled: list[UnruledPage | None] = []  # pages read as a table without rules (pdf_unruled)
         for i in range(n):
             page = pdf[i]
             try:
@@ -287,8 +289,18 @@ def load_pdf(data: bytes, name: str, sha: str, options: Options | None = None) -
                     table_page = None
                 if table_page is not None:
                     lines = table_page.lines
+            before = unruled[-1] if unruled else None
+            loose = None
+            if table_page is None and text.strip() and (looks_like_header(lines) or (before is not None and before.runs_on)):
+                try:
+                    loose = read_unruled_page(data, i, lines, before if before is not None and before.runs_on else None)
+                except Exception:
+                    loose = None
+                if loose is not None:
+                    lines = loose.lines
             pages.append(lines)
             tables.append(table_page)
+            unruled.append(loose)
     except InputError:
         raise
     except Exception as err:
@@ -303,6 +315,7 @@ def load_pdf(data: bytes, name: str, sha: str, options: Options | None = None) -
         )
     pages = strip_running(pages)
     join_pages(pages, tables)
+    join_unruled(pages, unruled)
     parts: list[str] = []
     starts: list[int] = []
     pos = 0
