@@ -535,6 +535,33 @@ def test_docx_numbering_styles_lists_and_formats(tmp_path: Path) -> None:
     assert lines[5:] == [f"{'一二三四五六七八九'[i - 1] if i < 10 else '一〇'}、第{i}项" for i in range(1, 11)] + ["㈠细则"]
 
 
+def test_docx_numbering_level_restart(tmp_path: Path) -> None:
+    """w:lvlRestart says after which level a list level starts again: 1. 2. 3. numbered on through the
+    （一） （二） under one 一、 (restart after level 1 only), and never again (0), as Word draws them."""
+
+    def lvl(ilvl: int, fmt: str, text: str, restart: int | None) -> str:
+        extra = "" if restart is None else f'<w:lvlRestart w:val="{restart}"/>'
+        return f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>{extra}<w:lvlText w:val="{text}"/></w:lvl>'
+
+    def num(n: int, level: int) -> str:
+        return f'<w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{n}"/></w:numPr>'
+
+    levels = [lvl(0, "chineseCounting", "%1、", None), lvl(1, "chineseCounting", "（%2）", None)]
+    numbering = [
+        f'<w:abstractNum w:abstractNumId="0">{"".join(levels)}{lvl(2, "decimal", "%3.", 1)}</w:abstractNum>',
+        f'<w:abstractNum w:abstractNumId="1">{"".join(levels)}{lvl(2, "decimal", "%3.", 0)}</w:abstractNum>',
+        '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>',
+        '<w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num>',
+    ]
+    lines = []
+    for n in (1, 2):
+        paragraphs = [_p("重点任务", num(n, 0)), _p("甲", num(n, 1)), _p("任务", num(n, 2)), _p("任务", num(n, 2))]
+        paragraphs += [_p("乙", num(n, 1)), _p("任务", num(n, 2)), _p("保障措施", num(n, 0)), _p("任务", num(n, 2))]
+        lines.append(planparse.parse(_docx_with(tmp_path, paragraphs, numbering)).text.split("\n"))
+    assert lines[0] == ["一、重点任务", "（一）甲", "1.任务", "2.任务", "（二）乙", "3.任务", "二、保障措施", "1.任务"]
+    assert lines[1] == ["一、重点任务", "（一）甲", "1.任务", "2.任务", "（二）乙", "3.任务", "二、保障措施", "4.任务"]
+
+
 _BOX = (
     '<w:r><mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"><mc:Choice Requires="wps">'
     '<w:drawing><w:txbxContent><w:p><w:r><w:t>文本框内容</w:t></w:r></w:p></w:txbxContent></w:drawing></mc:Choice>'

@@ -77,6 +77,9 @@ class Numbering:
         self.style_num: dict[str, tuple[str | None, int | None]] = {}
         self.based: dict[str, str] = {}
         self.level_style: dict[tuple[str, str], int] = {}  # (numId, styleId) → the level that style is tied to
+        # numId → level → w:lvlRestart: the level restarts only after an item of a level above this
+        # one-based level (0: never); without it, after an item of any level above
+        self.restart: dict[str, dict[int, int]] = {}
         try:
             numbering = document.part.numbering_part.element
         except (KeyError, NotImplementedError, AttributeError):
@@ -97,15 +100,18 @@ class Numbering:
 
     def _read_numbering(self, numbering: Any) -> None:
         abstract: dict[str, dict[int, _Level]] = {}
+        restarts: dict[str, dict[int, int]] = {}
         tied: dict[str, dict[str, int]] = {}
         for an in numbering.iter(f"{W}abstractNum"):
             aid = an.get(f"{W}abstractNumId", "")
-            abstract[aid], tied[aid] = {}, {}
+            abstract[aid], tied[aid], restarts[aid] = {}, {}, {}
             for lvl in an.iter(f"{W}lvl"):
                 ilvl = int(lvl.get(f"{W}ilvl", "0"))
                 fmt = _val(lvl.find(f"{W}numFmt"), "decimal")
                 legal = lvl.find(f"{W}isLgl") is not None and _val(lvl.find(f"{W}isLgl"), "1") not in ("0", "false", "off")
                 abstract[aid][ilvl] = (fmt, _val(lvl.find(f"{W}lvlText"), ""), int(_val(lvl.find(f"{W}start"), "1")), legal)
+                if (rs := lvl.find(f"{W}lvlRestart")) is not None and _val(rs, "").isdigit():
+                    restarts[aid][ilvl] = int(_val(rs, ""))
                 if (ps := lvl.find(f"{W}pStyle")) is not None:
                     tied[aid][_val(ps, "")] = ilvl
         for num in numbering.iter(f"{W}num"):
@@ -119,6 +125,7 @@ class Numbering:
                     lv[ilvl] = (fmt, text, int(_val(so, "1")), legal)
                     own = True
             self.levels[nid] = lv
+            self.restart[nid] = restarts.get(aid, {})
             self.list_of[nid] = f"n{nid}" if own else f"a{aid}"
             for sid, ilvl in tied.get(aid, {}).items():
                 self.level_style[(nid, sid)] = ilvl
@@ -156,8 +163,9 @@ class Numbering:
         counters = self.counters.setdefault(self.list_of[num_id], {})
         fmt, text, start, legal = levels.get(ilvl, ("decimal", f"%{ilvl + 1}.", 1, False))
         counters[ilvl] = counters.get(ilvl, start - 1) + 1
-        for deeper in [k for k in counters if k > ilvl]:
-            del counters[deeper]  # a new item restarts its sub-lists
+        restart = self.restart.get(num_id, {})
+        for deeper in [k for k in counters if k > ilvl and ilvl < restart.get(k, ilvl + 1)]:
+            del counters[deeper]  # a new item restarts its sub-lists (those that restart after its level)
 
         def sub(m: re.Match[str]) -> str:
             k = int(m.group(1)) - 1
