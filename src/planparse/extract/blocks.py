@@ -5,7 +5,7 @@ Three shapes, all found in one pass over the text:
   ``责任单位：…`` (grammars/fields.toml ``[[label]]``);
 - verb style inside brackets ``（省商务厅牵头，合肥海关配合）`` (``[[verb]]``), accepted only when
   every clause is units + verb and every unit looks like an organisation;
-- conventions stated once for the plan (``[[convention]]``), returned separately.
+- conventions stated once for the plan (``[[convention]]``), returned separately (extract/conventions.py).
 """
 
 from __future__ import annotations
@@ -18,6 +18,10 @@ import regex
 
 from planparse import rx
 from planparse.extract.brackets import at_top_level, bracket_pairs, enclosing
+from planparse.extract.clauses import Field, trim
+from planparse.extract.clauses import verb_fields as verb_fields  # tables.py reads a cell's clauses through it
+from planparse.extract.conventions import Convention
+from planparse.extract.conventions import find_conventions as find_conventions  # extract/__init__.py imports it from here
 from planparse.extract.deadlines import holds_date
 from planparse.extract.units import continuation_lines, looks_like_unit, plain_unit, prose_unit, split_units
 from planparse.grammar import Grammars
@@ -34,17 +38,6 @@ _MAX_VERB_BRACKET = 240  # verb-style annotations are unit lists, shorter still
 
 
 @dataclass
-class Field:
-    """One labelled value: ``field`` is a Task field name or "deadline"/"other"."""
-
-    field: str
-    label: str
-    start: int  # value start
-    end: int  # value end (exclusive)
-    rule: str
-
-
-@dataclass
 class Block:
     start: int
     end: int
@@ -52,23 +45,6 @@ class Block:
     fields: list[Field] = field(default_factory=list)
     prefix: tuple[int, int] | None = None  # unlabelled text before the first label inside a bracket
     tail: int = 0  # where the sentence it opens ends: 由市发改委牵头筹备组建…，2025年底前建成。 is the task's text too
-
-
-@dataclass
-class Convention:
-    effect: str
-    start: int
-    end: int
-    rule: str
-    units: tuple[int, int] | None = None  # value range holding the implicit units
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start] in " \t\u3000":
-        start += 1
-    while end > start and text[end - 1] in " \t\u3000。；;，,、：:":
-        end -= 1
-    return start, end
 
 
 def find_blocks(text: str, g: Grammars, conventions: list[Convention]) -> list[Block]:
@@ -89,7 +65,7 @@ def find_blocks(text: str, g: Grammars, conventions: list[Convention]) -> list[B
             block = by_bracket.get(o)
             if block is None:
                 block = Block(o, close + 1, "bracket")
-                pre = _trim(text, o + 1, m.start())
+                pre = trim(text, o + 1, m.start())
                 if pre[1] > pre[0]:
                     block.prefix = pre
                 by_bracket[o] = block
@@ -112,12 +88,12 @@ def find_blocks(text: str, g: Grammars, conventions: list[Convention]) -> list[B
                 block = Block(m.start(), v_end, "line")
                 blocks.append(block)
             block.end = max(block.end, v_end)
-        v_start, v_stop = _trim(text, m.end(), v_end)
+        v_start, v_stop = trim(text, m.end(), v_end)
         if fld in _UNIT_FIELDS:  # "责任单位：县直有关部门，各乡镇，以下均需各乡镇落实，不再逐一列出": the note ends the list
-            v_stop = _trim(text, v_start, min([c.start for c in conventions if v_start < c.start < v_stop and at_top_level(text, v_start, c.start)], default=v_stop))[1]
+            v_stop = trim(text, v_start, min([c.start for c in conventions if v_start < c.start < v_stop and at_top_level(text, v_start, c.start)], default=v_stop))[1]
         timed = _timed_tail(text, v_start, v_stop, g) if fld in _UNIT_FIELDS else None
         if timed is not None:
-            v_stop = _trim(text, v_start, timed)[1]
+            v_stop = trim(text, v_start, timed)[1]
         value = text[v_start:v_stop]
         hinted = fld in _UNIT_FIELDS and any(v in value for v in g.fields.block.verb_hints)
         for n, (ps, pe) in enumerate(split_top_level(text, v_start, v_stop, "；;") if hinted else [(v_start, v_stop)]):
@@ -127,9 +103,9 @@ def find_blocks(text: str, g: Grammars, conventions: list[Convention]) -> list[B
                 # a later part with a verb of its own ("配合单位：市发改委；各县政府负责落实")
                 block.fields.extend(verb)
             else:
-                block.fields.append(Field(fld, m.group("label"), *_trim(text, ps, pe), "label-" + fld))
+                block.fields.append(Field(fld, m.group("label"), *trim(text, ps, pe), "label-" + fld))
         if timed is not None:
-            block.fields.append(Field("deadline", m.group("label"), *_trim(text, timed, v_end), "unlabelled-deadline"))
+            block.fields.append(Field("deadline", m.group("label"), *trim(text, timed, v_end), "unlabelled-deadline"))
         elif block.kind == "line" and v_end == line_end < nxt and fld in _UNIT_FIELDS:  # lines of units under the value
             block.fields.extend(Field(fld, m.group("label"), cs, ce, "label-" + fld) for cs, ce in continuation_lines(text, line_end + 1, nxt, g))
             block.end = max(block.end, *(f.end for f in block.fields))
@@ -148,7 +124,7 @@ def _timed_tail(text: str, start: int, end: int, g: Grammars) -> int | None:
     ``市水利局，2024年12月底前完成`` (after a top-level ； or ，, a part that holds a deadline phrase
     and is no unit name), the time the block gives without a 完成时限 label. None when it has none."""
     for n, (ps, pe) in enumerate(split_top_level(text, start, end, "；;，,")):
-        ps, pe = _trim(text, ps, pe)
+        ps, pe = trim(text, ps, pe)
         if n and pe > ps and not looks_like_unit(text[ps:pe], g) and holds_date(text, ps, pe, g):  # (the cheap test first)
             return ps
     return None
@@ -192,7 +168,7 @@ def _bare_units(text: str, o: int, c: int, g: Grammars, notes: list[tuple[int, i
         units = split_units(text, cs, ce, g)
         if not units or not all(looks_like_unit(u.name, g) and prose_unit(u.name, g) for u in units):
             return []
-    return [Field("responsible_units", "", *_trim(text, cs, ce), "bare-units") for cs, ce in clauses]
+    return [Field("responsible_units", "", *trim(text, cs, ce), "bare-units") for cs, ce in clauses]
 
 
 def _verb_end(g: Grammars) -> regex.Pattern[str]:
@@ -332,49 +308,3 @@ def _sentences_ending_in_verbs(text: str, verb_ends: list[regex.Match[str]]) -> 
 def _at_sentence_start(pattern: str, marker: str) -> regex.Pattern[str]:
     """``pattern`` at the start of a sentence, after a heading marker if the line opens with one."""
     return rx.compile(f"(?:{marker})?(?:{pattern})")
-
-
-def verb_fields(text: str, clauses: list[tuple[int, int]], g: Grammars, notes: list[tuple[int, int]]) -> list[Field]:
-    """Fields of a verb-style bracket, or [] when any clause is not units + verb.
-
-    A clause of bare units (``各区人民政府``, a tier before ``，``) takes the role of the next verb.
-    """
-    fields: list[Field] = []
-    pending: list[tuple[int, int]] = []
-    for cs, ce in clauses:
-        if any(ns < ce and cs < ne for ns, ne in notes):
-            continue  # a plan-wide convention inside the bracket ("以下均需…落实，不再列出")
-        clause = text[cs:ce]
-        hit = next(((rule, m) for rule in g.verbs if not rule.attrs["sentence_start"] and (m := rule.pattern.fullmatch(clause))), None)
-        if hit is None and not pending and not looks_like_unit(clause.strip(), g) and holds_date(text, cs, ce, g):
-            fields.append(Field("deadline", "", *_trim(text, cs, ce), "verb-deadline"))  # （市水利局负责，长期坚持）
-            continue
-        if hit is None:
-            units = split_units(text, cs, ce, g)
-            if not units and fields and not pending:
-                continue  # （县住建局负责，尽快完成）: a manner of time after the assignment names no unit (not_a_unit)
-            if not units or not all(looks_like_unit(u.name, g) for u in units):
-                return []
-            pending.append((cs, ce))
-            continue
-        rule, m = hit
-        us, ue = cs + m.start("units"), cs + m.end("units")
-        units = split_units(text, us, ue, g)
-        if not units or not all(looks_like_unit(u.name, g) for u in units):
-            return []
-        role = rule.attrs["role"]
-        fields.extend(Field(role, "", ps, pe, rule.id) for ps, pe in pending)
-        fields.append(Field(role, "", us, ue, rule.id))
-        pending = []
-    # every clause read, and someone given the task (a time or an overseer alone assigns nothing)
-    return fields if not pending and any(f.field in _UNIT_FIELDS for f in fields) else []
-
-
-def find_conventions(text: str, g: Grammars) -> list[Convention]:
-    out: list[Convention] = []
-    for rule in g.conventions:
-        for m in rule.pattern.finditer(text):
-            units = (m.start("units"), m.end("units")) if "units" in m.re.groupindex and m.group("units") else None
-            out.append(Convention(rule.attrs["effect"], m.start(), m.end(), rule.id, units))
-    out.sort(key=lambda c: c.start)
-    return out

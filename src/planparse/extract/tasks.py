@@ -14,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from planparse import rx
-from planparse.extract.blocks import Block, Convention
+from planparse.extract.blocks import Block
+from planparse.extract.conventions import Convention
 from planparse.extract.deadlines import DateIndex, find_dates, latest, parse_field
 from planparse.extract.topics import TopicIndex
 from planparse.extract.units import RawUnit, split_units
