@@ -30,8 +30,8 @@ from planparse.textindex import LineIndex, split_top_level
 _SENTENCE_END = rx.compile("[。]")
 _TAIL_END = rx.compile(r"[。；;\n]")
 # a tab ends it: a table row is cells, not one sentence; "以上任务由…负责" after the items it
-# covers starts at 由, and so does "具体由县农业农村局负责" (具体: who in particular)
-_BY_SENTENCE = rx.compile(r"(?:(?<=[。；;\n])|^)(?:(?:以上|上述)(?:各项)?(?:任务|工作|措施)均?|具体)?(?P<by>由[^。；;\n\t]{2,120}?)(?=[。；;]|$)", regex.MULTILINE)
+# covers starts at 由, and so do "此项工作由市教育局负责" (the measure it closes) and "具体由县农业农村局负责"
+_BY_SENTENCE = rx.compile(r"(?:(?<=[。；;\n])|^)(?:(?:以上|上述|此|该|这|本)(?:各项|项)?(?:任务|工作|措施)均?|具体)?(?P<by>由[^。；;\n\t]{2,120}?)(?=[。；;]|$)", regex.MULTILINE)
 _UNIT_FIELDS = ("lead_units", "responsible_units", "cooperating_units")
 _MAX_BRACKET = 400  # a bracket longer than this is prose, not an annotation
 _MAX_VERB_BRACKET = 240  # verb-style annotations are unit lists, shorter still
@@ -194,6 +194,8 @@ def _verb_sentences(text: str, g: Grammars, notes: list[tuple[int, int]], held: 
         fields = verb_fields(text, split_top_level(text, m.start("by"), m.end()), g, notes)
         if fields:
             out.append(Block(m.start(), m.end(), "verb", fields))
+        elif opening := _opening_clauses(text, split_top_level(text, m.start("by"), m.end()), g, notes):
+            out.append(Block(m.start(), max(f.end for f in opening), "verb", opening, tail=m.end()))
     taken = {b.start for b in out}
     # without 由 the sentence must end with a role verb, hold no labelled or bracketed block, touch no
     # convention, and name only plain organisations (prose says 各区人民政府根据…制定…并落实)
@@ -236,6 +238,18 @@ def _verb_sentences(text: str, g: Grammars, notes: list[tuple[int, int]], held: 
     return out
 
 
+def _opening_clauses(text: str, clauses: list[tuple[int, int]], g: Grammars, notes: list[tuple[int, int]]) -> list[Field]:
+    """Assignment clauses opening a sentence with 由, the work after them: "由省经贸委负责，省农业厅配合，加快
+    基地建设。" — the longest run of units + verb clauses before at least one clause of prose, every unit an
+    organisation named as prose names one (:func:`units.prose_unit`: 由此造成的… names none). [] otherwise."""
+    for k in range(len(clauses) - 1, 0, -1):
+        fields = verb_fields(text, clauses[:k], g, notes)
+        units = [u for f in fields if f.field in _UNIT_FIELDS for u in split_units(text, f.start, f.end, g)]
+        if fields and all(prose_unit(u.name, g) for u in units):
+            return fields
+    return []
+
+
 def _sentence_start(text: str, floor: int, pos: int) -> int:
     """Where the sentence holding ``pos`` starts: after the last 。；; or line end in ``[floor, pos)``, else 0."""
     return max(text.rfind(c, floor, pos) for c in "。；;\n") + 1
@@ -257,11 +271,15 @@ def _trailing_clauses(
     (:func:`units.prose_unit`): prose also ends with 负责 (各级党委政府要切实负责)."""
     out: list[Block] = []
     spans = held + notes + [(b.start, b.end) for b in found]
-    for m in verb_ends:  # a role verb right before a sentence's end
+    # a role verb right before a sentence's end, or before one last clause that only says when (县住建局负责，
+    # 尽快完成; …配合，2025年底前完成): a date is the task's deadline, a manner of time (not_a_unit) names nobody
+    timed = _verb_then_time_for(tuple(g.fields.block.verb_hints)).finditer(text)
+    for m, tail in [*((m, None) for m in verb_ends), *((m, _time_tail(text, *m.span("tail"), g)) for m in timed)]:
         b = m.end()
+        end = b if tail is None else m.end("tail")
         floor = max(0, b - _MAX_TRAILING_SENTENCE)
         a = _sentence_start(text, floor, b) or floor
-        if "\t" in text[a:b] or any(s < b and a < e for s, e in spans) or (g.plan_itself and g.plan_itself.search(text, a, b)):
+        if tail is False or "\t" in text[a:end] or any(s < end and a < e for s, e in spans) or (g.plan_itself and g.plan_itself.search(text, a, end)):
             continue
         clauses = split_top_level(text, a, b)
         best: list[Field] = []
@@ -276,8 +294,22 @@ def _trailing_clauses(
                 break
             best = fields
         if best:
-            out.append(Block(min(f.start for f in best), b, "verb", best))
+            out.append(Block(min(f.start for f in best), end, "verb", best + ([tail] if isinstance(tail, Field) else [])))
     return out
+
+
+def _time_tail(text: str, start: int, end: int, g: Grammars) -> Field | bool:
+    """The last clause after an assignment: its deadline field, True for a manner of time, False for prose."""
+    if not looks_like_unit(text[start:end], g) and holds_date(text, start, end, g):
+        return Field("deadline", "", start, end, "verb-deadline")
+    return not split_units(text, start, end, g)
+
+
+@lru_cache(maxsize=4)
+def _verb_then_time_for(verb_hints: tuple[str, ...]) -> regex.Pattern[str]:
+    """A role verb, then one short clause up to the sentence's end (``tail``)."""
+    hints = "|".join(regex.escape(v) for v in verb_hints)
+    return rx.compile(f"(?:{hints})(?=[ \\t]*[，,][ \\t]*(?P<tail>[^，,。；;\\n\\t]{{2,30}}?)[ \\t]*(?:[。；;]|$))", regex.MULTILINE)
 
 
 @lru_cache(maxsize=4)
