@@ -143,12 +143,11 @@ def _verb_blocks(
     for o, c in pairs.items():
         if o in taken or c - o > _MAX_VERB_BRACKET or c - o < 4:
             continue
-        if _verb_end(g).search(text, o + 1, c + 1):
-            fields = verb_fields(text, split_top_level(text, o + 1, c), g, notes)
-        elif first_listed is not None and c > first_listed:
+        # a clause ending with a role verb (else none is units + verb); or a bare list after the convention,
+        # whose own note (列第一位者为牵头部门) holds a role word too
+        fields = verb_fields(text, split_top_level(text, o + 1, c), g, notes) if _verb_end(g).search(text, o + 1, c + 1) else []
+        if not fields and first_listed is not None and c > first_listed:
             fields = _bare_units(text, o, c, g, notes)
-        else:
-            continue  # no clause of the bracket ends with a role verb
         if fields:
             out.append(Block(o, c + 1, "verb", fields))
     return out
@@ -172,14 +171,15 @@ def _bare_units(text: str, o: int, c: int, g: Grammars, notes: list[tuple[int, i
 
 
 def _verb_end(g: Grammars) -> regex.Pattern[str]:
-    """A role verb (grammars/fields.toml verb_hints) closing a clause: before ，；。 or the bracket's end."""
+    """A role verb (grammars/fields.toml verb_hints) closing a clause: before ，；。 or the bracket's end, or
+    a few words after it saying how (牵头协调, 牵头组织实施): the verb rules decide, this only sifts."""
     return _verb_end_for(tuple(g.fields.block.verb_hints))
 
 
 @lru_cache(maxsize=4)
 def _verb_end_for(verb_hints: tuple[str, ...]) -> regex.Pattern[str]:
     hints = "|".join(regex.escape(v) for v in verb_hints)
-    return rx.compile(f"(?:{hints})[ \\t]*[，,；;。）)〕】\\]〉]")
+    return rx.compile(f"(?:{hints})\\p{{Han}}{{0,4}}[ \\t]*[，,；;。）)〕】\\]〉]")
 
 
 def _verb_sentences(text: str, g: Grammars, notes: list[tuple[int, int]], held: list[tuple[int, int]]) -> list[Block]:
