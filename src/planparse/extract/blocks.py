@@ -113,8 +113,10 @@ def find_blocks(text: str, g: Grammars, conventions: list[Convention]) -> list[B
     first_listed = min((c.start for c in conventions if c.effect == "first-is-lead"), default=None)
     blocks.extend(_verb_blocks(text, g, pairs, set(by_bracket), notes, first_listed))
     blocks.extend(_verb_sentences(text, g, notes, [(b.start, b.end) for b in blocks]))
-    # a block of "other" labels only (备注：, 办理时限：) assigns nothing
-    blocks = [b for b in blocks if any(f.field != "other" for f in b.fields)]
+    # a block of "other" labels only (备注：, 办理时限：) assigns nothing; one that names the people in charge
+    # (fields.toml label "person": 牵头责任人：张某) marks its item as a task all the same
+    people = {a for lab in g.fields.label if lab.id == "person" for a in lab.aliases}
+    blocks = [b for b in blocks if any(f.field != "other" or f.label in people for f in b.fields)]
     blocks.sort(key=lambda b: b.start)
     return blocks
 
