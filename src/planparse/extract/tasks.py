@@ -301,7 +301,8 @@ def build_tasks(
         milestones.extend(steps)
         seen: set[tuple[int, int]] = set()
         milestones = [m for m in milestones if not (m.span.root in seen or seen.add(m.span.root))]
-        title = text[grp.title[0] : grp.title[1]] if grp.title else ""
+        title = text[grp.title[0] : min([grp.title[1]] + [b.start for b in grp.blocks if grp.title[0] < b.start < grp.title[1]])].rstrip(" \t。；;，,") if grp.title else ""
+        # (a block inside the heading's own title, 一、加快调整能源结构（省发改委总牵头）, is no part of the title)
         topics = topic_index.within(grp.start, end)
         task = Task(
             id=f"t{len(tasks) + 1}",
