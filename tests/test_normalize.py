@@ -14,6 +14,13 @@ from conftest import REALPLAN_PATHS, SAMPLE_PATHS
 
 from planparse.normalize import _ODD_SPACES, normalize
 
+FLAT = (
+    "二、任务分工\n序号\n重点任务\n牵头单位\n完成时限\n1\n推进老旧小区改造，提升居住品质\n县住建局\n2024年底前\n"
+    "2\n开展农村人居环境整治，改善村容村貌\n县农业农村局\n持续推进"
+)
+# a web page's cells each ending in " |"
+FLAT_BARS = "序号 |\n重点工作 |\n责任单位 |\n完成时限 |\n1 |\n推进园区空间再造，盘活存量土地 |\n改革办 |\n全年 |\n2 |\n提升园区承载能力 |\n规划建设局 |\n全年 |"
+
 CASES: list[tuple[str, str, str]] = [
     ("crlf", "一、总体要求\r\n（一）加强领导\r\n", "一、总体要求\n（一）加强领导"),
     ("lone-cr", "一、总体要求\r（一）加强领导", "一、总体要求\n（一）加强领导"),
@@ -50,6 +57,14 @@ CASES: list[tuple[str, str, str]] = [
         "（一）加强领导\n牵头单位：区住建局\n责任单位：七办一镇",
         "（一）加强领导\n牵头单位：区住建局\n责任单位：七办一镇",
     ),
+    # a task table flattened one cell per line (extract/flat_tables.py): its lines are cells, none the
+    # wrapped rest of the one before it, though a task cell has no 。; prose after it joins as before
+    (
+        "flat-table-cells-stay-apart",
+        FLAT + "\n各单位要按时报送材料，不\n断健全体系。",
+        FLAT + "\n各单位要按时报送材料，不断健全体系。",
+    ),
+    ("flat-table-bar-marked-cells", FLAT_BARS, FLAT_BARS),
 ]
 
 

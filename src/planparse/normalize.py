@@ -4,7 +4,8 @@ Named steps, in order:
 1. ``newlines``: CRLF/CR → LF, BOM and zero-width characters dropped, ``**`` bold marks removed.
 2. ``noise``: lines matching grammars/noise.toml (page footers, web debris) dropped.
 3. ``rejoin``: a paragraph cut by a page break or a layout wrap is joined back, so a unit name
-   cut in two (``区市政公用服务\\n\\n中心``) comes out whole; real paragraph breaks stay.
+   cut in two (``区市政公用服务\\n\\n中心``) comes out whole; real paragraph breaks stay. The lines
+   of a task table flattened one cell per line (extract/flat_tables.py) are cells, and stay apart.
 Paragraphs are separated by one ``\\n``; leading and trailing spaces of a line are trimmed.
 
 >>> body = "坚持生态优先，统筹污染治理、生态保护、应对气候变化，以更高标准打好蓝天、碧水、净土保卫战，不"
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from planparse import rx
+from planparse.extract.flat_tables import table_lines
 from planparse.gaps import close_gaps
 from planparse.grammar import Grammars, load_grammars
 from planparse.loaders.base import MARGIN_MARK
@@ -361,6 +363,7 @@ def normalize(raw: str, grammars: Grammars | None = None) -> Normalized:
         raw = raw.translate(_ODD_SPACES)  # one character for one: every offset stays where it was
     kept, dropped = _drop_noise(_split_lines(raw), g)
     joiner = _Joiner(kept, g)
+    cells = table_lines([line.text for line in kept], g)  # a flattened table's cells stay apart
     out: list[str] = []
     norm_starts: list[int] = []
     raw_starts: list[int] = []
@@ -368,7 +371,7 @@ def normalize(raw: str, grammars: Grammars | None = None) -> Normalized:
     first = ""
     para_len = balance = 0
     for i, line in enumerate(kept):
-        if i > 0 and joiner.join(kept[i - 1], first, para_len, balance, line):
+        if i > 0 and i not in cells and i - 1 not in cells and joiner.join(kept[i - 1], first, para_len, balance, line):
             para_len += len(line.text)
             balance = _bracket_balance_from(balance, line.text)
         else:

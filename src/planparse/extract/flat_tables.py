@@ -24,6 +24,7 @@ Conservative by design (a wrong table is worse than none):
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -104,6 +105,17 @@ def _accepts(col: _Col, kind: str) -> bool:
     return kind in ("short", "person")  # a category before the task (广电 reads as a name), a 备注 after it
 
 
+def _role(key: str, g: Grammars) -> str | None:
+    """table_header's role for a short line, remembered per grammar: normalize.py asks it of every
+    short line before joining lines, and the tables reader again of the same lines after."""
+    memo: dict[str, str | None] = g.memo.setdefault("flat-table-role", {})
+    if key not in memo:
+        if len(memo) > 100_000:  # emptied when it grows past any plan's vocabulary
+            memo.clear()
+        memo[key] = _named_role(key, g)
+    return memo[key]
+
+
 def _header(text: str, lines: list[Span], i: int, g: Grammars) -> tuple[list[Span], int] | None:
     """The header starting at line ``i``: its cells (a wrapped cell joined) and the line after it."""
     cells: list[Span] = []
@@ -118,7 +130,7 @@ def _header(text: str, lines: list[Span], i: int, g: Grammars) -> tuple[list[Spa
             continue
         if "\t" in text[s:e] or len(key) > _MAX_HEADER_CELL or any(c in key for c in _LABEL + _SENTENCE + "，,"):
             break
-        if _named_role(key, g) is not None:
+        if _role(key, g) is not None:
             cells.append((s, e))
             named.append(True)
         elif cells and key[0] in "（(" and key[-1] in "）)":
@@ -300,3 +312,27 @@ def flat_tables(text: str, g: Grammars) -> list[list[FlatRow]]:
         while i < len(lines) and lines[i][0] <= end:
             i += 1
     return tables
+
+
+def table_lines(lines: list[str], g: Grammars) -> set[int]:
+    """Indices of the ``lines`` that belong to a table written one cell per line, from its header
+    through its last row. normalize.py asks it of the lines before it joins wrapped ones: each such
+    line is a cell, so a task cell without 。 must not take the unit cell under it as its wrapped rest
+    (the row was lost), nor a cell the line before or after the table. The same reader finds the
+    table here as after, so the two agree on it.
+
+    >>> from planparse.grammar import load_grammars
+    >>> sorted(table_lines(["二、任务分工", "序号", "重点任务", "牵头单位", "1", "推进改造，提升品质", "县住建局", "各单位要落实。"], load_grammars()))
+    [1, 2, 3, 4, 5, 6]
+    """
+    starts: list[int] = []
+    pos = 0
+    for line in lines:
+        starts.append(pos)
+        pos += len(line) + 1
+    out: set[int] = set()
+    for table in flat_tables("\n".join(lines), g):
+        first = bisect.bisect_right(starts, table[0][0]) - 1
+        last = bisect.bisect_right(starts, table[-1][1] - 1) - 1
+        out.update(range(first, last + 1))
+    return out
