@@ -118,3 +118,19 @@ def test_a_joined_unit_line_where_the_task_should_be_gives_no_row() -> None:
     # the row is skipped
     text = "一、总体要求\n到2025年，完成整治。\n二、任务分工\n" + NUMBERED.replace("改造提升\n县住建局", "改造提升县住建局")
     assert [t.title for t in _rows(text)] == ["开展农村人居环境整治。"]
+
+
+def test_cells_marked_with_bars_and_a_whole_year_time() -> None:
+    # a page whose cells each end in " |", the task cells wrapped with no 。 at the line's end, and 全年
+    # as the time: each row a task, its time the plan's year as a period (a time to run through, no day due)
+    text = (
+        "2025年开发区重点工作及责任清单\n序号 |\n重点工作 |\n责任领导 |\n责任单位 |\n完成时限 |\n"
+        "1 |\n优化项目服务机制，全力服务重大项目落地 |\n王小明 |\n招商工作部、安商工作部 |\n全年 |\n"
+        "2 |\n推动工业用地腾笼换鸟，盘活存量土地 |\n李 强 |\n改革办 |\n全年推进 |\n"
+    )
+    rows = _rows(text)
+    assert [_names(t.responsible_units) for t in rows] == [["招商工作部", "安商工作部"], ["改革办"]]
+    assert [(d.kind, d.raw, d.start_year, d.end_year) for d in (t.deadline for t in rows) if d] == [
+        ("period", "全年", 2025, 2025),
+        ("period", "全年推进", 2025, 2025),
+    ]

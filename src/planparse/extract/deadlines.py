@@ -48,6 +48,9 @@ _TENDAY = {"上旬": 10, "初": 10, "中旬": 20, "上中旬": 20}
 # 完成时限：尽快 reads as relative (the table shows the kind), but it bounds nothing: the field still
 # gets the warning a supervisor is shown for a deadline without a date or term (unparsed-deadline)
 _VAGUE_RULES = ("soon",)
+# 全年推进，12月底前完成: a field that runs through the year and names a day is due that day, as
+# 持续推进，2025年底前完成 is (the day is what can be checked); 全年推进，持续开展 keeps its year
+_THROUGH_RULES = ("whole-year",)
 # 截至2023年底，全县已建成…: a stock at a date before the plan's year is a statistic
 _AS_OF = ("截至", "截止")
 # 自印发之日起至…前, 政策执行至2022年底, 有效期至…: a window or a validity, not a commitment. 截至
@@ -244,7 +247,9 @@ def parse_field(
     if len(dated) >= 2:
         return max(dated, key=lambda d: d.date or ""), warnings
     head = cands[0]
-    if head.kind in ("relative", "ongoing") and head.date is None:
+    if head.rule in _THROUGH_RULES:
+        head = next((c for c in cands[1:] if c.date), head)
+    elif head.kind in ("relative", "ongoing") and head.date is None:
         # "立行立改，2024年底前全面完成", "即日起至2024年12月31日", "持续推进，2025年底前完成": done by that
         # date, as "2025年底前完成并长期坚持" is (the date is what can be checked); "立行立改，长期坚持":
         # done at once and then kept up — an ongoing task
