@@ -134,3 +134,12 @@ def test_cells_marked_with_bars_and_a_whole_year_time() -> None:
         ("period", "全年", 2025, 2025),
         ("period", "全年推进", 2025, 2025),
     ]
+
+
+def test_a_task_that_ends_as_a_name_does_is_no_unit() -> None:
+    # 开展农村人居环境整治，建设美丽乡村 ends in 乡村, as a village's name does: a clause of it that names
+    # no unit makes it the task, not a unit line (the row had no task and was skipped)
+    text = NUMBERED.replace("开展农村人居环境整治。", "开展农村人居环境整治，建设美丽乡村")
+    rows = _rows(text)
+    assert [t.title for t in rows] == ["推进城区老旧小区改造提升", "开展农村人居环境整治，建设美丽乡村"]
+    assert [_names(t.lead_units) for t in rows] == [["县住建局"], ["县农业农村局"]]

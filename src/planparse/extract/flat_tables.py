@@ -32,6 +32,7 @@ from planparse.extract.deadlines import parse_field
 from planparse.extract.table_header import TITLE_ROLES, UNIT_ROLES, _named_role, header_roles
 from planparse.extract.units import looks_like_unit
 from planparse.grammar import Grammars
+from planparse.textindex import split_top_level
 
 Span = tuple[int, int]
 FlatRow = tuple[int, int, list[Span]]  # (start, end, a span per column): tables.py's _Row
@@ -82,7 +83,8 @@ def _kind(text: str, span: Span, g: Grammars, people: bool) -> str:
         deadline, _ = parse_field(text, span[0], span[1], g, None)
         if deadline is not None:
             return "date"
-    if not sentence and looks_like_unit(key, g):
+    # 县住建局，县财政局 lists units; 开展人居环境整治，建设美丽乡村 is a task that only ends as a name does
+    if not sentence and key and all(looks_like_unit(key[a:b], g) for a, b in split_top_level(key, 0, len(key), "，,")):
         return "unit"
     # 夏俊贵, 周 斐, 张三、李四: names of two or three characters, read only where a column of people is
     names = [n for n in key.replace("，", "、").split("、") if n]
