@@ -25,7 +25,9 @@ def distribute(text: str, out: list[Target], series: list[tuple[int, int, list[i
         cut = text.rfind("分别", start, end)
         if len(idx) < 2 or cut < 0:
             continue
-        items = [text[a:b].strip(" \t\u3000") for a, b in split_top_level(text, start, cut, "、，,和及与")]
+        # 用水量比2020年分别下降…, 收入同比分别增长…: the base year before 分别 is no part of the last item
+        lead = BASE_YEAR.search(text[start:cut].rstrip(" \t\u3000"))
+        items = [text[a:b].strip(" \t\u3000") for a, b in split_top_level(text, start, start + lead.start() if lead else cut, "、，,和及与")]
         tail = text[cut + 2 : end].strip(" \t\u3000")
         base = BASE_YEAR.search(tail)  # 分别比2020年下降14%和18%: the base year is no part of the indicators
         if base:

@@ -28,7 +28,8 @@ from planparse.numerals import cn_to_int
 
 _CLAUSE_BOUND = "。；;，,：:\n\t！？!?"  # a table cell (\t) is a clause of its own
 _YEAR = rx.compile(r"(?<![0-9])(?<![较比由从对自][ \t]{0,2})(?:到|至|在|于)?[ \t]*(?P<y>(?:19|20)[0-9]{2})[ \t]*年(?![ \t]*[0-9]+[ \t]*年)(?![ \t]*的)(?!" + BASE_YEAR_AFTER + ")")
-_FYP = rx.compile(r"[“\"]?(?P<fyp>十[一二三四五六七八九]?五)[”\"]?(?:末|期末|期间|时期)")
+# “十四五”期间, 十四五末; quoted, it may open the indicator alone ("“十四五”单位GDP能耗累计降低13%")
+_FYP = rx.compile(r"[“\"]?(?P<fyp>十[一二三四五六七八九]?五)[”\"]?(?:末|期末|期间|时期)|[“\"](?P<fyp>十[一二三四五六七八九]?五)[”\"]")
 _POINTS = ("个百分点", "百分点")  # a change in a share given in %: 达到60.5%，较2020年提高2个百分点
 # the lookahead names the first characters, so the engine skips to them (rx: 3x faster scan)
 _NEXT_NUMBER = rx.compile(NUMBER + r"[^，。；;]{0,12}?")
