@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import regex
 
+from planparse import rx
 from planparse.grammar import Compiled
 
 # A goal's sentence runs on across ；: "到2025年，A达到5000座；B 3000座" lists both goals under the frame.
@@ -81,4 +82,33 @@ def comparator_before(text: str, start: int, pos: int, rules: list[Compiled]) ->
         for m in c.pattern.finditer(text, max(start, pos - 6), pos):
             if m.end() == pos:
                 return str(c.attrs["comparator"])
+    return None
+
+
+_LIST_ITEM = rx.compile(r"[ \t\u3000]*(?:[0-9]{1,2}[.．、](?![0-9])|[（(][0-9一二三四五六七八九十]{1,2}[）)]|[①-⑳])")
+_MAX_ITEMS = 30  # how many items back the line that introduces a list is looked for
+
+
+def lead_in(text: str, line_start: int) -> tuple[int, int] | None:
+    r"""The line that introduces the numbered list the line at ``line_start`` belongs to, ending with a
+    colon ("到2025年，全市主要指标如下：" over "1.地区生产总值…", "2.…"): where the items' time is said.
+
+    >>> text = "到2025年，主要指标如下：\n1.产值增长7%。\n2.投资增长9%。"
+    >>> a, b = lead_in(text, text.index("2."))
+    >>> text[a:b]
+    '到2025年，主要指标如下：'
+    """
+    if not _LIST_ITEM.match(text, line_start):
+        return None
+    end = line_start - 1
+    for _ in range(_MAX_ITEMS):
+        if end <= 0:
+            return None
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end].rstrip(" \t\u3000")
+        if line.endswith(("：", ":")):
+            return start, end
+        if not _LIST_ITEM.match(text, start):
+            return None  # a paragraph of its own, no item of the list: the list has no lead-in line
+        end = start - 1
     return None

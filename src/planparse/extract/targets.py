@@ -18,7 +18,7 @@ import regex
 
 from planparse import rx
 from planparse.extract.deadlines import BASE_YEAR_AFTER
-from planparse.extract.target_context import bound_left, bound_right, comparator_before, goal_sentence, share_of_whole, verbs_from
+from planparse.extract.target_context import bound_left, bound_right, comparator_before, goal_sentence, lead_in, share_of_whole, verbs_from
 from planparse.extract.target_series import BASE_YEAR as _BASE_YEAR
 from planparse.extract.target_series import distribute
 from planparse.extract.values import NUMBER, SPACES, Value, values
@@ -28,8 +28,9 @@ from planparse.numerals import cn_to_int
 
 _CLAUSE_BOUND = "。；;，,：:\n\t！？!?"  # a table cell (\t) is a clause of its own
 _YEAR = rx.compile(r"(?<![0-9])(?<![较比由从对自][ \t]{0,2})(?:到|至|在|于)?[ \t]*(?P<y>(?:19|20)[0-9]{2})[ \t]*年(?![ \t]*[0-9]+[ \t]*年)(?![ \t]*的)(?!" + BASE_YEAR_AFTER + ")")
-# “十四五”期间, 十四五末; quoted, it may open the indicator alone ("“十四五”单位GDP能耗累计降低13%")
-_FYP = rx.compile(r"[“\"]?(?P<fyp>十[一二三四五六七八九]?五)[”\"]?(?:末|期末|期间|时期)|[“\"](?P<fyp>十[一二三四五六七八九]?五)[”\"]")
+# “十四五”期间, 十四五末; quoted, it may open the indicator alone ("“十四五”单位GDP能耗累计降低13%"),
+# never when it names the plan or a time since (“十三五”规划, “十三五”以来)
+_FYP = rx.compile(r"[“\"]?(?P<fyp>十[一二三四五六七八九]?五)[”\"]?(?:末|期末|期间|时期)|[“\"](?P<fyp>十[一二三四五六七八九]?五)[”\"](?!规划|以来|以前|开局|收官|的)")
 _POINTS = ("个百分点", "百分点")  # a change in a share given in %: 达到60.5%，较2020年提高2个百分点
 # the lookahead names the first characters, so the engine skips to them (rx: 3x faster scan)
 _NEXT_NUMBER = rx.compile(NUMBER + r"[^，。；;]{0,12}?")
@@ -81,6 +82,11 @@ def _year(text: str, pos: int) -> int | None:
     # no year before it: the paragraph may give one after ("…达到X%。2020年底，…")
     para_end = text.find("\n", pos, pos + _MAX_PARAGRAPH)
     m = _YEAR.search(text, pos, para_end if para_end != -1 else min(len(text), pos + _MAX_PARAGRAPH))
+    if m:
+        return int(m.group("y"))
+    # an item of a list the line before introduces ("到2025年，主要指标如下：" / "1.地区生产总值…")
+    lead = lead_in(text, para_start)
+    m = _YEAR.search(text, lead[0], lead[1]) if lead else None
     return int(m.group("y")) if m else None
 
 
