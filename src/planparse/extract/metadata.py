@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from dataclasses import dataclass
 
 import regex
 
 from planparse import rx
+from planparse.extract.metadata_title import Line, clean_title, find_title, number_after_notice, split_lines
 from planparse.grammar import Grammars
-from planparse.models import Metadata, Span
+from planparse.models import Metadata
 from planparse.numerals import cn_to_int
 
 _BARE_LABEL = rx.compile(r"\p{Han}{2,6}")  # a label alone on its line, its value below
@@ -27,32 +27,9 @@ _COLUMN_GAP = rx.compile(r"[ \t\u3000\u2002-\u200a]{2,}")
 _HEAD_LINES = 25
 _TAIL_LINES = 15
 _NOTICE_LINES = 80
-_BRACKET_LINE = rx.compile(r"[（(][^（）()]{1,20}[）)]")
-_TITLE_PUNCT = rx.compile(r"[。；，,：:]")
-_DATE_LINE = rx.compile(r"[0-9〇零一二三四五六七八九十○]{1,4}[ \t]*年[ \t]*[0-9〇零一二三四五六七八九十○]{1,2}[ \t]*月[ \t]*[0-9〇零一二三四五六七八九十○]{1,3}[ \t]*日")
 _NOT_A_NAME = rx.compile(r"^(?:为|根据|按照|依据|经|现将|各)")
-_TITLE_MARKS = rx.compile(r"[《》〈〉<>“”\"]")  # dropped or changed when a notice restates a title
-_HALF_BRACKETS = str.maketrans("（）", "()")
 _COMMITTEE_END = rx.compile(r"委(?:办公室|办公厅)?")  # where a party committee's name ends
 _ZEROS = str.maketrans(dict.fromkeys("○Ｏ0O", "〇"))  # a zero typed as a circle, a digit or a letter (二0一0年)
-_CJK_GAP = rx.compile(r"(?<=[\p{Han}）)”])[ \t\u3000]+|[ \t\u3000]+(?=[\p{Han}（(“])")
-
-
-@dataclass
-class _Line:
-    start: int
-    end: int
-    text: str
-
-
-def _lines(text: str, start: int, end: int) -> list[_Line]:
-    out: list[_Line] = []
-    pos = start
-    while pos < end:
-        stop = end if (nl := text.find("\n", pos, end)) == -1 else nl
-        out.append(_Line(pos, stop, text[pos:stop]))
-        pos = stop + 1
-    return out
 
 
 def _cn_or_int(s: str) -> int | None:
@@ -70,81 +47,6 @@ def _iso(y: str, m: str, d: str) -> str | None:
         return None
 
 
-def _clean_title(s: str) -> str:
-    return _CJK_GAP.sub("", s).strip()
-
-
-def _find_title(head: list[_Line], g: Grammars) -> tuple[str | None, Span | None]:
-    meta = g.meta
-    notice_title: tuple[str, int, int] | None = None
-    for ln in head:
-        m = meta["notice"].search(ln.text)
-        # the notice that wraps the plan is a title line, not a citation inside a paragraph
-        if m and len(ln.text) <= 100 and "。" not in ln.text and not ln.text.startswith(("根据", "按照", "依据")):
-            notice_title = (m.group("title"), ln.start + m.start("title"), ln.start + m.end("title"))
-            break
-    if notice_title:
-        want = _clean_title(notice_title[0])
-        return _own_title(want, head, g) or (want, Span((notice_title[1], notice_title[2])))
-    # runs of short lines without sentence punctuation, joined, ending in a document-type word;
-    # annex markers, document numbers and draft marks are not part of a title
-    # date and issuer lines end a run; annex marks, document numbers and draft marks are skipped
-    runs: list[list[_Line]] = [[]]
-    for ln in head:
-        t = ln.text.strip()
-        if meta["annex_line"].match(t) or meta["doc_number"].fullmatch(t.strip("（()）")) or meta["draft"].fullmatch(t):
-            continue
-        if len(t) > 60 or _TITLE_PUNCT.search(t) or _DATE_LINE.search(t) or meta["issuer_line"].match(t):
-            runs.append([])
-        elif not (runs[-1] and _clean_title(runs[-1][-1].text) == _clean_title(t)):
-            runs[-1].append(ln)  # a web page sets the title twice (its page title, then the document's)
-    for run in runs:
-        found = _title_in_run(run, head, g)
-        if found[0]:
-            return found
-    return None, None
-
-
-def _title_in_run(head: list[_Line], all_lines: list[_Line], g: Grammars) -> tuple[str | None, Span | None]:
-    """The first title in a run of short lines: up to 3 lines joined, the longest that ends in a
-    document-type word (…实施方案 / …实施方案 + 的通知); inside a notice, the plan it issues."""
-    meta = g.meta
-    for i in range(len(head)):
-        found: tuple[str, list[_Line]] | None = None
-        for j in range(i, min(i + 3, len(head))):
-            joined = _clean_title("".join(p.text for p in head[i : j + 1]))
-            if meta["title_suffix"].search(joined) and not meta["draft"].fullmatch(joined):
-                found = (joined, head[i : j + 1])
-        if found is None:
-            continue
-        joined, parts = found
-        notice = meta["notice"].search(joined)
-        if notice:  # a notice title over several lines: the plan is the document it issues
-            want = _clean_title(notice.group("title"))
-            return _own_title(want, all_lines, g) or (want, Span((parts[0].start, parts[-1].end)))
-        return joined, Span((parts[0].start, parts[-1].end))
-    return None, None
-
-
-def _loose(title: str) -> str:
-    """A title as a notice may restate it: inner 《》 dropped or turned to 〈〉, brackets of either width."""
-    return _TITLE_MARKS.sub("", title).translate(_HALF_BRACKETS)
-
-
-def _own_title(want: str, lines: list[_Line], g: Grammars) -> tuple[str, Span] | None:
-    """The plan's title on its own line below the notice, with the line under it when that is a
-    bracket the title goes on with ((2024—2027年)): a notice title often leaves the period out."""
-    for k, ln in enumerate(lines):
-        if _loose(_clean_title(ln.text)) != _loose(want):
-            continue
-        want = _clean_title(ln.text)  # the plan's own line keeps the marks a notice drops (《RCEP》 → RCEP)
-        below = _clean_title(lines[k + 1].text) if k + 1 < len(lines) else ""
-        if _BRACKET_LINE.fullmatch(below) and not g.heading_at(below) and g.meta["title_suffix"].search(want + below):
-            return want + below, Span((ln.start, lines[k + 1].end))
-        return want, Span((ln.start, ln.end))
-    return None
-
-
 def _period(title: str | None, g: Grammars) -> tuple[int, int] | None:
     """From the plan's own title only: (2022-2025年), “十四五”, or one year (2022年行动计划)."""
     if not title:
@@ -155,7 +57,7 @@ def _period(title: str | None, g: Grammars) -> tuple[int, int] | None:
         return int(m.group("start")), int(m.group("end"))
     f = meta["fyp_period"].search(title)
     if f:
-        n = cn_to_int(f.group("fyp")[:-1]) or 0
+        n = cn_to_int(f.group("nth") or f.group("fyp")[:-1]) or 0  # 十四五 and 第十四个五年 are the 14th
         if n:
             return 1951 + 5 * n, 1955 + 5 * n
     y = meta["single_year"].search(title)
@@ -202,7 +104,7 @@ def _admin_level(region: str | None, g: Grammars) -> str | None:
 
 def _imprint(text: str, date: str | None, issuer: str | None, g: Grammars) -> tuple[str | None, str | None]:
     """The date and printer of the imprint (版记) at the end, where the plan has no sign-off."""
-    tail = _lines(text, max(0, len(text) - 1500), len(text))
+    tail = split_lines(text, max(0, len(text) - 1500), len(text))
     for k in range(len(tail) - 1, -1, -1):
         m = g.meta["imprint"].match(tail[k].text)
         if m is None:
@@ -214,7 +116,7 @@ def _imprint(text: str, date: str | None, issuer: str | None, g: Grammars) -> tu
     return date, issuer
 
 
-def _signoff(lines: list[_Line], k: int, g: Grammars) -> regex.Match[str] | None:
+def _signoff(lines: list[Line], k: int, g: Grammars) -> regex.Match[str] | None:
     """Line k as a sign-off date; one in figures only (2023.5.10) right under an issuer's name."""
     m = g.meta["signoff_date"].match(lines[k].text)
     if m is None and k and g.meta["issuer_line"].match(lines[k - 1].text):
@@ -239,20 +141,20 @@ def _joint(names: list[str], g: Grammars) -> str | None:
         if len(parts) > 1 and all(g.meta["issuer_line"].match(p) for p in parts):
             found += parts
         else:
-            found.append(_clean_title(name))
+            found.append(clean_title(name))
     return "、".join(found) if len(found) == 2 else None
 
 
-def _issuer_over_notice(head: list[_Line], k: int, g: Grammars) -> str | None:
+def _issuer_over_notice(head: list[Line], k: int, g: Grammars) -> str | None:
     """The issuers on lines of their own over a notice title broken into lines (GB/T 9704 sets
     某市人民政府办公室 / 关于印发某市…三年行动 / 计划（2023-2025年）的通知): line k opens the title."""
-    if not k or not head[k].text.lstrip().startswith("关于") or not g.meta["notice"].search(_clean_title("".join(ln.text for ln in head[k : k + 3]))):
+    if not k or not head[k].text.lstrip().startswith("关于") or not g.meta["notice"].search(clean_title("".join(ln.text for ln in head[k : k + 3]))):
         return None
     top = k
     while top > max(0, k - 4) and g.meta["issuer_line"].match(head[top - 1].text):
         top -= 1
     names = [g.meta["issuer_line"].match(ln.text).group("issuer") for ln in head[top:k]]
-    return (_joint(names, g) or _clean_title(names[0])) if names else None
+    return (_joint(names, g) or clean_title(names[0])) if names else None
 
 
 def _run_together(name: str, g: Grammars) -> str:
@@ -266,7 +168,7 @@ def _run_together(name: str, g: Grammars) -> str:
     return name
 
 
-def _cover_issuer(head: list[_Line], g: Grammars) -> str | None:
+def _cover_issuer(head: list[Line], g: Grammars) -> str | None:
     """The body named over a cover page's month (天津市发展和改革委员会 / 二〇二二年一月)."""
     for above, line in itertools.pairwise(head):
         if g.meta["cover_date"].match(line.text):
@@ -295,11 +197,28 @@ def _named_province(text: str, g: Grammars) -> str | None:
     return best[1] if best[0] >= 2 and best[0] > second[0] else None
 
 
+def _head_issuer(head: list[Line], fields: list[str], rule: str, g: Grammars) -> str | None:
+    """The issuer a head line names by ``rule``: a notice's title (某县人民政府关于印发…, or the
+    issuers on lines over it) or a labelled field (发文机关：…)."""
+    for k, text_line in enumerate([ln.text for ln in head] + fields):
+        if len(text_line) > 100 or "。" in text_line or _NOT_A_NAME.match(text_line):
+            continue  # a sentence of the body, not a title or a labelled field
+        if rule == "issuer_notice" and k < len(head) and (over := _issuer_over_notice(head, k, g)):
+            return over
+        m = g.meta[rule].search(text_line)
+        if m:
+            issuer = m.group("issuer").strip()
+            parts = issuer.split()  # two issuers side by side take the first; a name with a space in it stays whole
+            issuer = _joint([issuer], g) or clean_title(parts[0] if all(g.meta["issuer_line"].match(x) for x in parts) else issuer)
+            return _run_together(issuer, g)
+    return None
+
+
 def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metadata:
     meta = g.meta
     head_end = first_heading if first_heading is not None else min(len(text), 3000)
-    head = _lines(text, 0, head_end)[:_HEAD_LINES]
-    title, title_span = _find_title(head, g)
+    head = split_lines(text, 0, head_end)[:_HEAD_LINES]
+    title, title_span = find_title(head, g)
 
     doc_number = None
     # the line, else each of its columns: a report (上行文, GB/T 9704) sets 签发人 beside the number
@@ -310,23 +229,17 @@ def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metad
         if m:
             doc_number = regex.sub(r"[ \t]+", "", m.group("num"))
             break
+    if doc_number is None:  # a web page sets the number in brackets after the notice's title: its own
+        doc_number = next((n for ln in head if (n := number_after_notice(ln.text, g))), None)
 
     # web pages put a field's label on one line and its value on the next ("发文日期\n2022-10-12")
     fields = [f"{a.text.strip()}：{b.text.strip()}" for a, b in itertools.pairwise(head) if _BARE_LABEL.fullmatch(a.text.strip())]
-    issuer = None
-    for k, text_line in enumerate([ln.text for ln in head] + fields):
-        if len(text_line) > 100 or "。" in text_line or _NOT_A_NAME.match(text_line):
-            continue  # a sentence of the body, not a title or a labelled field
-        if k < len(head) and (over := _issuer_over_notice(head, k, g)):
-            issuer = over
-            break
-        m = meta["issuer_notice"].search(text_line) or meta["issuer_label"].search(text_line)
-        if m:
-            issuer = m.group("issuer").strip()
-            parts = issuer.split()  # two issuers side by side take the first; a name with a space in it stays whole
-            issuer = _joint([issuer], g) or _clean_title(parts[0] if all(meta["issuer_line"].match(x) for x in parts) else issuer)
-            issuer = _run_together(issuer, g)
-            break
+    # the notice's own title first, a labelled field after: a web page's 发布机构 is who posted the
+    # page (某县人民政府办公室), the notice names who issues it (某县人民政府关于印发…) — unless it
+    # leaves its place out (县人民政府关于印发…) that the label names (发布机构：某县人民政府)
+    found = {rule: _head_issuer(head, fields, rule, g) for rule in ("issuer_notice", "issuer_label")}
+    issuer, labelled = found["issuer_notice"], found["issuer_label"]
+    issuer = labelled if labelled and (issuer is None or labelled.endswith(issuer)) else issuer
 
     date = None
     # the sign-off at the end (before any annex or table), else the notice's sign-off before the plan
@@ -336,8 +249,8 @@ def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metad
     tail_start = max(0, len(text) - 2000) if last_signoff is None else text.rfind("\n", 0, max(0, last_signoff.start() - 600)) + 1
     tail_end = len(text) if last_signoff is None else last_signoff.end()
     # the notice's sign-off may stand below a web page's block of fields: look further than the title does
-    notice = _lines(text, 0, head_end)[:_NOTICE_LINES]
-    for lines in (_lines(text, tail_start, tail_end)[-_TAIL_LINES:], notice):
+    notice = split_lines(text, 0, head_end)[:_NOTICE_LINES]
+    for lines in (split_lines(text, tail_start, tail_end)[-_TAIL_LINES:], notice):
         for k in range(len(lines) - 1, -1, -1):
             m = _signoff(lines, k, g)
             if m:
@@ -347,7 +260,7 @@ def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metad
                 # stacked co-issuers above the date: the first one leads (climbed over the whole
                 # text: a list of 9 issuers runs past the window the date was found in)
                 from_pos = max(0, lines[k].start - 3000)
-                above = _lines(text, from_pos, lines[k].start)[1 if from_pos else 0 :]  # whole lines only
+                above = split_lines(text, from_pos, lines[k].start)[1 if from_pos else 0 :]  # whole lines only
                 names = [ln.text for ln in above]
                 top = len(names)
                 while top > 0:
@@ -359,12 +272,15 @@ def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metad
                         top -= 1
                     else:
                         break
+                signed = meta["issuer_line"].match(names[top]).group("issuer").strip() if top < len(names) else ""
+                if issuer and signed != issuer and signed.endswith(issuer):
+                    issuer = signed  # the notice's title left the place out (区人民政府办公室关于印发…)
                 if issuer is None and top < len(names):
                     issuer = _joint([meta["issuer_line"].match(n).group("issuer") for n in names[top:]], g)
                 if issuer is None and top < len(names):
                     first = meta["issuer_line"].match(names[top]).group("issuer")
                     left = _COLUMN_GAP.split(first)[0].split()[0]  # two issuers side by side: the left one
-                    issuer = _clean_title(left if meta["issuer_line"].match(left) else _COLUMN_GAP.split(first)[0])
+                    issuer = clean_title(left if meta["issuer_line"].match(left) else _COLUMN_GAP.split(first)[0])
                 break
         if date:
             break

@@ -1,0 +1,140 @@
+"""The plan's title among the lines before its first heading (``metadata.extract_metadata`` asks).
+
+Runs of short lines without sentence punctuation, joined, that end in a document-type word (方案,
+意见 …); inside a notice ``关于印发《X》的通知`` the plan's own title X, its own line when the plan
+repeats it. The masthead (某省人民政府办公厅文件), the document number, annex labels, draft marks and
+a web page's breadcrumb (首页 > 政策文件 > 正文) are no part of a title.
+
+>>> from planparse.grammar import load_grammars
+>>> find_title(split_lines("某省人民政府文件\\n某县农村公路养护实施方案", 0, 28), load_grammars())[0]
+'某县农村公路养护实施方案'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from planparse import rx
+from planparse.grammar import Grammars
+from planparse.models import Span
+
+_BRACKET_LINE = rx.compile(r"[（(][^（）()]{1,20}[）)]")
+_TITLE_PUNCT = rx.compile(r"[。；，,：:]")
+_DATE_LINE = rx.compile(r"[0-9〇零一二三四五六七八九十○]{1,4}[ \t]*年[ \t]*[0-9〇零一二三四五六七八九十○]{1,2}[ \t]*月[ \t]*[0-9〇零一二三四五六七八九十○]{1,3}[ \t]*日")
+_TITLE_MARKS = rx.compile(r"[《》〈〉<>“”\"]")  # dropped or changed when a notice restates a title
+_HALF_BRACKETS = str.maketrans("（）", "()")
+_BREADCRUMB = rx.compile(r"[>＞»›][^>＞»›]*[>＞»›]")  # 首页 > 政策文件 > 正文: where a web page stands
+_CJK_GAP = rx.compile(r"(?<=[\p{Han}）)”])[ \t\u3000]+|[ \t\u3000]+(?=[\p{Han}（(“])")
+
+
+@dataclass
+class Line:
+    start: int
+    end: int
+    text: str
+
+
+def split_lines(text: str, start: int, end: int) -> list[Line]:
+    out: list[Line] = []
+    pos = start
+    while pos < end:
+        stop = end if (nl := text.find("\n", pos, end)) == -1 else nl
+        out.append(Line(pos, stop, text[pos:stop]))
+        pos = stop + 1
+    return out
+
+
+def clean_title(s: str) -> str:
+    return _CJK_GAP.sub("", s).strip()
+
+
+def find_title(head: list[Line], g: Grammars) -> tuple[str | None, Span | None]:
+    meta = g.meta
+    notice_title: tuple[str, int, int] | None = None
+    for ln in head:
+        m = meta["notice"].search(ln.text)
+        # the notice that wraps the plan is a title line, not a citation inside a paragraph
+        if m and len(ln.text) <= 100 and "。" not in ln.text and not ln.text.startswith(("根据", "按照", "依据")):
+            notice_title = (m.group("title"), ln.start + m.start("title"), ln.start + m.end("title"))
+            break
+    if notice_title:
+        want = clean_title(notice_title[0])
+        return _own_title(want, head, g) or (want, Span((notice_title[1], notice_title[2])))
+    # runs of short lines without sentence punctuation, joined, ending in a document-type word;
+    # annex markers, document numbers and draft marks are not part of a title
+    # date and issuer lines end a run; annex marks, document numbers and draft marks are skipped
+    runs: list[list[Line]] = [[]]
+    for ln in head:
+        t = ln.text.strip()
+        if meta["annex_line"].match(t) or meta["doc_number"].fullmatch(t.strip("（()）")) or meta["draft"].fullmatch(t) or _masthead(t, g):
+            continue
+        if _BREADCRUMB.search(t):
+            runs.append([])  # a web page's navigation (首页 > 政策文件 > 正文) is no title's line
+            continue
+        if len(t) > 60 or _TITLE_PUNCT.search(t) or _DATE_LINE.search(t) or meta["issuer_line"].match(t):
+            runs.append([])
+        elif not (runs[-1] and clean_title(runs[-1][-1].text) == clean_title(t)):
+            runs[-1].append(ln)  # a web page sets the title twice (its page title, then the document's)
+    for run in runs:
+        found = _title_in_run(run, head, g)
+        if found[0]:
+            return found
+    return None, None
+
+
+def number_after_notice(line: str, g: Grammars) -> str | None:
+    """某办发〔2017〕2号 of "…印发《…》的通知(某办发〔2017〕2号)": the notice's own number closing its title
+    line; a number cited in a sentence (…的通知》（国发〔2013〕37号）要求) is no title line's."""
+    if "。" in line or len(line) > 120 or not g.meta["notice"].search(line):
+        return None
+    m = regex.search(r"[（(][ \t]*" + g.meta["doc_number"].pattern + r"[ \t]*[）)][ \t]*$", line)
+    return regex.sub(r"[ \t]+", "", m.group("num")) if m and line[: m.start()].rstrip().endswith("通知") else None
+
+
+def _masthead(line: str, g: Grammars) -> bool:
+    """The masthead (版头, GB/T 9704) over the number and the title: the issuer's name and 文件
+    (某省人民政府办公厅文件), no part of the title."""
+    return line.endswith("文件") and g.meta["issuer_line"].match(line[:-2]) is not None
+
+
+def _title_in_run(head: list[Line], all_lines: list[Line], g: Grammars) -> tuple[str | None, Span | None]:
+    """The first title in a run of short lines: up to 3 lines joined, the longest that ends in a
+    document-type word (…实施方案 / …实施方案 + 的通知); inside a notice, the plan it issues."""
+    meta = g.meta
+    for i in range(len(head)):
+        found: tuple[str, list[Line]] | None = None
+        for j in range(i, min(i + 3, len(head))):
+            joined = clean_title("".join(p.text for p in head[i : j + 1]))
+            if meta["title_suffix"].search(joined) and not meta["draft"].fullmatch(joined):
+                found = (joined, head[i : j + 1])
+        if found is None:
+            continue
+        joined, parts = found
+        notice = meta["notice"].search(joined)
+        if notice:  # a notice title over several lines: the plan is the document it issues
+            want = clean_title(notice.group("title"))
+            return _own_title(want, all_lines, g) or (want, Span((parts[0].start, parts[-1].end)))
+        return joined, Span((parts[0].start, parts[-1].end))
+    return None, None
+
+
+def _loose(title: str) -> str:
+    """A title as a notice may restate it: inner 《》 dropped or turned to 〈〉, brackets of either width."""
+    return _TITLE_MARKS.sub("", title).translate(_HALF_BRACKETS)
+
+
+def _own_title(want: str, lines: list[Line], g: Grammars) -> tuple[str, Span] | None:
+    """The plan's title on its own line below the notice, with the line under it when that is a
+    bracket the title goes on with ((2024—2027年)): a notice title often leaves the period out."""
+    for k, ln in enumerate(lines):
+        if _loose(clean_title(ln.text)) != _loose(want):
+            continue
+        want = clean_title(ln.text)  # the plan's own line keeps the marks a notice drops (《RCEP》 → RCEP)
+        below = clean_title(lines[k + 1].text) if k + 1 < len(lines) else ""
+        if _BRACKET_LINE.fullmatch(below) and not g.heading_at(below) and g.meta["title_suffix"].search(want + below):
+            return want + below, Span((ln.start, lines[k + 1].end))
+        return want, Span((ln.start, ln.end))
+    return None
+
