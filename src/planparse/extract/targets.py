@@ -56,6 +56,8 @@ _TRAILING_ACTION = rx.compile(r"(?:整治|改造|建设|治理|任务|工作|项
 
 
 _HAN = rx.compile(r"\p{Han}")
+# a count right after these says what the plan holds (工作主要有5项任务, 包括3个方面), not a goal
+_CONTENTS = rx.compile(r"(?:(?:主要|共|共计|总共)有|包括|包含|分为|涉及)[ \t]*$")
 
 
 def _noun_run(text: str, start: int, end: int, tp: dict[str, regex.Pattern[str]]) -> bool:
@@ -146,6 +148,8 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
         if v.unit in count_units and v.unit != "名" and text[v.start - 1 : v.start] == "第":
             continue  # an ordinal (第13项, 第2批) counts nothing; a rank (第1名) is a value
         clause_start = bound_left(text, v.start, _CLAUSE_BOUND)
+        if v.unit in count_units and _CONTENTS.search(text, clause_start, v.start):
+            continue  # "主要有5项任务", "包括3个方面": what the plan holds, no goal
         if v.unit is None and not v.placeholder and not unitless.search(text, clause_start, v.start):
             continue  # a bare number with no coefficient or ratio before it: not a value
         clause_end = bound_right(text, v.end, _CLAUSE_BOUND)
