@@ -77,10 +77,12 @@ def find_title(head: list[Line], g: Grammars) -> tuple[str | None, Span | None]:
             runs.append([])
         elif not (runs[-1] and clean_title(runs[-1][-1].text) == clean_title(t)):
             runs[-1].append(ln)  # a web page sets the title twice (its page title, then the document's)
-    for run in runs:
-        found = _title_in_run(run, head, g)
-        if found[0]:
-            return found
+    # a notice's title first (关于印发…的通知 over two lines), before a web page's own title over it
+    for notice_only in (True, False):
+        for run in runs:
+            found = _title_in_run(run, head, g, notice_only)
+            if found[0]:
+                return found
     return None, None
 
 
@@ -99,9 +101,10 @@ def _masthead(line: str, g: Grammars) -> bool:
     return line.endswith("文件") and g.meta["issuer_line"].match(line[:-2]) is not None
 
 
-def _title_in_run(head: list[Line], all_lines: list[Line], g: Grammars) -> tuple[str | None, Span | None]:
+def _title_in_run(head: list[Line], all_lines: list[Line], g: Grammars, notice_only: bool = False) -> tuple[str | None, Span | None]:
     """The first title in a run of short lines: up to 3 lines joined, the longest that ends in a
-    document-type word (…实施方案 / …实施方案 + 的通知); inside a notice, the plan it issues."""
+    document-type word (…实施方案 / …实施方案 + 的通知); inside a notice, the plan it issues (with
+    ``notice_only``, that one only)."""
     meta = g.meta
     for i in range(len(head)):
         found: tuple[str, list[Line]] | None = None
@@ -116,7 +119,8 @@ def _title_in_run(head: list[Line], all_lines: list[Line], g: Grammars) -> tuple
         if notice:  # a notice title over several lines: the plan is the document it issues
             want = clean_title(notice.group("title"))
             return _own_title(want, all_lines, g) or (want, Span((parts[0].start, parts[-1].end)))
-        return joined, Span((parts[0].start, parts[-1].end))
+        if not notice_only:
+            return joined, Span((parts[0].start, parts[-1].end))
     return None, None
 
 
@@ -136,5 +140,10 @@ def _own_title(want: str, lines: list[Line], g: Grammars) -> tuple[str, Span] | 
         if _BRACKET_LINE.fullmatch(below) and not g.heading_at(below) and g.meta["title_suffix"].search(want + below):
             return want + below, Span((ln.start, lines[k + 1].end))
         return want, Span((ln.start, ln.end))
+    for ln in lines:  # the notice left the place out (关于印发安全生产“十三五”规划的通知 / 某市某区安全生产“十三五”规划)
+        own = _loose(clean_title(ln.text))
+        place = g.meta["region"].match(own) if len(own) <= 60 and own.endswith(_loose(want)) else None
+        if place and place.end() == len(own) - len(_loose(want)):
+            return clean_title(ln.text), Span((ln.start, ln.end))
     return None
 
