@@ -27,7 +27,8 @@ from planparse.models import Issue, Span, Target
 from planparse.numerals import cn_to_int
 
 _CLAUSE_BOUND = "。；;，,：:\n\t！？!?"  # a table cell (\t) is a clause of its own
-_YEAR = rx.compile(r"(?<![0-9])(?<![较比由从对自][ \t]{0,2})(?:到|至|在|于)?[ \t]*(?P<y>(?:19|20)[0-9]{2})[ \t]*年(?![ \t]*[0-9]+[ \t]*年)(?![ \t]*的)(?!" + BASE_YEAR_AFTER + ")")
+# a year after 较/比/由/从/对/自/以 is a base (以2010年为基数), no target year
+_YEAR = rx.compile(r"(?<![0-9])(?<![较比由从对自以][ \t]{0,2})(?:到|至|在|于)?[ \t]*(?P<y>(?:19|20)[0-9]{2})[ \t]*年(?![ \t]*[0-9]+[ \t]*年)(?![ \t]*的)(?!" + BASE_YEAR_AFTER + ")")
 # “十四五”期间, 十四五末; quoted, it may open the indicator alone ("“十四五”单位GDP能耗累计降低13%"),
 # never when it names the plan or a time since (“十三五”规划, “十三五”以来)
 _FYP = rx.compile(r"[“\"]?(?P<fyp>十[一二三四五六七八九]?五)[”\"]?(?:末|期末|期间|时期)|[“\"](?P<fyp>十[一二三四五六七八九]?五)[”\"](?!规划|以来|以前|开局|收官|的)")
@@ -56,6 +57,9 @@ _TRAILING_ACTION = rx.compile(r"(?:整治|改造|建设|治理|任务|工作|项
 
 
 _HAN = rx.compile(r"\p{Han}")
+# a clause that opens with 确保/力争 sets goals: "确保播种面积在27万亩以上、能繁母猪存栏0.95万头" (no
+# condition, and a noun with its value is a goal even with no comparator)
+_GOAL_OPENER = rx.compile(r"[ \t]*(?:确保|力争|争取|保证)")
 # a count right after these says what the plan holds (工作主要有5项任务, 包括3个方面), not a goal
 _CONTENTS = rx.compile(r"(?:(?:主要|共|共计|总共)有|包括|包含|分为|涉及)[ \t]*$")
 
@@ -211,7 +215,7 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
             and _ITEM_END.match(text, raw_end) is not None
             and not tp["count_verbs"].search(text, clause_start, v.start)
             and not (prev is not None and _PAIRED.fullmatch(text, prev_end, v.start))  # "降低20个、10个百分点": the pair's own
-            and goal_sentence(text, v.start, tp)
+            and (goal_sentence(text, v.start, tp) or _GOAL_OPENER.match(text, clause_start) is not None)
         )
         if listed and prev_before is not None:
             comparator, rule = comparator or prev_before[1], prev_before[0]
@@ -229,7 +233,7 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
             comparator, rule = "=", "share-of"  # "到2025年，…增加值占GDP的12%": 占 states the share to reach
         if comparator is not None and tp["condition_after"].match(text, raw_end):
             continue  # "建筑面积大于2万平方米的公共建筑": a condition on a noun
-        if ind_end == v.start and tp["condition_before"].search(text, max(clause_start, v.start - 8), v.start):
+        if ind_end == v.start and tp["condition_before"].search(text, max(clause_start, v.start - 8), v.start) and not _GOAL_OPENER.match(text, clause_start):
             continue  # "面积在144平方米以下": a range a thing falls in, not a level to reach
         if (
             attributive
