@@ -7,8 +7,6 @@ it assigns nothing). A level before the word (市级牵头单位, 主要责任�
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from planparse.grammar import Grammars
 
 UNIT_ROLES = ("lead_units", "responsible_units", "cooperating_units")
@@ -18,17 +16,17 @@ UNIT_ROLES = ("lead_units", "responsible_units", "cooperating_units")
 TITLE_ROLES = ("measure", "task", "goal", "problem", "section")
 
 
-@lru_cache(maxsize=4)
-def _words(labels: tuple[tuple[str, str], ...], columns: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
-    """(word, role), the longest first; of two equal words the table's own comes first."""
-    table_words = {w for w, _ in columns}
-    merged = [*columns, *((w, r) for w, r in labels if w not in table_words)]
-    return tuple(sorted(merged, key=lambda wr: len(wr[0]), reverse=True))
-
-
 def _word_roles(g: Grammars) -> tuple[tuple[str, str], ...]:
-    columns = tuple((h.replace(" ", ""), c.role) for c in g.tables.column for h in c.headers)
-    return _words(tuple(g.label_field.items()), columns)
+    """(word, role) of every column word and field label, the longest first; of two equal words the
+    table's own comes first. Built once per grammar: every header cell of every table asks."""
+    memo = g.memo.setdefault("table-header", {})
+    words = memo.get("words")
+    if words is None:
+        columns = [(h.replace(" ", ""), c.role) for c in g.tables.column for h in c.headers]
+        table_words = {w for w, _ in columns}
+        merged = [*columns, *((w, r) for w, r in g.label_field.items() if w not in table_words)]
+        words = memo["words"] = tuple(sorted(merged, key=lambda wr: len(wr[0]), reverse=True))
+    return words
 
 
 def _key(cell: str) -> str:
