@@ -25,7 +25,6 @@ _TITLE_PUNCT = rx.compile(r"[。；，,：:]")
 _DATE_LINE = rx.compile(r"[0-9〇零一二三四五六七八九十○]{1,4}[ \t]*年[ \t]*[0-9〇零一二三四五六七八九十○]{1,2}[ \t]*月[ \t]*[0-9〇零一二三四五六七八九十○]{1,3}[ \t]*日")
 _TITLE_MARKS = rx.compile(r"[《》〈〉<>“”\"]")  # dropped or changed when a notice restates a title
 _HALF_BRACKETS = str.maketrans("（）", "()")
-_BREADCRUMB = rx.compile(r"[>＞»›][^>＞»›]*[>＞»›]")  # 首页 > 政策文件 > 正文: where a web page stands
 _CJK_GAP = rx.compile(r"(?<=[\p{Han}）)”])[ \t\u3000]+|[ \t\u3000]+(?=[\p{Han}（(“])")
 
 
@@ -70,7 +69,7 @@ def find_title(head: list[Line], g: Grammars) -> tuple[str | None, Span | None]:
         t = ln.text.strip()
         if meta["annex_line"].match(t) or meta["doc_number"].fullmatch(t.strip("（()）")) or meta["draft"].fullmatch(t) or _masthead(t, g):
             continue
-        if _BREADCRUMB.search(t):
+        if meta["breadcrumb"].search(t):
             runs.append([])  # a web page's navigation (首页 > 政策文件 > 正文) is no title's line
             continue
         if len(t) > 60 or _TITLE_PUNCT.search(t) or _DATE_LINE.search(t) or meta["issuer_line"].match(t):
