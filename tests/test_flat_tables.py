@@ -143,3 +143,16 @@ def test_a_task_that_ends_as_a_name_does_is_no_unit() -> None:
     rows = _rows(text)
     assert [t.title for t in rows] == ["推进城区老旧小区改造提升", "开展农村人居环境整治，建设美丽乡村"]
     assert [_names(t.lead_units) for t in rows] == [["县住建局"], ["县农业农村局"]]
+
+
+def test_a_task_cell_wrapped_after_a_comma_keeps_its_row() -> None:
+    # the task cell wraps after a comma and its last line is short: the line goes on the task, and the
+    # row is read (before: the short line took no column and the whole row was lost without a word)
+    text = (
+        "序号\n重点任务\n牵头单位\n完成时限\n"
+        "1\n推进老旧小区改造，提升居住品质，完善配套设施建设，\n加快推进城市更新\n县住建局\n2024年底前\n"
+        "2\n开展农村人居环境整治\n县农业农村局\n2025年6月底前\n"
+    )
+    rows = _rows(text)
+    assert [t.title.replace("\n", "") for t in rows] == ["推进老旧小区改造，提升居住品质，完善配套设施建设，加快推进城市更新", "开展农村人居环境整治"]
+    assert [_names(t.lead_units) for t in rows] == [["县住建局"], ["县农业农村局"]]

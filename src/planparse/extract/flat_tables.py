@@ -42,6 +42,7 @@ _MAX_UNNAMED = 6  # a column word no table uses (指标, 类别名) is short
 _MAX_SHORT = 12  # a category or a 备注 line; a task is longer or ends as a sentence does
 _MAX_DATE = 24  # 2024年6月底前, 持续推进: a time cell is short
 _SENTENCE = "。；;！？"
+_OPEN_CLAUSE = "，,、（(“"  # a line ending so is a cell cut short: the next line goes on with it
 _LABEL = "：:"  # a colon makes a line a labelled value (责任单位：…), never a header cell
 _MAX_ROW_LINES = 40  # a numbered row longer than this is no row of a table: stop
 
@@ -201,8 +202,12 @@ def _assign(text: str, row: list[Span], cols: list[_Col], g: Grammars, last: boo
             return None
         run = 1
         if kind in ("unit", "text"):
-            # a cell wrapped over lines; a sentence's end (。) ends a task cell
-            while i + run < len(row) and kinds[i + run] == kind and not (kind == "text" and text[row[i + run - 1][1] - 1] in _SENTENCE):
+            # a cell wrapped over lines; a sentence's end (。) ends a task cell, and a task line left open
+            # after a comma goes on in the next line even when that is short (…完善配套设施建设， / 加快推进城市更新)
+            while i + run < len(row) and (
+                (kinds[i + run] == kind and not (kind == "text" and text[row[i + run - 1][1] - 1] in _SENTENCE))
+                or (kind == "text" and kinds[i + run] == "short" and text[row[i + run - 1][1] - 1] in _OPEN_CLAUSE)
+            ):
                 run += 1
         width = 1
         while kind in ("unit", "text") and k + width < len(cols) and _accepts(cols[k + width], kind):
