@@ -25,11 +25,13 @@ Conservative by design (a wrong table is worse than none):
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 from itertools import pairwise
 
+from planparse import rx
 from planparse.extract.deadlines import parse_field
-from planparse.extract.table_header import TITLE_ROLES, UNIT_ROLES, _named_role, header_roles
+from planparse.extract.table_header import TITLE_ROLES, UNIT_ROLES, _named_role, _word_roles, header_roles
 from planparse.extract.units import looks_like_unit
 from planparse.grammar import Grammars
 from planparse.textindex import split_top_level
@@ -290,9 +292,27 @@ def _inherit(rows: list[tuple[Span, list[list[Span]]]], cols: list[_Col]) -> Non
                 row[c] = list(above[1][c])
 
 
+def _may_hold_table(text: str, g: Grammars) -> bool:
+    """Whether a line of ``text`` could be a unit or deadline header cell (a unit or deadline column
+    word, maybe after a qualifier, alone on a short line): every header has one, and one regex scan
+    of line starts spares most plans the reader's walk over every line (normalize asks too)."""
+    memo = g.memo.setdefault("flat-table-gate", {})
+    gate = memo.get("gate")
+    if gate is None:
+        space = "[ \t\u3000]*"  # spaced out: 牵 头 单 位 (the reader drops spaces from a cell)
+        words = {w for w, role in _word_roles(g) if role in (*UNIT_ROLES, "deadline")}
+        alts = "|".join(space.join(re.escape(ch) for ch in w) for w in sorted(words, key=len, reverse=True))
+        quals = "|".join(re.escape(q) for q in g.tables.qualifiers)
+        tail = f"[^\n\t{_LABEL}{_SENTENCE}，,]{{0,{_MAX_HEADER_CELL}}}"
+        gate = memo["gate"] = rx.compile(f"^{space}(?:{quals})?(?:{alts}){tail}$", re.MULTILINE)
+    return gate.search(text) is not None
+
+
 def flat_tables(text: str, g: Grammars) -> list[list[FlatRow]]:
     """Tables written one cell per line, as rows for tables.py: the header row first, each column
     repeated as often as its widest cell has lines, then the data rows."""
+    if not _may_hold_table(text, g):
+        return []
     lines = _lines(text)
     tables: list[list[FlatRow]] = []
     i = 0
