@@ -246,18 +246,15 @@ def _split(text: str, start: int, end: int, g: Grammars) -> list[RawUnit]:
     return out
 
 
-_NOT_A_NAME = ("含", "包括", "包含", "不含", "除", "其中", "以下", "下同", "即", "原")  # 含开发区管委会: the list's reach
-_KINDS = ("企业", "单位", "部门", "机构")  # 县市场监管局（食品生产企业）: a kind of body is the scope, not a name
-
-
 def _second_name(note: str, g: Grammars) -> bool:
     """A bracket after a unit that is the same body's other name (一套人马两块牌子): 县发改局（县粮食局）,
     市委宣传部（市文明办） — one organisation named as plans name it, kept in the name, not a scope.
-    It names one organisation and nothing more: a list, a collective, a duty or a reach (含…) is a note."""
+    It names one organisation and nothing more: a list, a collective, a duty, a reach (含…) or a body
+    under the unit (unit_aliases.toml scope_note) is a note."""
     note = note.strip()
-    if len(note) > 16 or note.startswith(_NOT_A_NAME) or note.endswith(_KINDS) or any(ch in note for ch in "、，,；;（()）"):
-        return False
     up = g.unit_patterns
+    if len(note) > 16 or up["scope_note"].search(note) or any(ch in note for ch in "、，,；;（()）"):
+        return False
     return plain_unit(note, g) and not _is_collective(note, g) and up["conjunct"].search(note) is not None and not up["not_a_unit"].search(note)
 
 

@@ -293,7 +293,7 @@ def load_grammars(directory: Path | str | None = None) -> Grammars:
         "name_part_bracket": compile_pattern(us.name_part_bracket, units.fragments, "grammars/unit_aliases.toml", "units -> name_part_bracket"),
         **{
             k: compile_pattern(getattr(us, k), units.fragments, "grammars/unit_aliases.toml", f"units -> {k}")
-            for k in ("shared_head", "shared_tail", "joint_body", "inherit_prefix", "admin_prefix", "no_inherit", "bare_place", "shared_head_noun", "not_a_unit", "conjunction", "conjunct", "provincial_body", "duty")
+            for k in ("scope_note", "shared_head", "shared_tail", "joint_body", "inherit_prefix", "admin_prefix", "no_inherit", "bare_place", "shared_head_noun", "not_a_unit", "conjunction", "conjunct", "provincial_body", "duty")
         },
         "placeholder": compile_pattern(us.placeholder, units.fragments, "grammars/unit_aliases.toml", "units -> placeholder"),
         "suffix": rx.compile(f"(?:{literal_alternation(us.suffixes)})$"),

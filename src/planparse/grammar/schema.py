@@ -115,6 +115,7 @@ class UnitSettings(_Strict):
     trailing_noise: list[str]
     scope_prefix: str
     name_part_bracket: str
+    scope_note: str
     shared_head: str
     shared_tail: str
     inherit_prefix: str
