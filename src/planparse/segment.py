@@ -199,6 +199,8 @@ def _typo_headings(text: str, nodes: list[Node], typos: list[Heading], toc: set[
         numbers = {n.number for n in own} if own else {marker_number(m.group("num"), fam.number) for m in hits}
         if not own and (fam.level > 0 or len(numbers) < 3):
             continue  # 二，… with no 一、 around it: prose
+        if not own and (1 not in numbers or any(n.family.level > 0 and n.start < hits[0].start() for n in nodes)):
+            continue  # 第五条规定的… 第六条… under the plan's own 一、/（一）: articles cited, not the plan's own
         alone = all(n.alone for n in own)
         for m in hits:
             line_end = _line_end(text, m.start())
