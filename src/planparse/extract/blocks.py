@@ -30,8 +30,11 @@ from planparse.textindex import LineIndex, split_top_level
 _SENTENCE_END = rx.compile("[。]")
 _TAIL_END = rx.compile(r"[。；;\n]")
 # a tab ends it: a table row is cells, not one sentence; "以上任务由…负责" after the items it
-# covers starts at 由, and so do "此项工作由市教育局负责" (the measure it closes) and "具体由县农业农村局负责"
-_BY_SENTENCE = rx.compile(r"(?:(?<=[。；;\n])|^)(?:(?:以上|上述|此|该|这|本)(?:各项|项)?(?:任务|工作|措施)均?|具体)?(?P<by>由[^。；;\n\t]{2,120}?)(?=[。；;]|$)", regex.MULTILINE)
+# covers starts at 由, and so do "此项工作由市教育局负责" (the measure it closes), "燃气安全监管工作由县住建局
+# 负责" (the work named, then who does it) and "具体由县农业农村局负责"
+_BY_SENTENCE = rx.compile(
+    r"(?:(?<=[。；;\n])|^)(?:(?:以上|上述|此|该|这|本)(?:各项|项)?(?:任务|工作|措施)均?|\p{Han}{2,16}?(?:任务|工作|措施|事项)均?|具体)?(?P<by>由[^。；;\n\t]{2,120}?)(?=[。；;]|$)", regex.MULTILINE
+)
 _UNIT_FIELDS = ("lead_units", "responsible_units", "cooperating_units")
 _MAX_BRACKET = 400  # a bracket longer than this is prose, not an annotation
 _MAX_VERB_BRACKET = 240  # verb-style annotations are unit lists, shorter still
