@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 import planparse
+from planparse.extract.flat_tables import piped_cells
 from planparse.models import Task
 
 
@@ -156,3 +157,22 @@ def test_a_task_cell_wrapped_after_a_comma_keeps_its_row() -> None:
     rows = _rows(text)
     assert [t.title.replace("\n", "") for t in rows] == ["推进老旧小区改造，提升居住品质，完善配套设施建设，加快推进城市更新", "开展农村人居环境整治"]
     assert [_names(t.lead_units) for t in rows] == [["县住建局"], ["县农业农村局"]]
+
+
+def test_a_markdown_table_gives_tasks_and_its_rows_stay_apart() -> None:
+    # a converter's Markdown rows: normalize joined them into one line (no 。 at their ends), no task came out
+    text = (
+        "一、重点任务分工\n| 序号 | 重点任务 | 牵头单位 | 完成时限 |\n| --- | --- | :---: | --- |\n"
+        "| 1 | 推进老旧小区改造 | 县住建局 | 2024年底前 |\n| 2 | 完善养老服务设施 | 县民政局、县卫健局 | 持续推进 |\n各单位要抓好落实。"
+    )
+    plan = planparse.parse_text(text)
+    assert [(t.title, [u.name for u in t.lead_units], t.deadline and t.deadline.kind) for t in plan.tasks] == [
+        ("推进老旧小区改造", ["县住建局"], "by"),
+        ("完善养老服务设施", ["县民政局", "县卫健局"], "ongoing"),
+    ]
+    assert all(plan.text[u.span.start : u.span.end] == u.name for t in plan.tasks for u in t.lead_units)
+
+
+def test_lines_with_bars_that_are_no_markdown_row_are_no_table() -> None:
+    for line, cells in (("| 一行 |", None), ("A|B|C", None), ("|---|:-:|", []), ("| a | b |", [(2, 3), (6, 7)])):
+        assert piped_cells(line, 0, len(line)) == cells, line  # one cell; not opened and closed by bars; a rule line

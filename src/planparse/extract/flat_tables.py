@@ -4,6 +4,9 @@ tags stripped, comes out with each cell on a line of its own — the header's ce
 no line, a cell may wrap over several lines (units one per line, 责任股室 over (单位)), and the row
 number is what marks where a row starts.
 
+A converter of web pages or Word files may instead write a table as Markdown rows (``| 1 | 推进… |
+县住建局 |``): :func:`piped_cells` reads their cells for tables.py, and normalize joins no such line.
+
 This module finds such tables and hands tables.py the same rows a tab-separated table gives, so the
 rows become tasks the same way: a header row, then one row per table row, each cell a span of the
 text. A column whose cells wrap is given as several columns of the same header word, one line
@@ -341,9 +344,36 @@ def flat_tables(text: str, g: Grammars) -> list[list[FlatRow]]:
     return tables
 
 
+def piped_cells(text: str, start: int, end: int) -> list[tuple[int, int]] | None:
+    """The cells of a Markdown table line (``| a | b |``, two cells at least, as converters of web pages
+    and Word files write a table to text), spaces trimmed; [] for its rule line (``|---|:--:|``); None
+    for any other line. tables.py reads such lines as it reads tab-separated ones; normalize joins none."""
+    a, b = start, end
+    while a < b and text[a] in " \u3000":
+        a += 1
+    while b > a and text[b - 1] in " \u3000\r":
+        b -= 1
+    if b - a < 5 or text[a] != "|" or text[b - 1] != "|" or text.count("|", a, b) < 3:
+        return None
+    if not text[a:b].strip("|-: "):
+        return []
+    cells: list[tuple[int, int]] = []
+    s = a + 1
+    while s < b:
+        e = text.find("|", s, b)
+        cs, ce = s, e
+        while cs < ce and text[cs] in " \u3000":
+            cs += 1
+        while ce > cs and text[ce - 1] in " \u3000":
+            ce -= 1
+        cells.append((cs, ce))
+        s = e + 1
+    return cells
+
+
 def table_lines(lines: list[str], g: Grammars) -> set[int]:
     """Indices of the ``lines`` that belong to a table written one cell per line, from its header
-    through its last row. normalize.py asks it of the lines before it joins wrapped ones: each such
+    through its last row, or that are a Markdown table's rows (:func:`piped_cells`). normalize.py asks it of the lines before it joins wrapped ones: each such
     line is a cell, so a task cell without 。 must not take the unit cell under it as its wrapped rest
     (the row was lost), nor a cell the line before or after the table. The same reader finds the
     table here as after, so the two agree on it.
@@ -357,7 +387,7 @@ def table_lines(lines: list[str], g: Grammars) -> set[int]:
     for line in lines:
         starts.append(pos)
         pos += len(line) + 1
-    out: set[int] = set()
+    out = {i for i, line in enumerate(lines) if line[:1] in "| \u3000" and piped_cells(line, 0, len(line)) is not None}  # a Markdown row
     for table in flat_tables("\n".join(lines), g):
         first = bisect.bisect_right(starts, table[0][0]) - 1
         last = bisect.bisect_right(starts, table[-1][1] - 1) - 1

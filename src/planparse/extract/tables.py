@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from planparse.extract.blocks import verb_fields
 from planparse.extract.deadlines import parse_field
-from planparse.extract.flat_tables import flat_tables
+from planparse.extract.flat_tables import flat_tables, piped_cells
 from planparse.extract.table_header import TITLE_ROLES, header_roles, is_category, sub_header
 from planparse.extract.tasks import add_units, apply_role_notes, dated_steps
 from planparse.extract.units import split_units
@@ -47,7 +47,8 @@ class _Pending:
 
 
 def table_rows(text: str) -> list[list[_Row]]:
-    """Runs of consecutive tab-separated lines."""
+    """Runs of consecutive tab-separated lines, or of lines written as a Markdown table (``| 序号 | 牵头单位 |``,
+    as converters of web pages and Word files write tables to text; its ``|---|`` rule line is skipped)."""
     tables: list[list[_Row]] = []
     pos = 0
     n = len(text)
@@ -63,6 +64,9 @@ def table_rows(text: str) -> list[list[_Row]]:
                     cells.append((s, i))
                     s = i + 1
             current.append(_Row(pos, end, cells))
+        elif (piped := piped_cells(text, pos, end)) is not None:
+            if piped:  # else the rule line under a Markdown header
+                current.append(_Row(pos, end, piped))
         elif current:
             tables.append(current)
             current = []
