@@ -203,14 +203,17 @@ def _verb_sentences(text: str, g: Grammars, notes: list[tuple[int, int]], held: 
             out.append(Block(m.start(), max(f.end for f in opening), "verb", opening, tail=m.end()))
     taken = {b.start for b in out}
     # without 由 the sentence must end with a role verb, hold no labelled or bracketed block, touch no
-    # convention, and name only plain organisations (prose says 各区人民政府根据…制定…并落实)
+    # convention, and name only plain organisations free of prose marks (prose says 各区人民政府根据…制定…并
+    # 落实, 各单位要抓好落实)
     verb_ends = list(_verb_end_for_sentence(tuple(g.fields.block.verb_hints)).finditer(text))  # both searches start here
     spans = held + notes
     for a, b in _sentences_ending_in_verbs(text, verb_ends):
         if a in taken or any(s < b and a < e for s, e in spans):
             continue
         fields = verb_fields(text, split_top_level(text, a, b), g, notes)
-        if fields and all(plain_unit(u.name, g) for f in fields if f.field in _UNIT_FIELDS for u in split_units(text, f.start, f.end, g)):
+        units = [u.name for f in fields if f.field in _UNIT_FIELDS for u in split_units(text, f.start, f.end, g)]
+        # 各单位要抓好落实, 各乡镇要认真落实: a modal makes the sentence an exhortation (fields.toml prose_marks)
+        if fields and all(plain_unit(u, g) and not (g.prose_marks and g.prose_marks.search(u)) for u in units):
             out.append(Block(a, b, "verb", fields))
             taken.add(a)
     out.extend(_trailing_clauses(text, g, notes, held, out, verb_ends))
