@@ -33,7 +33,7 @@ _TAIL_END = rx.compile(r"[。；;\n]")
 # covers starts at 由, and so do "此项工作由市教育局负责" (the measure it closes), "燃气安全监管工作由县住建局
 # 负责" (the work named, then who does it) and "具体由县农业农村局负责"
 _BY_SENTENCE = rx.compile(
-    r"(?:(?<=[。；;\n])|^)(?:(?:以上|上述|此|该|这|本)(?:各项|项)?(?:任务|工作|措施)均?|\p{Han}{2,16}?(?:任务|工作|措施|事项)均?|具体)?(?P<by>由[^。；;\n\t]{2,120}?)(?=[。；;]|$)", regex.MULTILINE
+    r"(?:(?<=[。；;\n])|^)(?:(?:以上|上述|此|该|这|本)(?:各项|项)?(?:任务|工作|措施)均?|(?P<named>\p{Han}{2,16}?(?:任务|工作|措施|事项))均?|具体)?(?P<by>由[^。；;\n\t]{2,120}?)(?=[。；;]|$)", regex.MULTILINE
 )
 _UNIT_FIELDS = ("lead_units", "responsible_units", "cooperating_units")
 _MAX_BRACKET = 400  # a bracket longer than this is prose, not an annotation
@@ -197,6 +197,8 @@ def _verb_sentences(text: str, g: Grammars, notes: list[tuple[int, int]], held: 
     out: list[Block] = []
     for m in _BY_SENTENCE.finditer(text):
         fields = verb_fields(text, split_top_level(text, m.start("by"), m.end()), g, notes)
+        if fields and m.group("named") and not all(prose_unit(u.name, g) for f in fields if f.field in _UNIT_FIELDS for u in split_units(text, f.start, f.end, g)):
+            continue  # 认定工作由购房人所在乡镇负责: after a work named in prose, only bodies named with their place
         if fields:
             out.append(Block(m.start(), m.end(), "verb", fields))
         elif opening := _opening_clauses(text, split_top_level(text, m.start("by"), m.end()), g, notes):
