@@ -157,6 +157,8 @@ def _childless_tops(cands: list[Hit], accepted: list[Hit], tops: list[Hit]) -> N
 _PAGE_NO = rx.compile(r"(?<=[^\s0-9０-９.．%％])[ \t\u3000]*(?P<page>[0-9０-９]{1,3})$")
 _CONTENTS_TITLE = rx.compile(r"[目][ \t\u3000]*[录次]")
 _SPACE = rx.compile(r"[ \t\u3000]+")
+# three lines in a row ending with a figure: a list with page numbers may stand in the text (a quick gate)
+_THREE_NUMBERED = rx.compile(r"[0-9０-９][ \t\u3000]*\n[^\n]*[0-9０-９][ \t\u3000]*\n[^\n]*[0-9０-９][ \t\u3000]*(?:\n|$)")
 
 
 def contents_lines(text: str, g: Grammars) -> set[int]:
@@ -170,6 +172,8 @@ def contents_lines(text: str, g: Grammars) -> set[int]:
     >>> sorted(contents_lines(text, load_grammars()))
     [4, 13, 22]
     """
+    if not _CONTENTS_TITLE.search(text) and not _THREE_NUMBERED.search(text):
+        return set()  # no contents title, no run of numbered lines: spare the walk over every line
     lines: list[tuple[int, int]] = []
     pos = 0
     while pos <= len(text):
