@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from planparse.extract.blocks import find_blocks, find_conventions
+from planparse.extract.blocks import find_blocks
+from planparse.extract.conventions import find_conventions
 from planparse.extract.deadlines import DateIndex, find_dates
 from planparse.extract.metadata import extract_metadata
 from planparse.extract.tables import merge_echoes, table_tasks

@@ -18,10 +18,8 @@ import regex
 
 from planparse import rx
 from planparse.extract.brackets import at_top_level, bracket_pairs, enclosing
-from planparse.extract.clauses import Field, trim
-from planparse.extract.clauses import verb_fields as verb_fields  # tables.py reads a cell's clauses through it
+from planparse.extract.clauses import Field, trim, verb_fields
 from planparse.extract.conventions import Convention
-from planparse.extract.conventions import find_conventions as find_conventions  # extract/__init__.py imports it from here
 from planparse.extract.deadlines import holds_date
 from planparse.extract.units import continuation_lines, looks_like_unit, plain_unit, prose_unit, split_units
 from planparse.grammar import Grammars

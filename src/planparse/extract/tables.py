@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from planparse.extract.blocks import verb_fields
+from planparse.extract.clauses import verb_fields
 from planparse.extract.deadlines import parse_field
 from planparse.extract.flat_tables import flat_tables, piped_cells
 from planparse.extract.table_header import TITLE_ROLES, header_roles, is_category, sub_header
