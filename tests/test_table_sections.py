@@ -78,3 +78,45 @@ def test_a_deadline_of_one_date_gives_no_milestones(cell: str) -> None:
     task = planparse.parse_text("一、重点任务分工\n序号\t重点任务\t责任单位\t进度安排\n1\t开展河道清理\t县水利局\t" + cell + "\n").tasks[0]
     assert task.deadline is not None and task.deadline.date == "2024-12-31"
     assert task.milestones == []
+
+
+# A 分工表 in the 附件 whose task cells quote the body rather than a heading: the run-in title of a
+# paragraph (推进老旧小区改造。实施…) or one whole sentence of it. The row stands in the section of the
+# quoted passage when the body holds it once; a cell that only starts a sentence, or a passage two
+# sections share, links nothing.
+BODY = (
+    "一、重点任务\n（一）城市更新\n推进老旧小区改造。实施排水管网改造，2025年底前完成。\n"
+    "加强物业管理。推动专业化物业服务覆盖老旧小区。\n（二）乡村建设\n改善农村人居环境。开展村庄清洁行动，2024年6月底前完成。"
+    "统筹推进农村生活污水和垃圾治理。\n加强物业管理。推行村级物业服务试点。\n二、保障措施\n加强组织领导。\n附件\n重点任务分工表\n序号\t重点任务\t牵头单位\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("cell", "path"),
+    [
+        pytest.param("推进老旧小区改造", ["一、", "（一）"], id="a-run-in-title"),
+        pytest.param("改善农村人居环境", ["一、", "（二）"], id="a-run-in-title-of-the-next-section"),
+        pytest.param("统筹推进农村生活污水和垃圾治理", ["一、", "（二）"], id="a-whole-sentence"),
+        pytest.param("（一）城市更新", ["一、", "（一）"], id="the-heading-with-its-marker"),
+        pytest.param("加强物业管理", [], id="a-title-two-sections-share"),
+        pytest.param("实施排水管网改造", [], id="a-sentence-s-first-clause-only"),
+        pytest.param("老旧小区改造", [], id="part-of-a-title"),
+    ],
+)
+def test_a_row_quoting_the_body_stands_in_the_quoted_section(cell: str, path: list[str]) -> None:
+    (row,) = [t for t in planparse.parse_text(BODY + f"1\t{cell}\t县住建局\n").tasks if t.title == cell]
+    assert row.path == path
+
+
+def test_a_long_opening_of_a_sentence_is_that_sentence() -> None:
+    """A cell cut short (a table's cell holds the sentence's first words) still quotes it word for word."""
+    cell = "统筹推进农村生活污水和垃圾治理，建立长效运行维护机制并纳入考核"
+    text = BODY.replace("统筹推进农村生活污水和垃圾治理。", cell + "，确保设施正常运行。") + f"1\t{cell[:26]}\t县住建局\n"
+    (row,) = [t for t in planparse.parse_text(text).tasks if t.title == cell[:26]]
+    assert row.path == ["一、", "（二）"]
+
+
+def test_the_quoted_section_s_dates_are_not_the_row_s() -> None:
+    """The quoted section holds other tasks: its dated text (2025年底前完成) is no milestone of this row."""
+    (row,) = [t for t in planparse.parse_text(BODY + "1\t推进老旧小区改造\t县住建局\n").tasks if t.title == "推进老旧小区改造"]
+    assert row.path == ["一、", "（一）"] and row.milestones == []

@@ -89,6 +89,54 @@ def _section_for(cell: str, nodes: list[Node], text: str) -> Node | None:
     return best
 
 
+# Where a sentence of the body starts and ends: a task cell that quotes the body (优化国土空间开发保护格局 for the
+# run-in title 优化国土空间开发保护格局。构建…, or a whole sentence of a paragraph) quotes whole sentences.
+_SENTENCE_EDGE = "。！？；;：:!?"
+_MIN_QUOTE = 4  # 严格环境准入 is a task; two or three characters (加强, 其他) name nothing
+_LONG_QUOTE = 24  # a sentence's opening this long, word for word, is that sentence though the cell stops short
+
+
+class _Body:
+    """The plan's text outside its tables with spaces removed (PDF text spaces Chinese from Latin letters and
+    breaks a cell's lines where the body does not), and where each remaining character stands."""
+
+    def __init__(self, text: str, tables: list[list[_Row]]) -> None:
+        inside = [(rows[0].start, rows[-1].end) for rows in tables]
+        chars: list[str] = []
+        self.at: list[int] = []
+        k = 0
+        for i, ch in enumerate(text):
+            while k < len(inside) and inside[k][1] < i:
+                k += 1
+            if k < len(inside) and inside[k][0] <= i <= inside[k][1]:
+                ch = "\n"  # a table's cells are no body text: they stand apart as lines do
+            if ch in " \t\u3000\xa0":
+                continue
+            chars.append(ch)
+            self.at.append(i)
+        self.squeezed = "".join(chars)
+
+    def quoted(self, cell: str, nodes: list[Node]) -> Node | None:
+        """The section of the body's one passage that the cell quotes whole: from a sentence's start (a line's
+        start or the end of the sentence before) to a sentence's end, or a long opening of one. None when the passage is nowhere, or in
+        two sections, or when the cell is too short to name one: a loose partial match links nothing."""
+        quote = "".join(cell.split()).rstrip(_SENTENCE_EDGE)
+        if len(quote) < _MIN_QUOTE:
+            return None
+        s = self.squeezed
+        found: set[int] = set()
+        hit: Node | None = None
+        at = s.find(quote)
+        while at >= 0:
+            end = at + len(quote)
+            if (at == 0 or s[at - 1] in "\n" + _SENTENCE_EDGE) and (len(quote) >= _LONG_QUOTE or end == len(s) or s[end] in "\n" + _SENTENCE_EDGE):
+                pos = self.at[at]
+                hit = next((n for n in reversed(nodes) if n.start <= pos < n.end), None)  # the deepest
+                found.add(id(hit))
+            at = s.find(quote, at + 1)
+        return hit if len(found) == 1 else None
+
+
 _PROSE = "。，,；;"  # punctuation of sentences: a caption or a lead-in ending with ： has none
 _MAX_LEAD_IN = 300  # a lead-in and a caption are short (and the look-back stays bounded per table)
 
@@ -127,9 +175,16 @@ def table_tasks(
     # turned into tasks when a new table header starts or the text ends
     pending: list[_Pending] = []
 
+    body: list[_Body] = []  # built once, for the first row that names no heading
+
+    def body_of() -> _Body:
+        if not body:
+            body.append(_Body(text, tables))
+        return body[0]
+
     def flush() -> None:
         for p in pending:
-            task, w, cited = _task(text, p, nodes, g, ref_year, page_of, len(tasks) + 1)
+            task, w, cited = _task(text, p, nodes, g, ref_year, page_of, len(tasks) + 1, body_of)
             warnings.extend(w)
             if task is not None:
                 tasks.append(task)
@@ -140,7 +195,8 @@ def table_tasks(
     top: list[str | None] | None = None  # the header's first row: seen again, it repeats on a new page
     under_header = False
     flat = [[_Row(*r) for r in t] for t in flat_tables(text, g)]  # tables written one cell per line
-    for rows in sorted([*table_rows(text), *flat], key=lambda t: t[0].start):
+    tables = sorted([*table_rows(text), *flat], key=lambda t: t[0].start)
+    for rows in tables:
         within = _within(text, nodes, rows[0].start, g)
         for row in rows:
             values = [text[s:e] for s, e in row.cells]
@@ -224,9 +280,18 @@ def _unit_fields(text: str, p: _Pending, g: Grammars) -> list[tuple[str, int, in
 
 
 def _task(
-    text: str, p: _Pending, nodes: list[Node], g: Grammars, ref_year: int | None, page_of: Callable[[int], int | None], k: int
+    text: str,
+    p: _Pending,
+    nodes: list[Node],
+    g: Grammars,
+    ref_year: int | None,
+    page_of: Callable[[int], int | None],
+    k: int,
+    body: Callable[[], _Body],
 ) -> tuple[Task | None, list[Issue], bool]:
-    """The row's task, its warnings, and whether a cell names its section."""
+    """The row's task, its warnings, and whether a cell names its section by its heading. A row whose cells
+    name no heading but quote the body (a run-in title, a sentence of a paragraph) stands in the section of
+    the quoted passage; that section holds other tasks too, so its dated text is not the row's."""
     roles: dict[str, list[Unit]] = {r: [] for r in _ROLES}
     times: list[tuple[int, int]] = []  # a time clause inside a verb-style cell (市水利局负责，长期坚持)
     for role, s, e, rule in _unit_fields(text, p, g):
@@ -245,7 +310,8 @@ def _task(
         milestones = dated_steps(text, s, e, g, ref_year)  # a 进度安排 cell of steps ①…；②…: due at the latest
     title, parts = _title(text, p)
     cited = next((n for n in (_section_for(t, nodes, text) for t in parts) if n is not None), None)
-    node = cited or p.within
+    quoted = None if cited else next((n for n in (body().quoted(t, nodes) for t in parts) if n is not None), None)
+    node = cited or quoted or p.within
     path: list[str] = []
     walk = node
     while walk is not None:
