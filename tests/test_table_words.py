@@ -5,7 +5,11 @@ problem each measure answers. Tab-separated rows, written for these tests; no pl
 
 from __future__ import annotations
 
+import pytest
+
 import planparse
+from planparse.extract.table_header import header_roles
+from planparse.grammar import load_grammars
 
 
 def test_an_office_column_is_a_responsible_unit_column() -> None:
@@ -26,3 +30,45 @@ def test_a_planned_completion_column_is_the_deadline_column() -> None:
         text = f"序号\t工作任务\t牵头责任单位\t{header}\n1\t建成高标准农田8万亩。\t县农业农村局\t2023年底\n"
         (task,) = planparse.parse_text(text).tasks
         assert task.deadline is not None and task.deadline.date == "2023-12-31", header
+
+
+# Header words of real task tables, project lists and reform lists that the table reader did not know:
+# (header word, the role its column takes). Each was read as no column, so the row lost its deadline,
+# its title, or (a name column) took the task's place.
+WORDS = [
+    ("建设起止年限", "deadline"),
+    ("起止年限", "deadline"),
+    ("建设起止时间", "deadline"),
+    ("实施期限", "deadline"),
+    ("建设任务", "task"),
+    ("重点项目", "task"),
+    ("建设项目", "task"),
+    ("重点事项", "task"),
+    ("改革事项", "task"),
+    ("工作举措", "measure"),
+    ("具体举措", "measure"),
+    ("举措", "measure"),
+]
+
+
+@pytest.mark.parametrize(("word", "role"), WORDS, ids=[w for w, _ in WORDS])
+def test_a_header_word_names_its_column(word: str, role: str) -> None:
+    # a task or measure word: a column of a word no column uses before it (所属区域) took the task's place;
+    # a time word: the column was no deadline column
+    first = "重点任务" if role == "deadline" else "所属区域"
+    roles = header_roles(["序号", first, word, "责任单位", *([] if role == "deadline" else ["完成时限"])], load_grammars())
+    assert roles is not None and roles[2] == role and (role == "deadline" or roles[1] is None)
+
+
+@pytest.mark.parametrize("word", ["进展情况", "完成情况"])
+def test_a_progress_column_is_never_the_task(word: str) -> None:
+    # without a task column the first word no column uses is the task: the progress report was the title
+    (task,) = planparse.parse_text(f"{word}\t专项整治行业\t时间安排\t责任单位\n已完成摸排\t燃气行业\t2024年底前\t县住建局\n").tasks
+    assert task.title == "燃气行业"
+
+
+def test_a_year_without_its_character_in_a_years_column_is_a_deadline() -> None:
+    text = "序号\t项目名称\t建设规模及内容\t建设起止年限\t责任单位\n1\t医疗急救能力提升工程\t设立急救点，采购救护车\t2022\t县卫健局\n"
+    (task,) = planparse.parse_text(text).tasks
+    assert task.deadline is not None and (task.deadline.kind, task.deadline.date, task.deadline.raw) == ("by", "2022-12-31", "2022")
+    assert text[task.deadline.span.start : task.deadline.span.end] == "2022"

@@ -307,6 +307,7 @@ def _task(
     milestones: list[Deadline] = []
     for s, e in (p.cells.get("deadline") or times)[:1]:
         deadline, warnings = parse_field(text, s, e, g, ref_year)
+        deadline = deadline or _bare_year(text, s, e)
         milestones = dated_steps(text, s, e, g, ref_year)  # a 进度安排 cell of steps ①…；②…: due at the latest
     title, parts = _title(text, p)
     cited = next((n for n in (_section_for(t, nodes, text) for t in parts) if n is not None), None)
@@ -334,6 +335,18 @@ def _task(
         warnings,
         cited is not None,
     )
+
+
+def _bare_year(text: str, start: int, end: int) -> Deadline | None:
+    """A deadline column's year written without 年 (建设起止年限 | 2022): done within that year. In prose a bare
+    number is no date; under a header that names the column's time it is one."""
+    cell = text[start:end]
+    lead = len(cell) - len(cell.lstrip())
+    year = cell.strip()
+    if len(year) != 4 or not year.isascii() or not year.isdigit() or not 1990 <= int(year) <= 2100:
+        return None
+    at = start + lead
+    return Deadline(raw=year, kind="by", date=f"{year}-12-31", span=Span((at, at + 4)), rule="table-bare-year")
 
 
 def _plain(s: str) -> str:
