@@ -12,8 +12,14 @@ from planparse import rx
 from planparse.models import Target
 from planparse.textindex import split_top_level
 
-# a base year, 同比, 累计 or 年均 closing an indicator: what it is compared with, not what it measures
-BASE_YEAR = rx.compile(r"(?:较|比|相比|与|在)[ \t]*(?:19|20)[0-9]{2}[ \t]*年?(?:相比|基础上|水平)?$|同比$|(?:累计|年均)$")
+# a base year, 同比, 累计 or 年均 closing an indicator: what it is compared with, not what it measures;
+# the base may be a range of years and a season of it (较2017-2018年秋冬季)
+BASE_YEAR = rx.compile(
+    r"(?:较|比|相比|与|在)[ \t]*(?:19|20)[0-9]{2}(?:[ \t]*年?[ \t]*[-—–~～至到][ \t]*(?:19|20)?[0-9]{2})?[ \t]*年?(?:秋冬季|同期|底|末)?(?:相比|基础上|水平)?$|同比$|(?:累计|年均)$"
+)
+# "化学需氧量、氨氮、氮氧化物等主要污染物排放总量": the last item ends its examples with 等 and names their
+# kind (等主要污染物, 等4项主要污染物) before the measure they share; the kind is no part of the item
+_ETC = rx.compile(r"等(?![级于同次第])[0-9一二三四五六七八九十]*[项种类个]?[^、，,]*$")
 
 
 def distribute(text: str, out: list[Target], series: list[tuple[int, int, list[int]]], measure: regex.Pattern[str], head: regex.Pattern[str]) -> None:
@@ -35,6 +41,10 @@ def distribute(text: str, out: list[Target], series: list[tuple[int, int, list[i
         shared = measure.search(items[-1]) if items else None
         if shared and shared.start() > 0 and not any(measure.search(i) for i in items[:-1]):
             items = [i + shared.group() for i in items[:-1]] + items[-1:]
+        etc = _ETC.search(items[-1]) if items else None
+        if etc and etc.start() >= 2:
+            kept = measure.search(items[-1])
+            items[-1] = items[-1][: etc.start()] + (kept.group() if kept and kept.start() > etc.start() else "")
         first = head.match(items[0]) if items else None
         if first and first.end() < len(items[0]) and not any(head.match(i) for i in items[1:]):
             items = items[:1] + [first.group() + i for i in items[1:]]
