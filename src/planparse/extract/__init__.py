@@ -10,6 +10,7 @@ from planparse.extract.conventions import find_conventions
 from planparse.extract.deadlines import DateIndex, find_dates
 from planparse.extract.metadata import extract_metadata
 from planparse.extract.tables import merge_echoes, table_tasks
+from planparse.extract.target_frame import Frames
 from planparse.extract.target_table import table_targets
 from planparse.extract.targets import find_targets
 from planparse.extract.tasks import MILESTONE_KINDS, build_tasks, innermost, provincial_names
@@ -47,7 +48,7 @@ def extract_all(text: str, nodes: list[Node], g: Grammars, page_of: Callable[[in
     min_year = metadata.period[0] if metadata.period else int(metadata.date[:4]) if metadata.date else None
     tasks, warnings = build_tasks(text, nodes, blocks, conventions, g, ref_year, page_of, dates, min_year)
     tasks = provincial_names(tasks, metadata.region, g)
-    targets, t_warn = find_targets(text, g)
+    targets, t_warn = find_targets(text, g, Frames(text, nodes, g), min_year)  # goals sections, heading years; results before the plan
     targets = _with_table_targets(text, targets, table_targets(text, g))
     starts = [n.start for n in nodes]
     single_year = metadata.period[0] if metadata.period and metadata.period[0] == metadata.period[1] else None

@@ -17,21 +17,15 @@ from __future__ import annotations
 import regex
 
 from planparse import rx
-from planparse.extract.deadlines import BASE_YEAR_AFTER
-from planparse.extract.target_context import bound_left, bound_right, comparator_before, goal_sentence, lead_in, share_of_whole, verbs_from
+from planparse.extract.target_context import bound_left, bound_right, comparator_before, goal_sentence, share_of_whole, verbs_from
+from planparse.extract.target_frame import CLAUSE_BOUND, Frames, stands_now, target_year
 from planparse.extract.target_series import BASE_YEAR as _BASE_YEAR
 from planparse.extract.target_series import distribute
 from planparse.extract.values import NUMBER, SPACES, Value, values
 from planparse.grammar import Grammars
 from planparse.models import Issue, Span, Target
-from planparse.numerals import cn_to_int
 
-_CLAUSE_BOUND = "。；;，,：:\n\t！？!?"  # a table cell (\t) is a clause of its own
-# a year after 较/比/由/从/对/自/以 is a base (以2010年为基数), no target year
-_YEAR = rx.compile(r"(?<![0-9])(?<![较比由从对自以][ \t]{0,2})(?:到|至|在|于)?[ \t]*(?P<y>(?:19|20)[0-9]{2})[ \t]*年(?![ \t]*[0-9]+[ \t]*年)(?![ \t]*的)(?!" + BASE_YEAR_AFTER + ")")
-# “十四五”期间, 十四五末; quoted, it may open the indicator alone ("“十四五”单位GDP能耗累计降低13%"),
-# never when it names the plan or a time since (“十三五”规划, “十三五”以来)
-_FYP = rx.compile(r"[“\"]?(?P<fyp>十[一二三四五六七八九]?五)[”\"]?(?:末|期末|期间|时期)|[“\"](?P<fyp>十[一二三四五六七八九]?五)[”\"](?!规划|以来|以前|开局|收官|的)")
+_CLAUSE_BOUND = CLAUSE_BOUND
 _POINTS = ("个百分点", "百分点")  # a change in a share given in %: 达到60.5%，较2020年提高2个百分点
 # the lookahead names the first characters, so the engine skips to them (rx: 3x faster scan)
 _NEXT_NUMBER = rx.compile(NUMBER + r"[^，。；;]{0,12}?")
@@ -43,13 +37,12 @@ _NOUN_CHAR = rx.compile(r"[\p{Han}A-Za-z0-9“”\"＋+]")  # a counted noun may
 # ；: "…装机容量达到400万千瓦；到2030年，力争达到700万千瓦"
 _DIGIT = rx.compile(r"[0-9]")
 _NEXT_VALUE = rx.compile(r"[ \t]*[0-9]")
-_WITHIN_YEARS = rx.compile(r"[一二三四五六七八九十两0-9]+[ \t]*年(?:内|以内|之内)")
 _SHARE_OF = rx.compile(r"[ \t]*的[ \t]*(?=\p{Han})")
 _PARAGRAPH_STOP = rx.compile(r"[。！？!?\n]")
 _WORD_RUN = rx.compile(r"(?=[A-Za-z0-9“”]*\p{Han})[\p{Han}A-Za-z0-9“”]{2,14}[ \t]*")  # a noun: 充电桩, 5G基站, 省级“专精特新”企业
 _PAIRED = rx.compile(r"[ \t]*[和、及与][ \t]*")
 _NEXT_COUNT = rx.compile(r"[和及与][ \t]*[0-9]")  # "10个重点实验室和5个创新中心": the next count begins
-_ITEM_END = rx.compile(r"[ \t]*(?:[，,、。；;）)]|$)")  # a value that ends its list item
+_ITEM_END = rx.compile(r"[ \t]*(?:[（(][^（()）\n]{1,30}[）)][ \t]*)?(?:[，,、。；;）)]|$)")  # a value that ends its list item (a note in brackets may follow)
 _LIST_GOVERNORS = ("reach", "cap")  # comparators before a number that a list after it shares
 _LISTED_ITEM = rx.compile(r"[、；;][ \t]*(?=[A-Za-z0-9“”]*\p{Han})[\p{Han}A-Za-z0-9“”]{2,12}[ \t]*")  # 、充电桩
 _OF_NOUN = rx.compile(r"[ \t]*的[ \t]*(?P<n>[\p{Han}A-Za-z0-9“”]{2,14})[ \t]*(?:[，。；,;）)\n]|$)")  # …吨/日的处置能力
@@ -67,33 +60,6 @@ _CONTENTS = rx.compile(r"(?:(?:主要|共|共计|总共)有|包括|包含|分为
 def _noun_run(text: str, start: int, end: int, tp: dict[str, regex.Pattern[str]]) -> bool:
     """``text[start:end]`` is a noun a number counts (充电桩, 5G基站, 15分钟商业服务圈), not another count's words (104家总投资)."""
     return _WORD_RUN.fullmatch(text, start, end) is not None and tp["count_in"].search(text, start, end) is None
-
-
-_MAX_PARAGRAPH = 1500  # the target year is looked for this far back in the paragraph at most
-
-
-def _year(text: str, pos: int) -> int | None:
-    """The target year: in the sentence before the value, else earlier in its paragraph. None when
-    the clause counts years of its own (三年内…): no calendar year is named for it."""
-    if _WITHIN_YEARS.search(text, bound_left(text, pos, _CLAUSE_BOUND), pos):
-        return None
-    para_start = max(text.rfind("\n", max(0, pos - _MAX_PARAGRAPH), pos) + 1, pos - _MAX_PARAGRAPH)
-    found: list[tuple[int, int]] = [(m.start(), int(m.group("y"))) for m in _YEAR.finditer(text, para_start, pos)]
-    for m in _FYP.finditer(text, para_start, pos):
-        n = cn_to_int(m.group("fyp")[:-1]) or 0
-        if n:
-            found.append((m.start(), 1951 + 5 * n + 4))
-    if found:
-        return max(found)[1]
-    # no year before it: the paragraph may give one after ("…达到X%。2020年底，…")
-    para_end = text.find("\n", pos, pos + _MAX_PARAGRAPH)
-    m = _YEAR.search(text, pos, para_end if para_end != -1 else min(len(text), pos + _MAX_PARAGRAPH))
-    if m:
-        return int(m.group("y"))
-    # an item of a list the line before introduces ("到2025年，主要指标如下：" / "1.地区生产总值…")
-    lead = lead_in(text, para_start)
-    m = _YEAR.search(text, lead[0], lead[1]) if lead else None
-    return int(m.group("y")) if m else None
 
 
 def _ends_unitless(text: str, start: int, end: int, unitless: regex.Pattern[str]) -> bool:
@@ -132,8 +98,10 @@ def _indicator(text: str, start: int, end: int, g: Grammars, adverbs_only_none: 
     return start, end
 
 
-def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
-    """Every target in document order (section ids are filled in by the caller)."""
+def find_targets(text: str, g: Grammars, frames: Frames | None = None, min_year: int | None = None) -> tuple[list[Target], list[Issue]]:
+    """Every target in document order (section ids are filled in by the caller). ``frames``: the plan's
+    sections (goals sections, years in headings); ``min_year``: the plan's first year, before which a
+    year stood in is a result (target_frame.stands_now)."""
     out: list[Target] = []
     warnings: list[Issue] = []
     tp = g.target_patterns
@@ -159,6 +127,9 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
         clause_end = bound_right(text, v.end, _CLAUSE_BOUND)
         if tp["exclude_context"].search(text, clause_start, clause_end) or tp["condition_clause"].match(text, clause_start, clause_end):
             continue
+        # "截至2023年底，累计建成…", "2018年以来，…下降22%": a result reported, no goal; read all the same,
+        # as the subject a goal after it leaves out (…累计建成5G基站1200个，到2025年达到2000个)
+        status = stands_now(text, v.start, g, min_year)
         if tp["baseline"].search(text, max(clause_start, v.start - 16), v.start) or tp["baseline_after"].match(text, v.end, clause_end):
             continue  # "由2020年的30%提高到35%", "在现有62项服务的基础上": where it starts, not the target
         comparator = None
@@ -206,16 +177,18 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
             and prev_before[0] in _LIST_GOVERNORS
             and _LISTED_ITEM.fullmatch(text, prev_end, v.start) is not None
         )
+        # 一、预期目标 over "粮食产量73万吨": the noun right before its value (not 调整为12374.6公顷, a fact)
+        in_goals = frames is not None and frames.goal_at(v.start) and not text[_indicator(text, clause_start, v.start, g)[1] : v.start].strip(" \t")
         framed = listed or (
             ind_end == v.start
             and not attributive
             and v.unit not in ("%", None)
             and v.unit not in durations
-            and "元" not in v.unit
+            and ("元" not in v.unit or in_goals)  # money spent is no goal, but a goals section's 投资150亿元 is
             and _ITEM_END.match(text, raw_end) is not None
             and not tp["count_verbs"].search(text, clause_start, v.start)
             and not (prev is not None and _PAIRED.fullmatch(text, prev_end, v.start))  # "降低20个、10个百分点": the pair's own
-            and (goal_sentence(text, v.start, tp) or _GOAL_OPENER.match(text, clause_start) is not None)
+            and (in_goals or goal_sentence(text, v.start, tp) or _GOAL_OPENER.match(text, clause_start) is not None)
         )
         if listed and prev_before is not None:
             comparator, rule = comparator or prev_before[1], prev_before[0]
@@ -224,9 +197,10 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
             comparator, rule = comparator or "=", rule or "goal-frame"
             clause_start = max(clause_start, text.rfind("、", clause_start, v.start) + 1)
         if v.unit == "%" and (ind_end != v.start or comparator is None or attributive):  # 不少于35%的行政村: a share too
-            share = _share_target(text, v, ind_end, raw_end, comparator, rule, clause_start, clause_end, g)
+            share = _share_target(text, v, ind_end, raw_end, comparator, rule, clause_start, clause_end, g, frames)
             if share is not None:
-                out.append(share)
+                if not status:
+                    out.append(share)
                 prev, prev_end, prev_before = share, share.span.end, None
                 continue
         if comparator is None and v.unit == "%" and ind_end == v.start and share_of_whole(text, clause_start, v.start, tp):
@@ -349,12 +323,15 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
             value=v.value,
             value_max=v.value_max,
             unit=v.unit,
-            year=_year(text, v.start),
+            year=target_year(text, v.start, frames),
             raw=text[raw_start:raw_end],
             placeholder=v.placeholder,
             span=span,
             rule=rule,
         )
+        if status:
+            prev, prev_end, prev_before = target, raw_end, before_rule
+            continue
         if paired and prev is not None and ind_end == v.start and series and series[-1][2][-1] == len(out) - 1:
             series[-1][2].append(len(out))
             if prev.unit and v.unit and v.unit != prev.unit and v.unit.startswith(prev.unit):
@@ -370,7 +347,7 @@ def find_targets(text: str, g: Grammars) -> tuple[list[Target], list[Issue]]:
 
 
 def _share_target(
-    text: str, v: Value, ind_end: int, raw_end: int, comparator: str | None, rule: str, clause_start: int, clause_end: int, g: Grammars
+    text: str, v: Value, ind_end: int, raw_end: int, comparator: str | None, rule: str, clause_start: int, clause_end: int, g: Grammars, frames: Frames | None
 ) -> Target | None:
     """"全市90%的重点领域市场主体纳入信用监管", "55%以上的行政村生活污水得到治理", "不少于35%的行政村…":
     a share of the things named after it, when nothing but places, years and hedges stands before the
@@ -392,7 +369,7 @@ def _share_target(
         value=v.value,
         value_max=v.value_max,
         unit=v.unit,
-        year=_year(text, v.start),
+        year=target_year(text, v.start, frames),
         raw=text[ind_end:end],
         placeholder=v.placeholder,
         span=Span((ind_end, end)),
