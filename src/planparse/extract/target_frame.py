@@ -47,7 +47,7 @@ _GOAL_YEAR = rx.compile(r"[ \t]*(?:到|至)")  # a year reached for (到2025年)
 
 @functools.lru_cache(maxsize=16)
 def _fragment(name: str, fragments: tuple[tuple[str, str], ...]) -> regex.Pattern[str]:
-    """A fragment of grammars/targets.toml used as a pattern of its own (status, goal_word, goal_title)."""
+    """A fragment of grammars/targets.toml used as a pattern of its own (status, goal_word, goal_title, stat_verb)."""
     frags = dict(fragments)
     return compile_pattern(frags[name], frags, "grammars/targets.toml", f"fragments -> {name}")
 

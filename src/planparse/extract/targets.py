@@ -18,7 +18,7 @@ import regex
 
 from planparse import rx
 from planparse.extract.target_context import bound_left, bound_right, comparator_before, goal_sentence, share_of_whole, verbs_from
-from planparse.extract.target_frame import CLAUSE_BOUND, Frames, stands_now, target_year
+from planparse.extract.target_frame import CLAUSE_BOUND, Frames, fragment, stands_now, target_year
 from planparse.extract.target_series import BASE_YEAR as _BASE_YEAR
 from planparse.extract.target_series import distribute
 from planparse.extract.values import NUMBER, SPACES, Value, values
@@ -50,6 +50,7 @@ _TRAILING_ACTION = rx.compile(r"(?:整治|改造|建设|治理|任务|工作|项
 
 
 _HAN = rx.compile(r"\p{Han}")
+_STAT_SUBJECT = rx.compile(r"[^\P{Han}年月]{2,4}")  # 城镇 (新增就业), not a time (每年, 当年)
 # a clause that opens with 确保/力争 sets goals: "确保播种面积在27万亩以上、能繁母猪存栏0.95万头" (no
 # condition, and a noun with its value is a goal even with no comparator)
 _GOAL_OPENER = rx.compile(r"[ \t]*(?:确保|力争|争取|保证)")
@@ -279,6 +280,11 @@ def find_targets(text: str, g: Grammars, frames: Frames | None = None, min_year:
                     n_start, n_end = _indicator(text, clause_start, i_start, g)
                     if n_end - n_start >= 2:
                         i_start, i_end, raw_start = n_start, i_start, n_start
+                elif verb is not None and noun_from == verb.end() and fragment(g, "stat_verb").fullmatch(verb.group()):
+                    # "城镇新增就业1.9万人": an increase in a stock is named with whose stock it is
+                    n_start, n_end = _indicator(text, clause_start, verb.start(), g)
+                    if n_end == verb.start() and _STAT_SUBJECT.fullmatch(text, n_start, n_end) and not fragment(g, "goal_word").search(text, n_start, n_end):
+                        i_start = raw_start = n_start
             if i_end - i_start < 2 or (i_start >= after_count and i_end - i_start <= 4 and _NEXT_VALUE.match(text, i_end)):
                 continue  # "104家总投资60亿元…企业": what follows the count is another value, not its noun
         elif paired:
