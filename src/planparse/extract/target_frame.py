@@ -17,15 +17,11 @@ stand now (截至2023年底，累计建成…; 2018年以来，…下降22%), wh
 from __future__ import annotations
 
 import bisect
-import functools
-
-import regex
 
 from planparse import rx
 from planparse.extract.deadlines import BASE_YEAR_AFTER
 from planparse.extract.target_context import bound_left, lead_in
 from planparse.grammar import Grammars
-from planparse.grammar.compile import compile_pattern
 from planparse.numerals import cn_to_int
 from planparse.segment import Node
 
@@ -45,17 +41,6 @@ _SENTENCE_STARTS = "。！？!?\n"
 _GOAL_YEAR = rx.compile(r"[ \t]*(?:到|至)")  # a year reached for (到2025年), not one stood in
 
 
-@functools.lru_cache(maxsize=16)
-def _fragment(name: str, fragments: tuple[tuple[str, str], ...]) -> regex.Pattern[str]:
-    """A fragment of grammars/targets.toml used as a pattern of its own (status, goal_word, goal_title, stat_verb)."""
-    frags = dict(fragments)
-    return compile_pattern(frags[name], frags, "grammars/targets.toml", f"fragments -> {name}")
-
-
-def fragment(g: Grammars, name: str) -> regex.Pattern[str]:
-    return _fragment(name, tuple(sorted(g.targets.fragments.items())))
-
-
 def _sentence_start(text: str, pos: int) -> int:
     floor = max(0, pos - _MAX_PARAGRAPH)
     return max(floor, *(text.rfind(c, floor, pos) + 1 for c in _SENTENCE_STARTS))
@@ -68,9 +53,9 @@ def stands_now(text: str, pos: int, g: Grammars, min_year: int | None) -> bool:
     not reached for (2022年全县森林覆盖率为31.2%), or work done (``status_done``: 已建成, 累计已) with no
     year of the plan's (or, the plan's unknown, any year) in the sentence."""
     start = _sentence_start(text, pos)
-    goal = fragment(g, "goal_word")
+    goal = g.target_patterns["goal_word"]
     last = None
-    for m in fragment(g, "status").finditer(text, start, pos):
+    for m in g.target_patterns["status"].finditer(text, start, pos):
         last = m
     if last is not None and goal.search(text, last.end(), pos) is None:
         return True
@@ -79,7 +64,7 @@ def stands_now(text: str, pos: int, g: Grammars, min_year: int | None) -> bool:
     years = [int(m.group("y")) for m in _YEAR.finditer(text, start, pos) if not _GOAL_YEAR.match(m.group())]
     if any(min_year is None or y >= min_year for y in years):
         return False  # "2025年，…已建成…设施正常运行率达到85%": a year of the plan frames it, unknown or not
-    return bool(years) or fragment(g, "status_done").search(text, start, pos) is not None
+    return bool(years) or g.target_patterns["status_done"].search(text, start, pos) is not None
 
 
 class Frames:
@@ -89,7 +74,7 @@ class Frames:
     def __init__(self, text: str, nodes: list[Node], g: Grammars) -> None:
         self.nodes = nodes
         self.starts = [n.start for n in nodes]
-        goal = fragment(g, "goal_title")
+        goal = g.target_patterns["goal_title"]
         self.year: dict[int, int | None] = {}
         self.goal: dict[int, bool] = {}
         for n in nodes:  # document order: a parent comes before its children

@@ -18,7 +18,7 @@ import regex
 
 from planparse import rx
 from planparse.extract.target_context import bound_left, bound_right, comparator_before, goal_sentence, share_of_whole, verbs_from
-from planparse.extract.target_frame import CLAUSE_BOUND, Frames, fragment, stands_now, target_year
+from planparse.extract.target_frame import CLAUSE_BOUND, Frames, stands_now, target_year
 from planparse.extract.target_series import BASE_YEAR as _BASE_YEAR
 from planparse.extract.target_series import distribute
 from planparse.extract.values import NUMBER, SPACES, Value, values
@@ -280,10 +280,10 @@ def find_targets(text: str, g: Grammars, frames: Frames | None = None, min_year:
                     n_start, n_end = _indicator(text, clause_start, i_start, g)
                     if n_end - n_start >= 2:
                         i_start, i_end, raw_start = n_start, i_start, n_start
-                elif verb is not None and noun_from == verb.end() and fragment(g, "stat_verb").fullmatch(verb.group()):
+                elif verb is not None and noun_from == verb.end() and g.target_patterns["stat_verb"].fullmatch(verb.group()):
                     # "城镇新增就业1.9万人": an increase in a stock is named with whose stock it is
                     n_start, n_end = _indicator(text, clause_start, verb.start(), g)
-                    if n_end == verb.start() and _STAT_SUBJECT.fullmatch(text, n_start, n_end) and not fragment(g, "goal_word").search(text, n_start, n_end):
+                    if n_end == verb.start() and _STAT_SUBJECT.fullmatch(text, n_start, n_end) and not g.target_patterns["goal_word"].search(text, n_start, n_end):
                         i_start = raw_start = n_start
             if i_end - i_start < 2 or (i_start >= after_count and i_end - i_start <= 4 and _NEXT_VALUE.match(text, i_end)):
                 continue  # "104家总投资60亿元…企业": what follows the count is another value, not its noun

@@ -207,6 +207,11 @@ class TargetValues(_Strict):
     baseline_after: str
     region_prefix: str
     examples: list[str] = Field(default_factory=list)
+    status: str  # a time up to now (截至…, …以来, 目前): the value says where things stand
+    status_done: str  # work done (已建成): a status in a sentence with no goal word
+    stat_verb: str  # an increase in a stock (新增): its subject stays in the indicator
+    goal_word: str  # what makes a sentence set a goal (到2025年, 力争, 目标)
+    goal_title: str  # a heading over goals (预期目标, 主要指标)
 
 
 class TargetsFile(_Strict):
