@@ -12,6 +12,7 @@ a web page's breadcrumb (首页 > 政策文件 > 正文) are no part of a title.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import regex
@@ -21,6 +22,8 @@ from planparse.grammar import Grammars
 from planparse.models import Span
 
 _BRACKET_LINE = rx.compile(r"[（(][^（）()]{1,20}[）)]")
+_TITLE_SPAN = 3  # lines a title may run over
+_NOTICE_SPAN = 5  # lines a notice's title may run over: the issuer, 关于印发, the plan's title wrapped, 的通知
 _TITLE_PUNCT = rx.compile(r"[。；，,：:]")
 _DATE_LINE = rx.compile(r"[0-9〇零一二三四五六七八九十○]{1,4}[ \t]*年[ \t]*[0-9〇零一二三四五六七八九十○]{1,2}[ \t]*月[ \t]*[0-9〇零一二三四五六七八九十○]{1,3}[ \t]*日")
 _TITLE_MARKS = rx.compile(r"[《》〈〉<>“”\"]")  # dropped or changed when a notice restates a title
@@ -65,9 +68,10 @@ def find_title(head: list[Line], g: Grammars) -> tuple[str | None, Span | None]:
     # annex markers, document numbers and draft marks are not part of a title
     # date and issuer lines end a run; annex marks, document numbers and draft marks are skipped
     runs: list[list[Line]] = [[]]
+    wrapped = _wrapped_masthead(head, g)
     for ln in head:
         t = ln.text.strip()
-        if meta["annex_line"].match(t) or meta["doc_number"].fullmatch(t.strip("（()）")) or meta["draft"].fullmatch(t) or _masthead(t, g):
+        if ln.start in wrapped or meta["annex_line"].match(t) or meta["doc_number"].fullmatch(t.strip("（()）")) or meta["draft"].fullmatch(t) or _masthead(t, g):
             continue
         if meta["breadcrumb"].search(t):
             runs.append([])  # a web page's navigation (首页 > 政策文件 > 正文) is no title's line
@@ -100,15 +104,27 @@ def _masthead(line: str, g: Grammars) -> bool:
     return line.endswith("文件") and g.meta["issuer_line"].match(line[:-2]) is not None
 
 
+def _wrapped_masthead(head: list[Line], g: Grammars) -> set[int]:
+    """The starts of the two lines of a masthead wrapped in large type (某省生态环境厅办公室文 / 件,
+    as a PDF sets it): neither is part of the title below."""
+    out: set[int] = set()
+    for upper, lower in itertools.pairwise(head):
+        if len(lower.text.strip()) <= 4 and _masthead(clean_title(upper.text + lower.text), g):
+            out |= {upper.start, lower.start}
+    return out
+
+
 def _title_in_run(head: list[Line], all_lines: list[Line], g: Grammars, notice_only: bool = False) -> tuple[str | None, Span | None]:
-    """The first title in a run of short lines: up to 3 lines joined, the longest that ends in a
+    """The first title in a run of short lines: up to 3 lines joined (5 for a notice's), the longest that ends in a
     document-type word (…实施方案 / …实施方案 + 的通知); inside a notice, the plan it issues (with
     ``notice_only``, that one only)."""
     meta = g.meta
     for i in range(len(head)):
         found: tuple[str, list[Line]] | None = None
-        for j in range(i, min(i + 3, len(head))):
+        for j in range(i, min(i + _NOTICE_SPAN, len(head))):
             joined = clean_title("".join(p.text for p in head[i : j + 1]))
+            if j - i >= _TITLE_SPAN and not meta["notice"].search(joined):
+                continue  # only a notice's title runs over more than 3 lines (某市人民政府关于印发 / … / … / 的通知)
             if meta["title_suffix"].search(joined) and not meta["draft"].fullmatch(joined):
                 found = (joined, head[i : j + 1])
         if found is None:
