@@ -31,6 +31,7 @@ _TAIL_LINES = 15
 _NOTICE_LINES = 80
 _NOT_A_NAME = rx.compile(r"^(?:为|根据|按照|依据|经|现将|各)")
 _COMMITTEE_END = rx.compile(r"委(?:办公室|办公厅)?")  # where a party committee's name ends
+_PLACELESS = ("省", "市", "县", "区", "州", "盟", "旗")  # a body's name that opens with its level, not its place
 _ZEROS = str.maketrans(dict.fromkeys("○Ｏ0O", "〇"))  # a zero typed as a circle, a digit or a letter (二0一0年)
 
 
@@ -179,6 +180,19 @@ def _cover_issuer(head: list[Line], g: Grammars) -> str | None:
     return None
 
 
+def _placed(issuer: str | None, text: str, g: Grammars) -> str | None:
+    """A sign-off that leaves the place out (市人民政府办公室) is the body a line of its own names in
+    full: the masthead (银川市人民政府办公室文件) or the imprint (银川市人民政府办公室 2024年3月2日印发).
+    The place must be of the level the name starts with (a 市's office is no 县's)."""
+    if not issuer or _region(issuer, g) or not issuer.startswith(_PLACELESS):
+        return issuer
+    for m in regex.finditer(rf"(?m)^[ \t\u3000]*((?:中共)?\p{{Han}}{{2,12}}?{regex.escape(issuer)})", text):
+        place = _region(m.group(1), g)
+        if place and place.endswith(issuer[0]):
+            return m.group(1)
+    return issuer
+
+
 def _issuer_level(issuer: str | None, g: Grammars) -> str | None:
     """A plan that never names its place may still say its level: 省完善促进消费体制机制厅际联席会议 → province."""
     m = g.unit_patterns["admin_prefix"].match(issuer) if issuer else None
@@ -299,6 +313,7 @@ def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metad
         date, issuer = _imprint(text, date, issuer, g)
     if issuer is None:
         issuer = _cover_issuer(head, g)
+    issuer = _placed(issuer, text, g)
     seat = _region(issuer, g)
     region = _region(title, g) or seat
     if region and seat and len(seat) > len(region) and g.meta["region_lead"].sub("", title or "").startswith(seat):
