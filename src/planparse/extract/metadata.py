@@ -26,6 +26,7 @@ _BARE_LABEL = rx.compile(r"\p{Han}{2,6}")  # a label alone on its line, its valu
 # a web page's field label before the notice's title, apart by spaces only: no part of the issuer's name
 _TITLE_FIELD = rx.compile(r"^[ \t\u3000]*(?:标[ \t\u3000]*题|名[ \t\u3000]*称|文件标题|文件名称)[ \t\u3000]*[：:]?[ \t\u3000]*")
 _COLUMN_GAP = rx.compile(r"[ \t\u3000\u2002-\u200a]{2,}")
+_CELL_GAP = rx.compile(r"[ \t\u3000\u2002-\u200a]{2,}|[ \t\u3000]*[|｜][ \t\u3000]*")
 _HEAD_LINES = 25
 _TAIL_LINES = 15
 _NOTICE_LINES = 80
@@ -239,8 +240,9 @@ def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metad
     title, title_span = find_title(head, g)
 
     doc_number = None
-    # the line, else each of its columns: a report (上行文, GB/T 9704) sets 签发人 beside the number
-    for cell in (c for ln in head for c in (ln.text, *_COLUMN_GAP.split(ln.text))):
+    # the line, else each of its columns: a report (上行文, GB/T 9704) sets 签发人 beside the number, a
+    # web page's index table flattened to text sets its cells apart by | (文号 | 某政〔2020〕72号 |)
+    for cell in (c for ln in head for c in (ln.text, *_CELL_GAP.split(ln.text))):
         stripped = cell.strip().strip("（()）")
         lab = meta["doc_number_label"].search(stripped)
         m = meta["doc_number"].fullmatch(stripped) or (lab and meta["doc_number"].match(stripped, lab.end()))
