@@ -17,7 +17,7 @@ import itertools
 import regex
 
 from planparse import rx
-from planparse.extract.metadata_title import Line, clean_title, find_title, number_after_notice, split_lines
+from planparse.extract.metadata_title import Line, clean_title, find_title, number_after_notice, number_before_title, split_lines
 from planparse.grammar import Grammars
 from planparse.models import Metadata
 from planparse.numerals import cn_to_int
@@ -237,6 +237,10 @@ def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metad
     meta = g.meta
     head_end = first_heading if first_heading is not None else min(len(text), 3000)
     head = split_lines(text, 0, head_end)[:_HEAD_LINES]
+    lead_number = None
+    for k, ln in enumerate(head):  # 财科教【2017】6号 财政部…的通知: the number, then the title
+        if found := number_before_title(ln, g):
+            lead_number, head[k] = lead_number or found[0], found[1]
     title, title_span = find_title(head, g)
 
     doc_number = None
@@ -250,7 +254,7 @@ def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metad
             doc_number = regex.sub(r"[ \t]+", "", m.group("num"))
             break
     if doc_number is None:  # a web page sets the number in brackets after the notice's title: its own
-        doc_number = next((n for ln in head if (n := number_after_notice(ln.text, g))), None)
+        doc_number = lead_number or next((n for ln in head if (n := number_after_notice(ln.text, g))), None)
 
     # web pages put a field's label on one line and its value on the next ("发文日期\n2022-10-12")
     fields = [f"{a.text.strip()}：{b.text.strip()}" for a, b in itertools.pairwise(head) if _BARE_LABEL.fullmatch(a.text.strip())]

@@ -98,6 +98,15 @@ def number_after_notice(line: str, g: Grammars) -> str | None:
     return regex.sub(r"[ \t]+", "", m.group("num")) if m and line[: m.start()].rstrip().endswith("通知") else None
 
 
+def number_before_title(ln: Line, g: Grammars) -> tuple[str, Line] | None:
+    """A web page's title line that opens with the document's number, apart by a space (财科教【2017】6号
+    财政部 科技部…的通知): the number, and the line from the title on."""
+    m = regex.match(r"[ \t\u3000]*" + g.meta["doc_number"].pattern + r"[ \t\u3000]+(?=\S)", ln.text)
+    if m is None or not g.meta["title_suffix"].search(clean_title(ln.text[m.end() :])):
+        return None
+    return regex.sub(r"[ \t]+", "", m.group("num")), Line(ln.start + m.end(), ln.end, ln.text[m.end() :])
+
+
 def _masthead(line: str, g: Grammars) -> bool:
     """The masthead (版头, GB/T 9704) over the number and the title: the issuer's name and 文件
     (某省人民政府办公厅文件), no part of the title."""
