@@ -66,14 +66,18 @@ def _lines(text: str) -> list[Span]:
     while pos <= len(text):
         end = text.find("\n", pos)
         end = len(text) if end == -1 else end
-        s, e = pos, end
-        while s < e and text[s] in " \u3000\r":
-            s += 1
-        while e > s and text[e - 1] in " \u3000\r|":
-            e -= 1
-        out.append((s, e))
+        out.append(_trim(text, pos, end, " \u3000\r", " \u3000\r|"))
         pos = end + 1
     return out
+
+
+def _trim(text: str, s: int, e: int, lead: str, tail: str) -> Span:
+    """``(s, e)`` without the ``lead`` characters at its start and the ``tail`` ones at its end."""
+    while s < e and text[s] in lead:
+        s += 1
+    while e > s and text[e - 1] in tail:
+        e -= 1
+    return s, e
 
 
 def _key(text: str, span: Span) -> str:
@@ -348,11 +352,7 @@ def piped_cells(text: str, start: int, end: int) -> list[tuple[int, int]] | None
     """The cells of a Markdown table line (``| a | b |``, two cells at least, as converters of web pages
     and Word files write a table to text), spaces trimmed; [] for its rule line (``|---|:--:|``); None
     for any other line. tables.py reads such lines as it reads tab-separated ones; normalize joins none."""
-    a, b = start, end
-    while a < b and text[a] in " \u3000":
-        a += 1
-    while b > a and text[b - 1] in " \u3000\r":
-        b -= 1
+    a, b = _trim(text, start, end, " \u3000", " \u3000\r")
     if b - a < 5 or text[a] != "|" or text[b - 1] != "|" or text.count("|", a, b) < 3:
         return None
     if not text[a:b].strip("|-: "):
@@ -361,12 +361,7 @@ def piped_cells(text: str, start: int, end: int) -> list[tuple[int, int]] | None
     s = a + 1
     while s < b:
         e = text.find("|", s, b)
-        cs, ce = s, e
-        while cs < ce and text[cs] in " \u3000":
-            cs += 1
-        while ce > cs and text[ce - 1] in " \u3000":
-            ce -= 1
-        cells.append((cs, ce))
+        cells.append(_trim(text, s, e, " \u3000", " \u3000"))
         s = e + 1
     return cells
 
