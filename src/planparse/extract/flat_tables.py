@@ -382,7 +382,7 @@ def table_lines(lines: list[str], g: Grammars) -> set[int]:
     for line in lines:
         starts.append(pos)
         pos += len(line) + 1
-    out = {i for i, line in enumerate(lines) if line[:1] in "| \u3000" and piped_cells(line, 0, len(line)) is not None}  # a Markdown row
+    out = {i for i, line in enumerate(lines) if "|" in line and piped_cells(line, 0, len(line)) is not None}  # a Markdown row
     for table in flat_tables("\n".join(lines), g):
         first = bisect.bisect_right(starts, table[0][0]) - 1
         last = bisect.bisect_right(starts, table[-1][1] - 1) - 1

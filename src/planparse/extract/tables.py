@@ -64,7 +64,7 @@ def table_rows(text: str) -> list[list[_Row]]:
                     cells.append((s, i))
                     s = i + 1
             current.append(_Row(pos, end, cells))
-        elif (piped := piped_cells(text, pos, end)) is not None:
+        elif text.find("|", pos, end) != -1 and (piped := piped_cells(text, pos, end)) is not None:
             if piped:  # else the rule line under a Markdown header
                 current.append(_Row(pos, end, piped))
         elif current:
