@@ -164,6 +164,11 @@ def find_targets(text: str, g: Grammars, frames: Frames | None = None, min_year:
                     break
             if ind_end != v.start:
                 break
+        # "目前，全县森林覆盖率为30%，到2025年提高到35%": a level stated (为, 是) is no goal, but the
+        # subject of the goal after it that leaves its noun out; read, never kept (as a status value)
+        stated = comparator is None and ind_end == v.start and (m := tp["stated"].search(text, max(clause_start, v.start - 4), v.start)) is not None
+        if stated and m is not None:
+            comparator, rule, ind_end = "=", "stated", m.start()
         if v.unit is None and (ind_end == v.start or comparator is None):
             continue  # a bare number is a target only right after a comparator (系数提高到0.6395)
         if ind_end == v.start and v.unit in comparator_units:
@@ -197,7 +202,7 @@ def find_targets(text: str, g: Grammars, frames: Frames | None = None, min_year:
         if framed:  # "到2025年，全市充电站3000座、充电桩16万个以上": a list of goals with no verb
             comparator, rule = comparator or "=", rule or "goal-frame"
             clause_start = max(clause_start, text.rfind("、", clause_start, v.start) + 1)
-        if v.unit == "%" and (ind_end != v.start or comparator is None or attributive):  # 不少于35%的行政村: a share too
+        if v.unit == "%" and not stated and (ind_end != v.start or comparator is None or attributive):  # 不少于35%的行政村: a share too
             share = _share_target(text, v, ind_end, raw_end, comparator, rule, clause_start, clause_end, g, frames)
             if share is not None:
                 if not status:
@@ -335,7 +340,7 @@ def find_targets(text: str, g: Grammars, frames: Frames | None = None, min_year:
             span=span,
             rule=rule,
         )
-        if status:
+        if status or stated:
             prev, prev_end, prev_before = target, raw_end, before_rule
             continue
         if paired and prev is not None and ind_end == v.start and series and series[-1][2][-1] == len(out) - 1:

@@ -212,6 +212,7 @@ class TargetValues(_Strict):
     stat_verb: str  # an increase in a stock (新增): its subject stays in the indicator
     goal_word: str  # what makes a sentence set a goal (到2025年, 力争, 目标)
     goal_title: str  # a heading over goals (预期目标, 主要指标)
+    stated: str  # a level stated right before its value (为, 是): no goal, a goal's subject
 
 
 class TargetsFile(_Strict):
