@@ -128,8 +128,8 @@ def _role(key: str, g: Grammars) -> str | None:
     return memo[key]
 
 
-def _header(text: str, lines: list[Span], i: int, g: Grammars) -> tuple[list[Span], int] | None:
-    """The header starting at line ``i``: its cells (a wrapped cell joined) and the line after it."""
+def _header(text: str, lines: list[Span], i: int, g: Grammars) -> tuple[list[Span], list[str | None], int] | None:
+    """The header starting at line ``i``: its cells (a wrapped cell joined), their roles and the line after it."""
     cells: list[Span] = []
     named: list[bool] = []
     ends: list[int] = []  # the line after each cell
@@ -164,11 +164,10 @@ def _header(text: str, lines: list[Span], i: int, g: Grammars) -> tuple[list[Spa
     roles = header_roles([text[s:e] for s, e in cells], g)
     if roles is None or not any(r in TITLE_ROLES for r in roles):
         return None
-    return cells, ends[-1]
+    return cells, roles, ends[-1]
 
 
-def _columns(text: str, cells: list[Span], g: Grammars) -> list[_Col]:
-    roles = header_roles([text[s:e] for s, e in cells], g) or []
+def _columns(text: str, cells: list[Span], roles: list[str | None], g: Grammars) -> list[_Col]:
     first_title = next(i for i, r in enumerate(roles) if r in TITLE_ROLES)
     cols = []
     for i, (span, role) in enumerate(zip(cells, roles, strict=True)):
@@ -328,8 +327,8 @@ def flat_tables(text: str, g: Grammars) -> list[list[FlatRow]]:
         if found is None:
             i += 1
             continue
-        cells, after = found
-        cols = _columns(text, cells, g)
+        cells, roles, after = found
+        cols = _columns(text, cells, roles, g)
         rows = _rows(text, lines, after, cols, g)
         if not rows:
             i = after
@@ -368,10 +367,10 @@ def piped_cells(text: str, start: int, end: int) -> list[tuple[int, int]] | None
 
 def table_lines(lines: list[str], g: Grammars) -> set[int]:
     """Indices of the ``lines`` that belong to a table written one cell per line, from its header
-    through its last row, or that are a Markdown table's rows (:func:`piped_cells`). normalize.py asks it of the lines before it joins wrapped ones: each such
-    line is a cell, so a task cell without 。 must not take the unit cell under it as its wrapped rest
-    (the row was lost), nor a cell the line before or after the table. The same reader finds the
-    table here as after, so the two agree on it.
+    through its last row, or that are a Markdown table's rows (:func:`piped_cells`). normalize.py asks
+    it of the lines before it joins wrapped ones: each such line is a cell, so a task cell without 。
+    must not take the unit cell under it as its wrapped rest (the row was lost), nor a cell the line
+    before or after the table. The same reader finds the table here as after, so the two agree on it.
 
     >>> from planparse.grammar import load_grammars
     >>> sorted(table_lines(["二、任务分工", "序号", "重点任务", "牵头单位", "1", "推进改造，提升品质", "县住建局", "各单位要落实。"], load_grammars()))
