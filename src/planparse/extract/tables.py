@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from planparse import rx
 from planparse.extract.clauses import verb_fields
 from planparse.extract.deadlines import parse_field
 from planparse.extract.flat_tables import flat_tables, piped_cells
@@ -93,6 +94,7 @@ def _section_for(cell: str, nodes: list[Node], text: str) -> Node | None:
 # run-in title 优化国土空间开发保护格局。构建…, or a whole sentence of a paragraph) quotes whole sentences.
 _SENTENCE_EDGE = "。！？；;：:!?"
 _MIN_QUOTE = 4  # 严格环境准入 is a task; two or three characters (加强, 其他) name nothing
+_NOT_SPACE = rx.compile(r"[^ \t\u3000\xa0]+")
 _LONG_QUOTE = 24  # a sentence's opening this long, word for word, is that sentence though the cell stops short
 
 
@@ -101,20 +103,13 @@ class _Body:
     breaks a cell's lines where the body does not), and where each remaining character stands."""
 
     def __init__(self, text: str, tables: list[list[_Row]]) -> None:
-        inside = [(rows[0].start, rows[-1].end) for rows in tables]
-        chars: list[str] = []
-        self.at: list[int] = []
-        k = 0
-        for i, ch in enumerate(text):
-            while k < len(inside) and inside[k][1] < i:
-                k += 1
-            if k < len(inside) and inside[k][0] <= i <= inside[k][1]:
-                ch = "\n"  # a table's cells are no body text: they stand apart as lines do
-            if ch in " \t\u3000\xa0":
-                continue
-            chars.append(ch)
-            self.at.append(i)
-        self.squeezed = "".join(chars)
+        masked = list(text)
+        for rows in tables:  # a table's cells are no body text: they stand apart as lines do
+            start, end = rows[0].start, min(rows[-1].end + 1, len(text))
+            masked[start:end] = "\n" * (end - start)
+        runs = list(_NOT_SPACE.finditer("".join(masked)))  # a run at a time, not a character
+        self.squeezed = "".join(m.group() for m in runs)
+        self.at: list[int] = [i for m in runs for i in range(m.start(), m.end())]
 
     def quoted(self, cell: str, nodes: list[Node]) -> Node | None:
         """The section of the body's one passage that the cell quotes whole: from a sentence's start (a line's
