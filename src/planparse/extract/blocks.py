@@ -21,7 +21,7 @@ from planparse.extract.brackets import at_top_level, bracket_pairs, enclosing
 from planparse.extract.clauses import Field, trim, verb_fields
 from planparse.extract.conventions import Convention
 from planparse.extract.deadlines import holds_date
-from planparse.extract.units import continuation_lines, looks_like_unit, plain_unit, prose_unit, split_units
+from planparse.extract.units import RawUnit, continuation_lines, looks_like_unit, plain_unit, prose_unit, split_units
 from planparse.grammar import Grammars
 from planparse.textindex import LineIndex, split_top_level
 
@@ -195,7 +195,7 @@ def _verb_sentences(text: str, g: Grammars, notes: list[tuple[int, int]], held: 
     out: list[Block] = []
     for m in _BY_SENTENCE.finditer(text):
         fields = verb_fields(text, split_top_level(text, m.start("by"), m.end()), g, notes)
-        if fields and m.group("named") and not all(prose_unit(u.name, g) for f in fields if f.field in _UNIT_FIELDS for u in split_units(text, f.start, f.end, g)):
+        if fields and m.group("named") and not all(prose_unit(u.name, g) for u in _units_in(text, fields, g)):
             continue  # 认定工作由购房人所在乡镇负责: after a work named in prose, only bodies named with their place
         if fields:
             out.append(Block(m.start(), m.end(), "verb", fields))
@@ -211,9 +211,8 @@ def _verb_sentences(text: str, g: Grammars, notes: list[tuple[int, int]], held: 
         if a in taken or any(s < b and a < e for s, e in spans):
             continue
         fields = verb_fields(text, split_top_level(text, a, b), g, notes)
-        units = [u.name for f in fields if f.field in _UNIT_FIELDS for u in split_units(text, f.start, f.end, g)]
         # 各单位要抓好落实, 各乡镇要认真落实: a modal makes the sentence an exhortation (fields.toml prose_marks)
-        if fields and all(plain_unit(u, g) and not (g.prose_marks and g.prose_marks.search(u)) for u in units):
+        if fields and all(plain_unit(u.name, g) and not (g.prose_marks and g.prose_marks.search(u.name)) for u in _units_in(text, fields, g)):
             out.append(Block(a, b, "verb", fields))
             taken.add(a)
     out.extend(_trailing_clauses(text, g, notes, held, out, verb_ends))
@@ -252,10 +251,14 @@ def _opening_clauses(text: str, clauses: list[tuple[int, int]], g: Grammars, not
     organisation named as prose names one (:func:`units.prose_unit`: 由此造成的… names none). [] otherwise."""
     for k in range(len(clauses) - 1, 0, -1):
         fields = verb_fields(text, clauses[:k], g, notes)
-        units = [u for f in fields if f.field in _UNIT_FIELDS for u in split_units(text, f.start, f.end, g)]
-        if fields and all(prose_unit(u.name, g) for u in units):
+        if fields and all(prose_unit(u.name, g) for u in _units_in(text, fields, g)):
             return fields
     return []
+
+
+def _units_in(text: str, fields: list[Field], g: Grammars) -> list[RawUnit]:
+    """The units the unit fields among ``fields`` list."""
+    return [u for f in fields if f.field in _UNIT_FIELDS for u in split_units(text, f.start, f.end, g)]
 
 
 def _sentence_start(text: str, floor: int, pos: int) -> int:
