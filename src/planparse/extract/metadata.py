@@ -236,7 +236,8 @@ def _head_issuer(head: list[Line], fields: list[str], rule: str, g: Grammars) ->
 def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metadata:
     meta = g.meta
     head_end = first_heading if first_heading is not None else min(len(text), 3000)
-    head = split_lines(text, 0, head_end)[:_HEAD_LINES]
+    above_body = split_lines(text, 0, head_end)
+    head = above_body[:_HEAD_LINES]
     lead_number = None
     for k, ln in enumerate(head):  # 财科教【2017】6号 财政部…的通知: the number, then the title
         if found := number_before_title(ln, g):
@@ -273,7 +274,7 @@ def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metad
     tail_start = max(0, len(text) - 2000) if last_signoff is None else text.rfind("\n", 0, max(0, last_signoff.start() - 600)) + 1
     tail_end = len(text) if last_signoff is None else last_signoff.end()
     # the notice's sign-off may stand below a web page's block of fields: look further than the title does
-    notice = split_lines(text, 0, head_end)[:_NOTICE_LINES]
+    notice = above_body[:_NOTICE_LINES]
     for lines in (split_lines(text, tail_start, tail_end)[-_TAIL_LINES:], notice):
         for k in range(len(lines) - 1, -1, -1):
             m = _signoff(lines, k, g)

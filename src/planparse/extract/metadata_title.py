@@ -64,9 +64,8 @@ def find_title(head: list[Line], g: Grammars) -> tuple[str | None, Span | None]:
     if notice_title:
         want = clean_title(notice_title[0])
         return _own_title(want, head, g) or (want, Span((notice_title[1], notice_title[2])))
-    # runs of short lines without sentence punctuation, joined, ending in a document-type word;
-    # annex markers, document numbers and draft marks are not part of a title
-    # date and issuer lines end a run; annex marks, document numbers and draft marks are skipped
+    # runs of short lines without sentence punctuation, joined, ending in a document-type word: date and
+    # issuer lines end a run; annex marks, document numbers, draft marks and the masthead are skipped
     runs: list[list[Line]] = [[]]
     wrapped = _wrapped_masthead(head, g)
     for ln in head:
