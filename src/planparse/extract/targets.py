@@ -51,11 +51,6 @@ _TRAILING_ACTION = rx.compile(r"(?:整治|改造|建设|治理|任务|工作|项
 
 _HAN = rx.compile(r"\p{Han}")
 _STAT_SUBJECT = rx.compile(r"[^\P{Han}年月]{2,4}")  # 城镇 (新增就业), not a time (每年, 当年)
-# a clause that opens with 确保/力争 sets goals: "确保播种面积在27万亩以上、能繁母猪存栏0.95万头" (no
-# condition, and a noun with its value is a goal even with no comparator)
-_GOAL_OPENER = rx.compile(r"[ \t]*(?:确保|力争|争取|保证)")
-# a count right after these says what the plan holds (工作主要有5项任务, 包括3个方面), not a goal
-_CONTENTS = rx.compile(r"(?:(?:主要|共|共计|总共)有|包括|包含|分为|涉及)[ \t]*$")
 
 
 def _noun_run(text: str, start: int, end: int, tp: dict[str, regex.Pattern[str]]) -> bool:
@@ -121,16 +116,13 @@ def find_targets(text: str, g: Grammars, frames: Frames | None = None, min_year:
         if v.unit in count_units and v.unit != "名" and text[v.start - 1 : v.start] == "第":
             continue  # an ordinal (第13项, 第2批) counts nothing; a rank (第1名) is a value
         clause_start = bound_left(text, v.start, _CLAUSE_BOUND)
-        if v.unit in count_units and _CONTENTS.search(text, clause_start, v.start):
+        if v.unit in count_units and tp["contents_count"].search(text, clause_start, v.start):
             continue  # "主要有5项任务", "包括3个方面": what the plan holds, no goal
         if v.unit is None and not v.placeholder and not unitless.search(text, clause_start, v.start):
             continue  # a bare number with no coefficient or ratio before it: not a value
         clause_end = bound_right(text, v.end, _CLAUSE_BOUND)
         if tp["exclude_context"].search(text, clause_start, clause_end) or tp["condition_clause"].match(text, clause_start, clause_end):
             continue
-        # "截至2023年底，累计建成…", "2018年以来，…下降22%": a result reported, no goal; read all the same,
-        # as the subject a goal after it leaves out (…累计建成5G基站1200个，到2025年达到2000个)
-        status = stands_now(text, v.start, g, min_year)
         if tp["baseline"].search(text, max(clause_start, v.start - 16), v.start) or tp["baseline_after"].match(text, v.end, clause_end):
             continue  # "由2020年的30%提高到35%", "在现有62项服务的基础上": where it starts, not the target
         comparator = None
@@ -166,9 +158,10 @@ def find_targets(text: str, g: Grammars, frames: Frames | None = None, min_year:
                 break
         # "目前，全县森林覆盖率为30%，到2025年提高到35%": a level stated (为, 是) is no goal, but the
         # subject of the goal after it that leaves its noun out; read, never kept (as a status value)
-        stated = comparator is None and ind_end == v.start and (m := tp["stated"].search(text, max(clause_start, v.start - 4), v.start)) is not None
-        if stated and m is not None:
-            comparator, rule, ind_end = "=", "stated", m.start()
+        level = tp["stated"].search(text, max(clause_start, v.start - 4), v.start) if comparator is None and ind_end == v.start else None
+        stated = level is not None
+        if level is not None:
+            comparator, rule, ind_end = "=", "stated", level.start()
         if v.unit is None and (ind_end == v.start or comparator is None):
             continue  # a bare number is a target only right after a comparator (系数提高到0.6395)
         if ind_end == v.start and v.unit in comparator_units:
@@ -194,7 +187,7 @@ def find_targets(text: str, g: Grammars, frames: Frames | None = None, min_year:
             and _ITEM_END.match(text, raw_end) is not None
             and not tp["count_verbs"].search(text, clause_start, v.start)
             and not (prev is not None and _PAIRED.fullmatch(text, prev_end, v.start))  # "降低20个、10个百分点": the pair's own
-            and (in_goals or goal_sentence(text, v.start, tp) or _GOAL_OPENER.match(text, clause_start) is not None)
+            and (in_goals or goal_sentence(text, v.start, tp) or tp["goal_opener"].match(text, clause_start) is not None)
         )
         if listed and prev_before is not None:
             comparator, rule = comparator or prev_before[1], prev_before[0]
@@ -202,6 +195,9 @@ def find_targets(text: str, g: Grammars, frames: Frames | None = None, min_year:
         if framed:  # "到2025年，全市充电站3000座、充电桩16万个以上": a list of goals with no verb
             comparator, rule = comparator or "=", rule or "goal-frame"
             clause_start = max(clause_start, text.rfind("、", clause_start, v.start) + 1)
+        # "截至2023年底，累计建成…", "2018年以来，…下降22%": a result reported, no goal; read all the same,
+        # as the subject a goal after it leaves out (…累计建成5G基站1200个，到2025年达到2000个)
+        status = stands_now(text, v.start, g, min_year)
         if v.unit == "%" and not stated and (ind_end != v.start or comparator is None or attributive):  # 不少于35%的行政村: a share too
             share = _share_target(text, v, ind_end, raw_end, comparator, rule, clause_start, clause_end, g, frames)
             if share is not None:
@@ -213,7 +209,7 @@ def find_targets(text: str, g: Grammars, frames: Frames | None = None, min_year:
             comparator, rule = "=", "share-of"  # "到2025年，…增加值占GDP的12%": 占 states the share to reach
         if comparator is not None and tp["condition_after"].match(text, raw_end):
             continue  # "建筑面积大于2万平方米的公共建筑": a condition on a noun
-        if ind_end == v.start and tp["condition_before"].search(text, max(clause_start, v.start - 8), v.start) and not _GOAL_OPENER.match(text, clause_start):
+        if ind_end == v.start and tp["condition_before"].search(text, max(clause_start, v.start - 8), v.start) and not tp["goal_opener"].match(text, clause_start):
             continue  # "面积在144平方米以下": a range a thing falls in, not a level to reach
         if (
             attributive

@@ -213,6 +213,8 @@ class TargetValues(_Strict):
     goal_word: str  # what makes a sentence set a goal (到2025年, 力争, 目标)
     goal_title: str  # a heading over goals (预期目标, 主要指标)
     stated: str  # a level stated right before its value (为, 是): no goal, a goal's subject
+    goal_opener: str  # a clause opening with it sets goals (确保, 力争)
+    contents_count: str  # a count right after it says what the plan holds (主要有, 包括)
 
 
 class TargetsFile(_Strict):
