@@ -58,17 +58,19 @@ def _printed_lines(words: list[dict]) -> list[list[dict]]:
     return [sorted(line, key=lambda w: w["x0"]) for line in lines]
 
 
-def _header(lines: list[list[dict]]) -> tuple[int, list[str | None]] | None:
-    """The printed line that heads a task table with a number column, and its columns' roles."""
+def _header_roles(words: list[str]) -> list[str | None] | None:
+    """The columns' roles when ``words`` head a task table with a number column (序号), else None."""
     from planparse.extract.table_header import header_roles
     from planparse.grammar import load_grammars
 
-    g = load_grammars()
+    roles = header_roles(words, load_grammars()) if len(words) >= 3 else None
+    return roles if roles is not None and "number" in roles else None
+
+
+def _header(lines: list[list[dict]]) -> tuple[int, list[str | None]] | None:
+    """The printed line that heads a task table with a number column, and its columns' roles."""
     for k, line in enumerate(lines):
-        if len(line) < 3:
-            continue
-        roles = header_roles([w["text"] for w in line], g)
-        if roles is not None and "number" in roles:
+        if (roles := _header_roles([w["text"] for w in line])) is not None:
             return k, roles
     return None
 
@@ -221,14 +223,4 @@ def join_unruled(pages: list[list[str]], read: list[UnruledPage | None]) -> None
 def looks_like_header(lines: list[str]) -> bool:
     """Whether a PDFium line of the page may head an unruled task table (its words name the columns,
     a number column among them): the cheap test before the page is read again word by word."""
-    from planparse.extract.table_header import header_roles
-    from planparse.grammar import load_grammars
-
-    g = load_grammars()
-    for line in lines:
-        words = line.split()
-        if 3 <= len(words) <= 12 and "\t" not in line:
-            roles = header_roles(words, g)
-            if roles is not None and "number" in roles:
-                return True
-    return False
+    return any(len(line.split()) <= 12 and "\t" not in line and _header_roles(line.split()) is not None for line in lines)
