@@ -188,6 +188,7 @@ def contents_lines(text: str, g: Grammars) -> set[int]:
         titled = bool(_CONTENTS_TITLE.fullmatch(text, a, b))
         first = k + 1 if titled else k
         run: list[int] = []  # the run's lines by index
+        numbered: list[int] = []  # those of them that end with a page number
         last = -1
         j = first
         while j < len(lines) and g.heading_at(text, lines[j][0], lines[j][1]):
@@ -196,9 +197,10 @@ def contents_lines(text: str, g: Grammars) -> set[int]:
             if page < max(last, 0):
                 break
             run.append(j)
+            if m:
+                numbered.append(j)
             last = page
             j += 1
-        numbered = [i for i in run if _PAGE_NO.search(text, *lines[i])]
         if len(numbered) >= 3 and numbered == run and (titled or _repeated(text, lines, run)):
             found.update(lines[i][0] for i in run)
             k = j
