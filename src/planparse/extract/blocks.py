@@ -18,7 +18,7 @@ import regex
 
 from planparse import rx
 from planparse.extract.brackets import at_top_level, bracket_pairs, enclosing
-from planparse.extract.clauses import Field, trim, verb_fields
+from planparse.extract.clauses import UNIT_FIELDS, Field, trim, verb_fields
 from planparse.extract.conventions import Convention
 from planparse.extract.deadlines import holds_date
 from planparse.extract.units import RawUnit, continuation_lines, looks_like_unit, plain_unit, prose_unit, split_units
@@ -33,7 +33,6 @@ _TAIL_END = rx.compile(r"[。；;\n]")
 _BY_SENTENCE = rx.compile(
     r"(?:(?<=[。；;\n])|^)(?:(?:以上|上述|此|该|这|本)(?:各项|项)?(?:任务|工作|措施)均?|(?P<named>\p{Han}{2,16}?(?:任务|工作|措施|事项))均?|具体)?(?P<by>由[^。；;\n\t]{2,120}?)(?=[。；;]|$)", regex.MULTILINE
 )
-_UNIT_FIELDS = ("lead_units", "responsible_units", "cooperating_units")
 _MAX_BRACKET = 400  # a bracket longer than this is prose, not an annotation
 _MAX_VERB_BRACKET = 240  # verb-style annotations are unit lists, shorter still
 
@@ -90,13 +89,13 @@ def find_blocks(text: str, g: Grammars, conventions: list[Convention]) -> list[B
                 blocks.append(block)
             block.end = max(block.end, v_end)
         v_start, v_stop = trim(text, m.end(), v_end)
-        if fld in _UNIT_FIELDS:  # "责任单位：县直有关部门，各乡镇，以下均需各乡镇落实，不再逐一列出": the note ends the list
+        if fld in UNIT_FIELDS:  # "责任单位：县直有关部门，各乡镇，以下均需各乡镇落实，不再逐一列出": the note ends the list
             v_stop = trim(text, v_start, min([c.start for c in conventions if v_start < c.start < v_stop and at_top_level(text, v_start, c.start)], default=v_stop))[1]
-        timed = _timed_tail(text, v_start, v_stop, g) if fld in _UNIT_FIELDS else None
+        timed = _timed_tail(text, v_start, v_stop, g) if fld in UNIT_FIELDS else None
         if timed is not None:
             v_stop = trim(text, v_start, timed)[1]
         value = text[v_start:v_stop]
-        hinted = fld in _UNIT_FIELDS and any(v in value for v in g.fields.block.verb_hints)
+        hinted = fld in UNIT_FIELDS and any(v in value for v in g.fields.block.verb_hints)
         for n, (ps, pe) in enumerate(split_top_level(text, v_start, v_stop, "；;") if hinted else [(v_start, v_stop)]):
             verb = verb_fields(text, split_top_level(text, ps, pe), g, []) if hinted else []
             if any(f.field != fld and (n or f.field in ("lead_units", "cooperating_units")) for f in verb):
@@ -107,7 +106,7 @@ def find_blocks(text: str, g: Grammars, conventions: list[Convention]) -> list[B
                 block.fields.append(Field(fld, m.group("label"), *trim(text, ps, pe), "label-" + fld))
         if timed is not None:
             block.fields.append(Field("deadline", m.group("label"), *trim(text, timed, v_end), "unlabelled-deadline"))
-        elif block.kind == "line" and v_end == line_end < nxt and fld in _UNIT_FIELDS:  # lines of units under the value
+        elif block.kind == "line" and v_end == line_end < nxt and fld in UNIT_FIELDS:  # lines of units under the value
             block.fields.extend(Field(fld, m.group("label"), cs, ce, "label-" + fld) for cs, ce in continuation_lines(text, line_end + 1, nxt, g))
             block.end = max(block.end, *(f.end for f in block.fields))
     notes = [(c.start, c.end) for c in conventions]
@@ -258,7 +257,7 @@ def _opening_clauses(text: str, clauses: list[tuple[int, int]], g: Grammars, not
 
 def _units_in(text: str, fields: list[Field], g: Grammars) -> list[RawUnit]:
     """The units the unit fields among ``fields`` list."""
-    return [u for f in fields if f.field in _UNIT_FIELDS for u in split_units(text, f.start, f.end, g)]
+    return [u for f in fields if f.field in UNIT_FIELDS for u in split_units(text, f.start, f.end, g)]
 
 
 def _sentence_start(text: str, floor: int, pos: int) -> int:
@@ -298,7 +297,7 @@ def _trailing_clauses(
             fields = verb_fields(text, clauses[-k:], g, notes)
             if not fields or any(f.field == "deadline" for f in fields):
                 break  # a clause that is no assignment (or a dated one) ends the run
-            units = [f for f in fields if f.field in _UNIT_FIELDS]
+            units = [f for f in fields if f.field in UNIT_FIELDS]
             if any(v in text[f.start : f.end] for f in units for v in g.fields.block.verb_hints):
                 break  # …办公室负责组织推进相关决策落实: a duty, its units cut short at 负责
             if not all(prose_unit(u.name, g) for f in units for u in split_units(text, f.start, f.end, g)):

@@ -10,7 +10,7 @@ from planparse.extract.deadlines import holds_date
 from planparse.extract.units import looks_like_unit, split_units
 from planparse.grammar import Grammars
 
-_UNIT_FIELDS = ("lead_units", "responsible_units", "cooperating_units")
+UNIT_FIELDS = ("lead_units", "responsible_units", "cooperating_units")  # the Task fields that hold units
 
 
 @dataclass
@@ -65,4 +65,4 @@ def verb_fields(text: str, clauses: list[tuple[int, int]], g: Grammars, notes: l
         fields.append(Field(role, "", us, ue, rule.id))
         pending = []
     # every clause read, and someone given the task (a time or an overseer alone assigns nothing)
-    return fields if not pending and any(f.field in _UNIT_FIELDS for f in fields) else []
+    return fields if not pending and any(f.field in UNIT_FIELDS for f in fields) else []
