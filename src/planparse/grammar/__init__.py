@@ -300,9 +300,9 @@ def load_grammars(directory: Path | str | None = None) -> Grammars:
         "alias": rx.compile(f"(?:{literal_alternation([a.short for a in units.alias])})$"),
     }
     tv = targets.values
-    target_patterns = _compile_settings(
-        "grammars/targets.toml", "values", tv, ["count_verbs", "count_action", "count_predicate", "unitless_indicator", "condition_after", "condition_clause", "condition_before", "measure_tail", "measure_head", "cn_percent", "cn_tenths", "cn_fraction", "scale_unit", "share_of", "range_joiner", "exclude_context", "indicator_prefix", "indicator_suffix", "baseline", "baseline_tail", "baseline_after", "region_prefix", "retrospective_section", "goal_frame", "goal_frame_break", "anaphor", "status", "status_done", "stat_verb", "goal_word", "goal_title", "stated", "goal_opener", "contents_count"], targets.fragments
-    )
+    # every pattern of [values] (its str fields; the unit lists are compiled below)
+    value_keys = [k for k in type(tv).model_fields if isinstance(getattr(tv, k), str)]
+    target_patterns = _compile_settings("grammars/targets.toml", "values", tv, value_keys, targets.fragments)
     target_patterns["unit"] = rx.compile(f"(?:{literal_alternation(tv.units)})")
     target_patterns["count_unit"] = rx.compile(f"(?:{literal_alternation(tv.count_units)})")
     # a count inside a noun (104家总投资): what precedes a number is then no noun of its own
