@@ -22,7 +22,7 @@ from planparse.grammar import Compiled
 
 # A goal's sentence runs on across ；: "到2025年，A达到5000座；B 3000座" lists both goals under the frame.
 _SENTENCE_STARTS = "。！？!?\n"
-_MAX_PARAGRAPH = 1500  # how far back the sentence's start is looked for at most
+MAX_PARAGRAPH = 1500  # how far back a sentence's start (or a paragraph's year) is looked for at most
 _MAX_CLAUSE = 200  # a "clause" longer than this is run-on text: look no further for its words
 _OPEN = "（("
 _CLOSE = "）)"
@@ -46,16 +46,23 @@ def bound_right(text: str, pos: int, bounds: str) -> int:
     return i
 
 
+def sentence_start(text: str, pos: int) -> int:
+    """Where the sentence holding ``pos`` starts (after 。！？ or a line's end), ``MAX_PARAGRAPH`` back at
+    most: an unbounded look back costs the whole text per value."""
+    floor = max(0, pos - MAX_PARAGRAPH)
+    return max(floor, *(text.rfind(c, floor, pos) + 1 for c in _SENTENCE_STARTS))
+
+
 def goal_sentence(text: str, pos: int, tp: dict[str, regex.Pattern[str]]) -> bool:
     """Whether the sentence holding ``pos`` opens with a goal's time (targets.toml ``goal_frame``), or
     its paragraph does and the sentence sets no time of its own (``goal_frame_break``: a year, or
     目前/截至/现有, where things stand now): "到2025年，推出50条线路。接待游客7300万，…" goes on
     listing the goals."""
     frame = tp["goal_frame"]
-    floor = max(0, pos - _MAX_PARAGRAPH)  # bounded: an unbounded look back costs the whole text per value
-    start = max(floor, *(text.rfind(c, floor, pos) + 1 for c in _SENTENCE_STARTS))
+    start = sentence_start(text, pos)
     if frame.match(text, start, pos) is not None:
         return True
+    floor = max(0, pos - MAX_PARAGRAPH)
     para = max(floor, text.rfind("\n", floor, pos) + 1)
     return para < start and frame.match(text, para, pos) is not None and not tp["goal_frame_break"].match(text, start, pos)
 

@@ -20,7 +20,7 @@ import bisect
 
 from planparse import rx
 from planparse.extract.deadlines import BASE_YEAR_AFTER
-from planparse.extract.target_context import bound_left, lead_in
+from planparse.extract.target_context import MAX_PARAGRAPH, bound_left, lead_in, sentence_start
 from planparse.grammar import Grammars
 from planparse.numerals import cn_to_int
 from planparse.segment import Node
@@ -36,14 +36,7 @@ _YEAR = rx.compile(
 # never when it names the plan or a time since (“十三五”规划, “十三五”以来)
 _FYP = rx.compile(r"[“\"]?(?P<fyp>十[一二三四五六七八九]?五)[”\"]?(?:末|期末|期间|时期)|[“\"](?P<fyp>十[一二三四五六七八九]?五)[”\"](?!规划|以来|以前|开局|收官|的)")
 _WITHIN_YEARS = rx.compile(r"[一二三四五六七八九十两0-9]+[ \t]*年(?:内|以内|之内)")
-_MAX_PARAGRAPH = 1500  # the target year is looked for this far back in the paragraph at most
-_SENTENCE_STARTS = "。！？!?\n"
 _GOAL_YEAR = rx.compile(r"[ \t]*(?:到|至)")  # a year reached for (到2025年), not one stood in
-
-
-def _sentence_start(text: str, pos: int) -> int:
-    floor = max(0, pos - _MAX_PARAGRAPH)
-    return max(floor, *(text.rfind(c, floor, pos) + 1 for c in _SENTENCE_STARTS))
 
 
 def stands_now(text: str, pos: int, g: Grammars, min_year: int | None) -> bool:
@@ -52,7 +45,7 @@ def stands_now(text: str, pos: int, g: Grammars, min_year: int | None) -> bool:
     or, in a sentence with no goal word at all, a year before the plan's first (``min_year``) stood in,
     not reached for (2022年全县森林覆盖率为31.2%), or work done (``status_done``: 已建成, 累计已) with no
     year of the plan's (or, the plan's unknown, any year) in the sentence."""
-    start = _sentence_start(text, pos)
+    start = sentence_start(text, pos)
     goal = g.target_patterns["goal_word"]
     last = None
     for m in g.target_patterns["status"].finditer(text, start, pos):
@@ -105,7 +98,7 @@ def target_year(text: str, pos: int, frames: Frames | None = None) -> int | None
     counts years of its own (三年内…): no calendar year is named for it."""
     if _WITHIN_YEARS.search(text, bound_left(text, pos, CLAUSE_BOUND), pos):
         return None
-    para_start = max(text.rfind("\n", max(0, pos - _MAX_PARAGRAPH), pos) + 1, pos - _MAX_PARAGRAPH)
+    para_start = max(text.rfind("\n", max(0, pos - MAX_PARAGRAPH), pos) + 1, pos - MAX_PARAGRAPH)
     found: list[tuple[int, int]] = [(m.start(), int(m.group("y"))) for m in _YEAR.finditer(text, para_start, pos)]
     for m in _FYP.finditer(text, para_start, pos):
         n = cn_to_int(m.group("fyp")[:-1]) or 0
@@ -114,8 +107,8 @@ def target_year(text: str, pos: int, frames: Frames | None = None) -> int | None
     if found:
         return max(found)[1]
     # no year before it: the paragraph may give one after ("…达到X%。2020年底，…")
-    para_end = text.find("\n", pos, pos + _MAX_PARAGRAPH)
-    m = _YEAR.search(text, pos, para_end if para_end != -1 else min(len(text), pos + _MAX_PARAGRAPH))
+    para_end = text.find("\n", pos, pos + MAX_PARAGRAPH)
+    m = _YEAR.search(text, pos, para_end if para_end != -1 else min(len(text), pos + MAX_PARAGRAPH))
     if m:
         return int(m.group("y"))
     # an item of a list the line before introduces ("到2025年，主要指标如下：" / "1.地区生产总值…")
