@@ -58,10 +58,11 @@ def header_roles(cells: list[str], g: Grammars) -> list[str | None] | None:
 
     A table whose header names no title column (专项整治行业名称 | 时间安排 | 责任单位) still says what
     each row is about in its first column of a word no column uses: that one is the task."""
-    roles = [role_of(c, g) for c in cells]
+    named = [_named_role(c, g) for c in cells]
+    roles = [None if r == "other" else r for r in named]  # as role_of reads each cell
     if sum(1 for r in roles if r in (*UNIT_ROLES, "deadline")) and sum(1 for r in roles if r) >= 2:
         if not any(r in TITLE_ROLES for r in roles):
-            at = next((i for i, c in enumerate(cells) if _key(c) and _named_role(c, g) is None), None)
+            at = next((i for i, c in enumerate(cells) if _key(c) and named[i] is None), None)
             if at is not None:
                 roles[at] = "task"
         return roles
