@@ -167,8 +167,7 @@ class BatchIO:
                 self.twins.setdefault(sha, []).append((path, c.file))
                 continue
             if not self.force and self.store.known(sha):
-                self.store.clear_failure(path)
-                self.known(c.file)
+                self.known(c.file, path)
                 continue
             seen.add(sha)
             yield Job(c.path, c.file, sha, data if keep_bytes else b"", plan_json_name(c.file, sha))
@@ -228,10 +227,12 @@ class BatchIO:
         else:
             self.known(file)
         for twin, twin_file in self.twins.pop(sha256, []):
-            self.store.clear_failure(twin)
-            self.known(twin_file)
+            self.known(twin_file, twin)
 
-    def known(self, file: str) -> None:
+    def known(self, file: str, path: str | None = None) -> None:
+        """A file whose plan is in the database already; ``path``: its failure of an earlier run is cleared."""
+        if path is not None:
+            self.store.clear_failure(path)
         self.summary.known += 1
         self.progress.advance("known", file)
 
