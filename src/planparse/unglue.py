@@ -170,10 +170,11 @@ def _ends_item(line: str, p: int, spans: list[tuple[int, int]], g: Grammars) -> 
     return (prev in _CLOSERS and _after_block(line, q + 1, spans, g)) or _after_field(line, p, g)
 
 
-def _confirmed(line: str, pos: int, fid: str, spans: list[tuple[int, int]], g: Grammars) -> bool:
-    """Is the first point at ``pos`` followed on the line by its second where an item ends?"""
-    for k in range(pos + 1, len(line)):
-        if (g.heading_first is None or line[k] in g.heading_first) and not _covered(spans, k):
+def _confirmed(line: str, pos: int, fid: str, spans: list[tuple[int, int]], at: list[int], g: Grammars) -> bool:
+    """Is the first point at ``pos`` followed on the line by its second where an item ends? ``at``: the
+    places of the line where a marker matches (no other place holds a heading)."""
+    for k in at[bisect.bisect_right(at, pos) :]:
+        if not _covered(spans, k):
             hit = _heading(line, k, len(line), g)
             if hit and hit[0] == fid and _ends_item(line, k, spans, g):
                 return hit[1] == 2
@@ -243,7 +244,7 @@ def _line_breaks(line: str, numbering: _Numbering, g: Grammars) -> tuple[list[in
         fid, num, m = hit
         if not numbering.continues(fid, num) or _listed(line, m.end(), fid, num, g):
             continue
-        if prev in "：:" and not (num == 1 and _confirmed(line, m.end(), fid, spans, g)):
+        if prev in "：:" and not (num == 1 and _confirmed(line, m.end(), fid, spans, at, g)):
             continue  # 如下：一、…。二、…: a list of headings after a colon, when its second one follows a 。
         if field_only and fid not in dict(numbering.stack):
             continue  # 牵头单位：XXX2.加快…: the next point of an open list only (not 牵头单位：措施①…)
