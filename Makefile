@@ -31,6 +31,7 @@ lint: $(STAMP)
 	$(BIN)/python bench/check_max_lines.py
 
 golden: $(STAMP)
+	$(BIN)/python -c 'from planparse.tables import write_template; write_template()'
 	PLANPARSE_REGEN_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py -q
 
 clean:

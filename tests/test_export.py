@@ -8,15 +8,18 @@ tests (Dask's), and with another thread running no workbook process is forked.
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 import zipfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from test_batch import many_plans
 
 import planparse.export as export_module
+import planparse.tables as tables
 from planparse.batch import ingest
 from planparse.outputs import CSV, DB, STATE, XLSX
 from planparse.store import Store
@@ -92,3 +95,34 @@ def test_a_replaced_plan_with_the_highest_id_is_exported_again(tmp_path: Path) -
     assert ingest([src], out, workers=1).ingested == 1
     after = (out / CSV).read_text(encoding="utf-8-sig")
     assert "旗" not in before and "旗" in after
+
+
+def _looks(xlsx: bytes) -> list[tuple[object, ...]]:
+    """What a reader sees of an empty workbook: sheets, header cells and their font, widths, frozen pane, filter."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(xlsx))
+    return [
+        (
+            ws.title,
+            [(c.value, c.font.b) for c in ws[1]],
+            {k: d.width for k, d in ws.column_dimensions.items()},
+            ws.freeze_panes,
+            ws.auto_filter.ref,
+            ws.max_row,
+        )
+        for ws in wb.worksheets
+    ]
+
+
+def test_the_shipped_template_is_what_openpyxl_builds_of_the_columns() -> None:
+    """The workbook template ships prebuilt (tables.TEMPLATE); after a change to the columns, `make golden` rebuilds it.
+    Compared as openpyxl reads them, so a newer openpyxl writing the same workbook in other bytes still passes."""
+    assert tables.TEMPLATE.is_file()
+    assert _looks(tables.TEMPLATE.read_bytes()) == _looks(tables.build_template())
+
+
+def test_the_workbook_is_dated_when_written(batch_out: Path) -> None:
+    with zipfile.ZipFile(batch_out / XLSX) as z:
+        core = z.read("docProps/core.xml").decode()
+    assert core.count(datetime.now(UTC).strftime("%Y-%m-%dT")) == 2, core  # created and modified, not the template's date

@@ -37,7 +37,6 @@ from planparse.outputs import DB, BatchSummary, NoProgress, Progress, inside, pl
 from planparse.rows import FailureRow, NewPlan, now
 from planparse.sink import Sink, outcome_result
 from planparse.store import Store
-from planparse.tables import warm_up
 from planparse.walk import walk, where
 from planparse.workers import IDLE_TICK_S, LocalPool
 
@@ -303,8 +302,6 @@ def ingest(
         found = walk(roots, exclude=out)
         summary.files, summary.not_plans = len(found.candidates), found.not_plans
         report.start(len(found.candidates) + len(found.problems))
-        if workbook is None:
-            warm_up()  # the workbook is written here: its template is built while the workers parse
         for row in found.problems:
             io.fail(row)
         try:
