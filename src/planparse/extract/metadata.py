@@ -23,8 +23,6 @@ from planparse.models import Metadata
 from planparse.numerals import cn_to_int
 
 _BARE_LABEL = rx.compile(r"\p{Han}{2,6}")  # a label alone on its line, its value below
-# a web page's field label before the notice's title, apart by spaces only: no part of the issuer's name
-_TITLE_FIELD = rx.compile(r"^[ \t\u3000]*(?:标[ \t\u3000]*题|名[ \t\u3000]*称|文件标题|文件名称)[ \t\u3000]*[：:]?[ \t\u3000]*")
 _COLUMN_GAP = rx.compile(r"[ \t\u3000\u2002-\u200a]{2,}")
 _CELL_GAP = rx.compile(r"[ \t\u3000\u2002-\u200a]{2,}|[ \t\u3000]*[|｜][ \t\u3000]*")
 _HEAD_LINES = 25
@@ -223,7 +221,7 @@ def _head_issuer(head: list[Line], fields: list[str], rule: str, g: Grammars) ->
         if rule == "issuer_notice" and k < len(head) and (over := _issuer_over_notice(head, k, g)):
             return over
         if rule == "issuer_notice":
-            text_line = _TITLE_FIELD.sub("", text_line, count=1)  # 标  题 某区人民政府办公室关于印发…
+            text_line = g.meta["title_field"].sub("", text_line, count=1)  # 标  题 某区人民政府办公室关于印发…
         m = g.meta[rule].search(text_line)
         if m:
             issuer = m.group("issuer").strip()

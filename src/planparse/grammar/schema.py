@@ -250,6 +250,7 @@ class MetadataSettings(_Strict):
     provinces: list[str] = Field(default_factory=list)
     admin_suffix: list[tuple[str, Literal["province", "city", "county", "district"]]]
     annex_line: str  # an annex label alone on its line (附件2：): no title
+    title_field: str  # a web page's field label before the notice's title (标  题：): no part of the issuer's name
     breadcrumb: str  # a web page's navigation trail (首页 > 政策文件 > 正文): no title's line
     after_body: str  # a line after which the plan's body has ended: an annex label, a sign-off date
 
