@@ -100,11 +100,53 @@ def test_no_flat_table_is_read_in(text: str) -> None:
     assert not [t for t in planparse.parse_text(text).tasks if t.id.startswith("table") or t.span.start == 0]
 
 
-def test_units_one_per_line_under_two_unit_columns_are_not_guessed() -> None:
-    # three unit lines under 牵头单位 | 配合单位: which is whose cannot be told, so the row gives no task
+def test_units_one_per_line_under_two_unit_columns_go_first_to_the_lead() -> None:
+    # three unit lines under 牵头单位 | 配合单位: the lead takes the first, the cooperating column the rest
+    # (a lead is one office far more often than its helpers are); the row was dropped, then lost its third
     text = "序号\n重点任务\n牵头单位\n配合单位\n完成时限\n1\n推进河道整治。\n县水利局\n县财政局\n县自然资源局\n2024年底前\n2\n开展护林巡查。\n县林业局\n各乡镇人民政府\n持续推进\n"
     rows = _rows(text)
-    assert [t.title for t in rows] == ["开展护林巡查。"]
+    assert [t.title for t in rows] == ["推进河道整治。", "开展护林巡查。"]
+    assert [(_names(t.lead_units), _names(t.cooperating_units)) for t in rows] == [
+        (["县水利局"], ["县财政局", "县自然资源局"]),
+        (["县林业局"], ["各乡镇人民政府"]),
+    ]
+
+
+# rows whose 序号 is missing: a number left out (1, 2, 4) or dropped with its cell, and one number cell
+# merged over a 重点任务's several 具体措施 rows. Each went unread, and the table ended there.
+ROWS_UNNUMBERED = [
+    (
+        "number-left-out",
+        "序号\n重点任务\n牵头单位\n完成时限\n1\n整治河道。\n县水利局\n2024年底前\n2\n开展林区巡查。\n县林业局\n持续推进\n4\n治理污水。\n县住建局\n2025年底前\n",
+        ["整治河道。", "开展林区巡查。", "治理污水。"],
+    ),
+    (
+        "number-dropped",
+        "序号\n重点任务\n牵头单位\n完成时限\n1\n整治河道。\n县水利局\n2024年底前\n2\n开展林区巡查。\n县林业局\n持续推进\n"
+        "禁烧秸秆。\n县农业农村局\n10月底前\n4\n治理污水。\n县住建局\n2025年底前\n",
+        ["整治河道。", "开展林区巡查。", "禁烧秸秆。", "治理污水。"],
+    ),
+    (
+        "number-merged-over-measures",
+        "序号\n重点任务\n具体措施\n责任单位\n完成时限\n1\n整治河道\n清理垃圾。\n县水利局\n2024年底前\n修复护坡。\n县自然资源局\n2025年底前\n"
+        "2\n开展林区巡查\n加强巡查。\n县林业局\n持续推进\n",
+        ["整治河道：清理垃圾。", "整治河道：修复护坡。", "开展林区巡查：加强巡查。"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "titles"), [pytest.param(t, w, id=label) for label, t, w in ROWS_UNNUMBERED])
+def test_rows_without_their_own_number_are_rows(text: str, titles: list[str]) -> None:
+    rows = _rows(text)
+    assert [t.title for t in rows] == titles
+    assert all(t.deadline is not None for t in rows) and all(t.lead_units or t.responsible_units for t in rows)
+
+
+def test_the_sign_off_under_the_last_row_is_no_row() -> None:
+    # the last row's block runs to the text's end: the closing sentence, the issuer and the date alone on
+    # its line read like a row without a number (a task, a unit, a time) and must not become one
+    text = NUMBERED + "各单位要高度重视，抓好落实。\n县人民政府办公室\n2024年3月1日\n"
+    assert [t.title for t in _rows(text)] == ["推进城区老旧小区改造提升", "开展农村人居环境整治。"]
 
 
 def test_a_task_cell_without_a_full_stop_under_a_heading() -> None:

@@ -29,34 +29,20 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
 from itertools import pairwise
 
 from planparse import rx
-from planparse.extract.deadlines import parse_field
+from planparse.extract.flat_rows import SENTENCE, Col, accepts, kind, read_rows
 from planparse.extract.table_header import TITLE_ROLES, UNIT_ROLES, _named_role, _word_roles, header_roles
-from planparse.extract.units import looks_like_unit
 from planparse.grammar import Grammars
-from planparse.textindex import split_top_level
 
 Span = tuple[int, int]
 FlatRow = tuple[int, int, list[Span]]  # (start, end, a span per column): tables.py's _Row
 
 _MAX_HEADER_CELL = 12  # a header cell is a column word, maybe with a qualifier or a bracket
 _MAX_UNNAMED = 6  # a column word no table uses (指标, 类别名) is short
-_MAX_SHORT = 12  # a category or a 备注 line; a task is longer or ends as a sentence does
-_MAX_DATE = 24  # 2024年6月底前, 持续推进: a time cell is short
-_SENTENCE = "。；;！？"
-_OPEN_CLAUSE = "，,、（(“"  # a line ending so is a cell cut short: the next line goes on with it
 _LABEL = "：:"  # a colon makes a line a labelled value (责任单位：…), never a header cell
 _MAX_ROW_LINES = 40  # a numbered row longer than this is no row of a table: stop
-
-
-@dataclass
-class _Col:
-    role: str | None  # tables.py's role; None for a column no rule reads (指标, 备注)
-    people: bool  # a column of persons' names (责任领导, 责任人)
-    before_title: bool  # stands before the table's first title column (a category column)
 
 
 def _lines(text: str) -> list[Span]:
@@ -84,39 +70,6 @@ def _key(text: str, span: Span) -> str:
     return "".join(text[span[0] : span[1]].split())
 
 
-def _kind(text: str, span: Span, g: Grammars, people: bool) -> str:
-    """What a data line holds: date, unit, person, short (a category, a word) or text (a sentence)."""
-    line = text[span[0] : span[1]]
-    key = "".join(line.split())
-    sentence = any(p in key for p in _SENTENCE)
-    if not sentence and len(key) <= _MAX_DATE:
-        deadline, _ = parse_field(text, span[0], span[1], g, None)
-        if deadline is not None:
-            return "date"
-    # 县住建局，县财政局 lists units; 开展人居环境整治，建设美丽乡村 is a task that only ends as a name does
-    if not sentence and key and all(looks_like_unit(key[a:b], g) for a, b in split_top_level(key, 0, len(key), "，,")):
-        return "unit"
-    # 夏俊贵, 周 斐, 张三、李四: names of two or three characters, read only where a column of people is
-    names = [n for n in key.replace("，", "、").split("、") if n]
-    if people and names and all(2 <= len(n) <= 3 and all("\u4e00" <= ch <= "\u9fff" for ch in n) for n in names):
-        return "person"
-    if not sentence and len(key) <= _MAX_SHORT:
-        return "short"
-    return "text"
-
-
-def _accepts(col: _Col, kind: str) -> bool:
-    if col.role in TITLE_ROLES and col.role != "section":
-        return kind in ("text", "short")
-    if col.role in UNIT_ROLES:
-        return kind == "unit"
-    if col.role == "deadline":
-        return kind == "date"
-    if col.people:
-        return kind == "person"
-    return kind in ("short", "person")  # a category before the task (广电 reads as a name), a 备注 after it
-
-
 def _role(key: str, g: Grammars) -> str | None:
     """table_header's role for a short line, remembered per grammar: normalize.py asks it of every
     short line before joining lines, and the tables reader again of the same lines after."""
@@ -140,7 +93,7 @@ def _header(text: str, lines: list[Span], i: int, g: Grammars) -> tuple[list[Spa
         if not key:
             j += 1
             continue
-        if "\t" in text[s:e] or len(key) > _MAX_HEADER_CELL or any(c in key for c in _LABEL + _SENTENCE + "，,"):
+        if "\t" in text[s:e] or len(key) > _MAX_HEADER_CELL or any(c in key for c in _LABEL + SENTENCE + "，,"):
             break
         if _role(key, g) is not None:
             cells.append((s, e))
@@ -167,13 +120,13 @@ def _header(text: str, lines: list[Span], i: int, g: Grammars) -> tuple[list[Spa
     return cells, roles, ends[-1]
 
 
-def _columns(text: str, cells: list[Span], roles: list[str | None], g: Grammars) -> list[_Col]:
+def _columns(text: str, cells: list[Span], roles: list[str | None], g: Grammars) -> list[Col]:
     first_title = next(i for i, r in enumerate(roles) if r in TITLE_ROLES)
     cols = []
     for i, (span, role) in enumerate(zip(cells, roles, strict=True)):
         key = _key(text, span)
         people = role is None and any(w in key for w in g.tables.person_columns)
-        cols.append(_Col(role, people, i < first_title))
+        cols.append(Col(role, people, i < first_title))
     return cols
 
 
@@ -182,70 +135,18 @@ def _number(text: str, span: Span) -> int | None:
     return int(key) if key.isdigit() and len(key) <= 3 else None
 
 
+def _follows(text: str, span: Span, expected: int) -> bool:
+    """Whether the line is the number of the row after row ``expected``: the next number, or the one
+    after it when a row's number was left out (its cell merged into the row above, or dropped by the copy)."""
+    return _number(text, span) in (expected + 1, expected + 2)
+
+
 def _heading(text: str, span: Span, g: Grammars) -> bool:
     line = text[span[0] : span[1]]
     return any(h.level <= 2 and h.at.match(line) for h in g.heading_families)
 
 
-def _assign(text: str, row: list[Span], cols: list[_Col], g: Grammars, last: bool) -> tuple[list[list[Span]], int] | None:
-    """Each line of a row to a column: (lines per column, lines used). A complete row (a line per
-    column) goes by position when no line contradicts its column; otherwise lines go in order to the
-    next column that takes their kind, a run of unit lines (or of sentences) spread over a run of such
-    columns: one each, or all in the one column; more lines than columns is ambiguous. A line no
-    remaining column takes ends the row: the table's end in the last row, else the row is not read."""
-    kinds = [_kind(text, s, g, any(c.people for c in cols)) for s in row]
-    out: list[list[Span]] = [[] for _ in cols]
-    if len(row) == len(cols) and all(_accepts(c, k) or k in ("short", "person") for c, k in zip(cols, kinds, strict=True)):
-        for i, span in enumerate(row):
-            out[i].append(span)
-        return out, len(row)
-    c = 0
-    i = 0
-    while i < len(row):
-        kind = kinds[i]
-        k = next((k for k in range(c, len(cols)) if _accepts(cols[k], kind)), None)
-        if k is None:
-            if last:
-                break
-            return None
-        run = 1
-        if kind in ("unit", "text"):
-            # a cell wrapped over lines; a sentence's end (。) ends a task cell, and a task line left open
-            # after a comma goes on in the next line even when that is short (…完善配套设施建设， / 加快推进城市更新)
-            while i + run < len(row) and (
-                (kinds[i + run] == kind and not (kind == "text" and text[row[i + run - 1][1] - 1] in _SENTENCE))
-                or (kind == "text" and kinds[i + run] == "short" and text[row[i + run - 1][1] - 1] in _OPEN_CLAUSE)
-            ):
-                run += 1
-        width = 1
-        while kind in ("unit", "text") and k + width < len(cols) and _accepts(cols[k + width], kind):
-            width += 1
-        if width == 1:
-            out[k].extend(row[i : i + run])
-        elif run <= width:
-            for n in range(run):
-                out[k + n].append(row[i + n])
-            width = run
-        else:
-            return None  # units one per line under two unit columns: which is whose cannot be told
-        i += run
-        c = k + width
-    return out, i
-
-
-def _fix_title(out: list[list[Span]], cols: list[_Col]) -> bool:
-    """A short task with no category: the line read as the category is the task. False when the row
-    has no task at all (a unit line where the task should be is no row of this table)."""
-    title = next((i for i, c in enumerate(cols) if c.role in TITLE_ROLES and c.role != "section"), None)
-    if title is not None and not out[title]:
-        before = [i for i in range(title) if out[i] and cols[i].before_title]
-        if before:
-            out[title] = out[before[-1]]
-            out[before[-1]] = []
-    return title is None or bool(out[title])
-
-
-def _rows(text: str, lines: list[Span], start: int, cols: list[_Col], g: Grammars) -> list[tuple[Span, list[list[Span]]]]:
+def _rows(text: str, lines: list[Span], start: int, cols: list[Col], g: Grammars) -> list[tuple[Span, list[list[Span]]]]:
     """The rows after a header: (row span, lines per column)."""
     data = [n for n in range(start, len(lines)) if lines[n][0] < lines[n][1]]
     number = next((i for i, c in enumerate(cols) if c.role == "number"), None)
@@ -256,21 +157,20 @@ def _rows(text: str, lines: list[Span], start: int, cols: list[_Col], g: Grammar
         at = 0
         while at < len(data) and _number(text, lines[data[at]]) == expected:
             nxt = at + 1
-            while nxt < len(data) and _number(text, lines[data[nxt]]) != expected + 1 and nxt - at <= _MAX_ROW_LINES:
+            while nxt < len(data) and not _follows(text, lines[data[nxt]], expected) and nxt - at <= _MAX_ROW_LINES:
                 if _heading(text, lines[data[nxt]], g) or "\t" in text[lines[data[nxt]][0] : lines[data[nxt]][1]]:
                     break
                 nxt += 1
-            stop = nxt - at > _MAX_ROW_LINES or not (nxt < len(data) and _number(text, lines[data[nxt]]) == expected + 1)
-            row = [lines[n] for n in data[at + 1 : nxt]]
-            got = _assign(text, row, body, g, last=stop)
-            if got is not None and got[1] and _fix_title(got[0], body):
-                cells, used = got
-                last = row[used - 1]
-                rows.append(((lines[data[at]][0], last[1]), [[lines[data[at]]], *cells]))
+            stop = nxt - at > _MAX_ROW_LINES or not (nxt < len(data) and _follows(text, lines[data[nxt]], expected))
+            got = read_rows(text, [lines[n] for n in data[at + 1 : nxt]], body, g, last=stop)
+            for cells, (_, end) in got or []:
+                # a number cell merged over rows repeats in each (as a merged unit cell does): each is a row of
+                # its own for tables.py, where a row without a number continues the one above (a page break)
+                rows.append(((lines[data[at]][0], end), [[lines[data[at]]], *cells]))
             if stop:
                 break
+            expected = _number(text, lines[data[nxt]]) or expected + 1
             at = nxt
-            expected += 1
         return rows
     if number is not None:
         return rows
@@ -278,14 +178,14 @@ def _rows(text: str, lines: list[Span], start: int, cols: list[_Col], g: Grammar
     width = len(cols)
     for at in range(0, len(data) - width + 1, width):
         row = [lines[n] for n in data[at : at + width]]
-        kinds = [_kind(text, s, g, any(c.people for c in cols)) for s in row]
-        if not all(_accepts(c, k) for c, k in zip(cols, kinds, strict=True)):
+        kinds = [kind(text, s, g, any(c.people for c in cols)) for s in row]
+        if not all(accepts(c, k) for c, k in zip(cols, kinds, strict=True)):
             break
         rows.append(((row[0][0], row[-1][1]), [[s] for s in row]))
     return rows if len(rows) >= 2 else []
 
 
-def _inherit(rows: list[tuple[Span, list[list[Span]]]], cols: list[_Col]) -> None:
+def _inherit(rows: list[tuple[Span, list[list[Span]]]], cols: list[Col]) -> None:
     """A merged cell gives a line only in its first row: the rows under it take its lines, all of them
     (tables.py repeats a blank cell's one span from the row above; here a cell may be several lines).
     Lead, responsible and deadline cells are taken so; a cooperating cell only by a row naming no
@@ -309,7 +209,7 @@ def _may_hold_table(text: str, g: Grammars) -> bool:
         words = {w for w, role in _word_roles(g) if role in (*UNIT_ROLES, "deadline")}
         alts = "|".join(space.join(re.escape(ch) for ch in w) for w in sorted(words, key=len, reverse=True))
         quals = "|".join(re.escape(q) for q in g.tables.qualifiers)
-        tail = f"[^\n\t{_LABEL}{_SENTENCE}，,]{{0,{_MAX_HEADER_CELL}}}"
+        tail = f"[^\n\t{_LABEL}{SENTENCE}，,]{{0,{_MAX_HEADER_CELL}}}"
         gate = memo["gate"] = rx.compile(f"^{space}(?:{quals})?(?:{alts}){tail}$", re.MULTILINE)
     return gate.search(text) is not None
 
