@@ -25,6 +25,9 @@ from planparse.loaders.pdf_tables import _cell
 _NUMBER = re.compile(r"[0-9０-９]{1,3}[.．、]?")
 _PAGE_NUMBER = re.compile(r"[-—－–\s]*[0-9]+[-—－–\s]*|第[0-9]+页.*")
 _MERGED_DOWN = ("lead_units", "responsible_units", "cooperating_units")  # unit columns, which an office merges down
+# what a blank cell under a row takes from it: a lead, a responsible unit or a time is rarely left
+# blank on purpose (tables.py's _INHERIT for text, where merges show as blanks too)
+_CARRIED = ("lead_units", "responsible_units", "deadline", "section")
 
 
 @dataclass
@@ -165,7 +168,27 @@ def read_unruled_page(data: bytes, index: int, pdfium_lines: list[str], prior: U
         for w in lines[k]:
             cells[_column(w["x0"], cols)].append(w["text"])
         printed.append(["".join(c) for c in cells])
-    widths = [max((len(t[c]) for t in printed), default=0) for c in range(len(cols))]
+    out_rows = table_rows(printed, roles, number_col)
+    if not out_rows:
+        return None
+    after = [" ".join(w["text"] for w in line) for line in lines[end:]]
+    out = [*above, *([head_line] if head_line else [])]
+    first = len(out)
+    out.extend("\t".join(r) for r in out_rows)
+    out.extend(after)
+    runs_on = all(_PAGE_NUMBER.fullmatch("".join(w["text"] for w in line)) for line in lines[end:])
+    starts_cut = found is None or not _NUMBER.fullmatch(out_rows[0][number_col])
+    return UnruledPage(out, cols, roles, runs_on, first if starts_cut else None, number_col, out_rows)
+
+
+def table_rows(printed: list[list[str]], roles: list[str | None], number_col: int) -> list[list[str]]:
+    """The table's rows, each cell's text, from its printed lines (the words of each line by column): a
+    line with a number starts a row, the others are its cells' wrapped lines. A unit cell merged down
+    over rows shows its text beside the first (or runs on beside the next, ``_spills``) and nothing
+    beside the rest, where no rule marks the merge: a row left without a lead, a responsible unit or a
+    time takes the one above, and a row naming none of them takes the cooperating units too (as
+    tables.py does with a text table's blank cells, and as the ruled reader repeats a merged cell)."""
+    widths = [max((len(t[c]) for t in printed), default=0) for c in range(len(roles))]
     rows: list[list[list[str]]] = []
     owner: dict[int, list[str]] = {}  # per unit column, the cell whose text may still run on
     covered: list[tuple[int, int, list[str]]] = []  # (row, column, the merged cell's lines) it covers
@@ -175,7 +198,7 @@ def read_unruled_page(data: bytes, index: int, pdfium_lines: list[str], prior: U
                 if t:
                     (owner[c] if c in owner else rows[-1][c]).append(t)
             continue
-        rows.append([[] for _ in cols])
+        rows.append([[] for _ in roles])
         for c, t in enumerate(texts):
             merged = owner.get(c)
             if t and roles[c] in _MERGED_DOWN and merged and _spills(merged, widths[c]):
@@ -185,19 +208,17 @@ def read_unruled_page(data: bytes, index: int, pdfium_lines: list[str], prior: U
             if t:
                 rows[-1][c].append(t)
             owner[c] = rows[-1][c]
-    if not rows:
-        return None
     for r, c, cell in covered:
         rows[r][c] = cell  # a covered cell repeats the merged one, as a ruled table's reader does
-    out_rows = [[_cell("\n".join(r[c]), widths[c]) if r[c] else "" for c in range(len(cols))] for r in rows]
-    after = [" ".join(w["text"] for w in line) for line in lines[end:]]
-    out = [*above, *([head_line] if head_line else [])]
-    first = len(out)
-    out.extend("\t".join(r) for r in out_rows)
-    out.extend(after)
-    runs_on = all(_PAGE_NUMBER.fullmatch("".join(w["text"] for w in line)) for line in lines[end:])
-    starts_cut = found is None or not _NUMBER.fullmatch(out_rows[0][number_col])
-    return UnruledPage(out, cols, roles, runs_on, first if starts_cut else None, number_col, out_rows)
+    out_rows = [[_cell("\n".join(r[c]), widths[c]) if r[c] else "" for c in range(len(roles))] for r in rows]
+    for above, row in pairwise(out_rows):
+        if not _NUMBER.fullmatch(above[number_col]):
+            continue  # the rest of a row a page break cut: joined to the page before, it is no cell to repeat
+        bare = not any(row[c] for c, r in enumerate(roles) if r in (*_MERGED_DOWN, "deadline"))
+        for c, role in enumerate(roles):
+            if not row[c] and (role in _CARRIED or (bare and role == "cooperating_units")):
+                row[c] = above[c]
+    return out_rows
 
 
 def join_unruled(pages: list[list[str]], read: list[UnruledPage | None]) -> None:

@@ -1,0 +1,43 @@
+"""Rows of a PDF task table drawn without rules (loaders/pdf_unruled.py), from its printed lines: the
+words of each line already put in the columns they stand under. Written for these tests after the
+layouts of 任务分工表 printed from Word with their borders off; no plan text is copied.
+"""
+
+from __future__ import annotations
+
+from planparse.loaders.pdf_unruled import table_rows
+
+ROLES = ["number", "task", "lead_units", "cooperating_units", "deadline"]
+
+
+def test_a_merged_unit_cell_stands_for_the_rows_it_spans() -> None:
+    # 牵头单位 and 完成时限 merged down over rows 1-3: their text stands beside row 1 only, and nothing
+    # marks the merge; rows 2 and 3 were left without a lead and a time (the ruled reader repeats them)
+    printed = [
+        ["1", "整治城区河道", "市水利局", "市财政局", "2025年底前"],
+        ["2", "修复河岸护坡", "", "市自然资源局", ""],
+        ["3", "开展河湖巡查", "", "", ""],
+        ["4", "推进污水管网建设", "市住建局", "", "2024年底前"],
+    ]
+    rows = table_rows(printed, ROLES, 0)
+    assert [(r[2], r[3], r[4]) for r in rows] == [
+        ("市水利局", "市财政局", "2025年底前"),
+        ("市水利局", "市自然资源局", "2025年底前"),
+        # a row naming no unit or time at all shares the cooperating units too; one naming its own keeps a blank
+        ("市水利局", "市自然资源局", "2025年底前"),
+        ("市住建局", "", "2024年底前"),
+    ]
+
+
+def test_a_cut_row_at_the_top_of_a_page_lends_nothing() -> None:
+    # the first printed line has no number: the rest of a row the page break cut (joined to the page
+    # before), whose cells are parts, not a merged cell to repeat
+    printed = [["", "确保取得实效", "工业和信息化厅", "", ""], ["5", "推进第五项工作", "", "", "持续推进"]]
+    rows = table_rows(printed, ROLES, 0)
+    assert rows[1][2] == ""
+
+
+def test_wrapped_lines_join_their_row() -> None:
+    printed = [["1", "推进老旧小区改造，", "市住建局", "", "2024年"], ["", "提升居住品质", "", "", "底前"]]
+    (row,) = table_rows(printed, ROLES, 0)
+    assert row[0] == "1" and row[2] == "市住建局" and row[4].replace("\n", "") == "2024年底前"
