@@ -5,7 +5,11 @@ layouts of 任务分工表 printed from Word with their borders off; no plan tex
 
 from __future__ import annotations
 
-from planparse.loaders.pdf_unruled import table_rows
+import shutil
+from pathlib import Path
+
+from planparse.grammar import default_grammar_dir, load_grammars
+from planparse.loaders.pdf_unruled import looks_like_header, table_rows
 
 ROLES = ["number", "task", "lead_units", "cooperating_units", "deadline"]
 
@@ -41,3 +45,14 @@ def test_wrapped_lines_join_their_row() -> None:
     printed = [["1", "推进老旧小区改造，", "市住建局", "", "2024年"], ["", "提升居住品质", "", "", "底前"]]
     (row,) = table_rows(printed, ROLES, 0)
     assert row[0] == "1" and row[2] == "市住建局" and row[4].replace("\n", "") == "2024年底前"
+
+
+def test_a_callers_grammar_names_the_columns(tmp_path: Path) -> None:
+    # the reader asked the shipped grammars what a header is, so a column word of the caller's own grammar
+    # (a bureau's 承办科室) headed no table; it is now asked of the grammars the parse is given
+    shutil.copytree(default_grammar_dir(), tmp_path, dirs_exist_ok=True)
+    tables = tmp_path / "tables.toml"
+    tables.write_text(tables.read_text(encoding="utf-8").replace('"承办股室"]', '"承办股室", "承办科室"]'), encoding="utf-8")
+    line = ["序号 工作任务 承办科室"]
+    assert not looks_like_header(line)
+    assert looks_like_header(line, load_grammars(tmp_path))

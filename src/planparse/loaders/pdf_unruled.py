@@ -18,9 +18,13 @@ import io
 import re
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 from planparse.loaders.base import BRACKETED
 from planparse.loaders.pdf_tables import _cell
+
+if TYPE_CHECKING:
+    from planparse.grammar import Grammars
 
 _NUMBER = re.compile(r"[0-9０-９]{1,3}[.．、]?")
 _PAGE_NUMBER = re.compile(r"[-—－–\s]*[0-9]+[-—－–\s]*|第[0-9]+页.*")
@@ -61,19 +65,26 @@ def _printed_lines(words: list[dict]) -> list[list[dict]]:
     return [sorted(line, key=lambda w: w["x0"]) for line in lines]
 
 
-def _header_roles(words: list[str]) -> list[str | None] | None:
-    """The columns' roles when ``words`` head a task table with a number column (序号), else None."""
-    from planparse.extract.table_header import header_roles
+def _grammars(g: Grammars | None) -> Grammars:
+    """The grammars the caller parses with, else the shipped ones (imported here: a PDF without such a
+    table never loads the extractors)."""
     from planparse.grammar import load_grammars
 
-    roles = header_roles(words, load_grammars()) if len(words) >= 3 else None
+    return g if g is not None else load_grammars()
+
+
+def _header_roles(words: list[str], g: Grammars | None) -> list[str | None] | None:
+    """The columns' roles when ``words`` head a task table with a number column (序号), else None."""
+    from planparse.extract.table_header import header_roles
+
+    roles = header_roles(words, _grammars(g)) if len(words) >= 3 else None
     return roles if roles is not None and "number" in roles else None
 
 
-def _header(lines: list[list[dict]]) -> tuple[int, list[str | None]] | None:
+def _header(lines: list[list[dict]], g: Grammars | None) -> tuple[int, list[str | None]] | None:
     """The printed line that heads a task table with a number column, and its columns' roles."""
     for k, line in enumerate(lines):
-        if (roles := _header_roles([w["text"] for w in line])) is not None:
+        if (roles := _header_roles([w["text"] for w in line], g)) is not None:
             return k, roles
     return None
 
@@ -97,7 +108,7 @@ def _edges(header: list[dict], body: list[list[dict]]) -> list[float]:
     return edges
 
 
-def _spills(lines: list[str], width: int) -> bool:
+def _spills(lines: list[str], width: int, g: Grammars | None) -> bool:
     """Whether a unit cell's last line goes on in the next printed line of its column though that line
     starts a row: a cell merged down over rows (drawn without rules, it shows no end) wraps there. The
     line ends a list or a bracket left open, or is as wide as the column and ends in a name cut short
@@ -105,14 +116,12 @@ def _spills(lines: list[str], width: int) -> bool:
     last, bare = lines[-1], BRACKETED.sub("", "".join(lines))
     if bare.count("（") + bare.count("(") > bare.count("）") + bare.count(")") or last[-1:] in "、，,":
         return True  # a bracket left open, a list left open: 各县（市、 / 区）政府
-    return len(last) >= width - 1 and last[-1:] not in "。；;" and not _ends_name(bare.split("、")[-1])
+    return len(last) >= width - 1 and last[-1:] not in "。；;" and not _ends_name(bare.split("、")[-1], g)
 
 
-def _ends_name(item: str) -> bool:
+def _ends_name(item: str, g: Grammars | None) -> bool:
     """Whether a unit's name could end here: it ends as an organisation does (局, 委, 中心, 集团 …)."""
-    from planparse.grammar import load_grammars
-
-    return bool(load_grammars().unit_patterns["suffix"].search(item.strip()))
+    return bool(_grammars(g).unit_patterns["suffix"].search(item.strip()))
 
 
 def _column(x: float, edges: list[float]) -> int:
@@ -128,15 +137,18 @@ def _crosses(line: list[dict], edges: list[float]) -> bool:
     return any(w["x0"] < e - 1 and w["x1"] > e + (w["bottom"] - w["top"]) for w in line for e in edges[1:])
 
 
-def read_unruled_page(data: bytes, index: int, pdfium_lines: list[str], prior: UnruledPage | None = None) -> UnruledPage | None:
+def read_unruled_page(
+    data: bytes, index: int, pdfium_lines: list[str], prior: UnruledPage | None = None, g: Grammars | None = None
+) -> UnruledPage | None:
     """The page as an unruled task table, or None. ``prior``: the page before, when its table runs on
-    to its foot (this page may go on without repeating the header: its columns stand where they were)."""
+    to its foot (this page may go on without repeating the header: its columns stand where they were).
+    ``g``: the grammars that name the columns (a caller's own, passed to ``parse``), else the shipped ones."""
     import pdfplumber
 
     with pdfplumber.open(io.BytesIO(data), pages=[index + 1]) as pdf:
         words = pdf.pages[0].extract_words(use_text_flow=False)
     lines = _printed_lines(words)
-    found = _header(lines)
+    found = _header(lines, g)
     if found is None and prior is None:
         return None
     if found is not None:
@@ -168,7 +180,7 @@ def read_unruled_page(data: bytes, index: int, pdfium_lines: list[str], prior: U
         for w in lines[k]:
             cells[_column(w["x0"], cols)].append(w["text"])
         printed.append(["".join(c) for c in cells])
-    out_rows = table_rows(printed, roles, number_col)
+    out_rows = table_rows(printed, roles, number_col, g)
     if not out_rows:
         return None
     after = [" ".join(w["text"] for w in line) for line in lines[end:]]
@@ -181,7 +193,7 @@ def read_unruled_page(data: bytes, index: int, pdfium_lines: list[str], prior: U
     return UnruledPage(out, cols, roles, runs_on, first if starts_cut else None, number_col, out_rows)
 
 
-def table_rows(printed: list[list[str]], roles: list[str | None], number_col: int) -> list[list[str]]:
+def table_rows(printed: list[list[str]], roles: list[str | None], number_col: int, g: Grammars | None = None) -> list[list[str]]:
     """The table's rows, each cell's text, from its printed lines (the words of each line by column): a
     line with a number starts a row, the others are its cells' wrapped lines. A unit cell merged down
     over rows shows its text beside the first (or runs on beside the next, ``_spills``) and nothing
@@ -201,7 +213,7 @@ def table_rows(printed: list[list[str]], roles: list[str | None], number_col: in
         rows.append([[] for _ in roles])
         for c, t in enumerate(texts):
             merged = owner.get(c)
-            if t and roles[c] in _MERGED_DOWN and merged and _spills(merged, widths[c]):
+            if t and roles[c] in _MERGED_DOWN and merged and _spills(merged, widths[c], g):
                 merged.append(t)  # a cell merged down over rows: its text runs on beside this row
                 covered.append((len(rows) - 1, c, merged))
                 continue
@@ -241,7 +253,7 @@ def join_unruled(pages: list[list[str]], read: list[UnruledPage | None]) -> None
         pages[i] = [x for k, x in enumerate(pages[i]) if x != this.lines[this.first_row] or k > this.first_row + 5]
 
 
-def looks_like_header(lines: list[str]) -> bool:
+def looks_like_header(lines: list[str], g: Grammars | None = None) -> bool:
     """Whether a PDFium line of the page may head an unruled task table (its words name the columns,
     a number column among them): the cheap test before the page is read again word by word."""
-    return any(len(line.split()) <= 12 and "\t" not in line and _header_roles(line.split()) is not None for line in lines)
+    return any(len(line.split()) <= 12 and "\t" not in line and _header_roles(line.split(), g) is not None for line in lines)
