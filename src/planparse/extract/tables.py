@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from planparse import rx
 from planparse.extract.clauses import verb_fields
-from planparse.extract.deadlines import parse_field
+from planparse.extract.deadlines import DateIndex, parse_field
 from planparse.extract.flat_tables import flat_tables, piped_cells
 from planparse.extract.table_header import TITLE_ROLES, header_roles, is_category, sub_header
 from planparse.extract.tasks import add_units, apply_role_notes, dated_steps
@@ -154,14 +154,23 @@ def _within(text: str, nodes: list[Node], pos: int, g: Grammars) -> Node | None:
 
 
 def table_tasks(
-    text: str, nodes: list[Node], g: Grammars, ref_year: int | None, page_of: Callable[[int], int | None], cells_repeated: bool = False
+    text: str,
+    nodes: list[Node],
+    g: Grammars,
+    ref_year: int | None,
+    page_of: Callable[[int], int | None],
+    cells_repeated: bool = False,
+    dates: DateIndex | None = None,
+    min_year: int | None = None,
 ) -> tuple[list[Task], list[Issue], set[int]]:
     """Tasks from the rows of 任务分工表 tables (tab-separated lines under a header naming the roles).
     ``cells_repeated``: the loader repeated merged cells under each row (DOCX, HTML, PDF's ruled
     tables), so a blank cell beside filled ones is blank; otherwise (text shows no merges) a blank
     lead, responsible or deadline cell takes the one above. A row takes the section a cell of it
     names, else the body section the table stands in; the third value holds where the rows of the
-    second kind start (the section's own dated text is no commitment of theirs)."""
+    second kind start (the section's own dated text is no commitment of theirs). ``dates`` and
+    ``min_year`` as build_tasks takes them: a deadline cell's steps are read as a deadline field's are,
+    a year before the plan starts (2023年完成摸底 in a 2024 plan) being history, no milestone."""
     tasks: list[Task] = []
     warnings: list[Issue] = []
     enclosed: set[int] = set()
@@ -179,7 +188,7 @@ def table_tasks(
 
     def flush() -> None:
         for p in pending:
-            task, w, cited = _task(text, p, nodes, g, ref_year, page_of, len(tasks) + 1, body_of)
+            task, w, cited = _task(text, p, nodes, g, (ref_year, min_year, dates), page_of, len(tasks) + 1, body_of)
             warnings.extend(w)
             if task is not None:
                 tasks.append(task)
@@ -279,7 +288,7 @@ def _task(
     p: _Pending,
     nodes: list[Node],
     g: Grammars,
-    ref_year: int | None,
+    years: tuple[int | None, int | None, DateIndex | None],
     page_of: Callable[[int], int | None],
     k: int,
     body: Callable[[], _Body],
@@ -287,6 +296,7 @@ def _task(
     """The row's task, its warnings, and whether a cell names its section by its heading. A row whose cells
     name no heading but quote the body (a run-in title, a sentence of a paragraph) stands in the section of
     the quoted passage; that section holds other tasks too, so its dated text is not the row's."""
+    ref_year, min_year, dates = years  # the plan's year, its first year, and its dates found once
     roles: dict[str, list[Unit]] = {r: [] for r in _ROLES}
     times: list[tuple[int, int]] = []  # a time clause inside a verb-style cell (市水利局负责，长期坚持)
     for role, s, e, rule in _unit_fields(text, p, g):
@@ -301,9 +311,9 @@ def _task(
     warnings: list[Issue] = []
     milestones: list[Deadline] = []
     for s, e in (p.cells.get("deadline") or times)[:1]:
-        deadline, warnings = parse_field(text, s, e, g, ref_year)
+        deadline, warnings = parse_field(text, s, e, g, ref_year, dates)
         deadline = deadline or _bare_year(text, s, e)
-        milestones = dated_steps(text, s, e, g, ref_year)  # a 进度安排 cell of steps ①…；②…: due at the latest
+        milestones = dated_steps(text, s, e, g, ref_year, dates, min_year)  # a 进度安排 cell of steps ①…；②…: due at the latest
     title, parts = _title(text, p)
     cited = next((n for n in (_section_for(t, nodes, text) for t in parts) if n is not None), None)
     quoted = None if cited else next((n for n in (body().quoted(t, nodes) for t in parts) if n is not None), None)
