@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 from planparse.grammar import default_grammar_dir, load_grammars
-from planparse.loaders.pdf_unruled import looks_like_header, table_rows
+from planparse.loaders.pdf_unruled import UnruledPage, join_unruled, looks_like_header, table_rows
 
 ROLES = ["number", "task", "lead_units", "cooperating_units", "deadline"]
 
@@ -56,3 +56,18 @@ def test_a_callers_grammar_names_the_columns(tmp_path: Path) -> None:
     line = ["序号 工作任务 承办科室"]
     assert not looks_like_header(line)
     assert looks_like_header(line, load_grammars(tmp_path))
+
+
+def test_a_unit_name_cut_by_the_page_break_is_one_name() -> None:
+    # a narrow 配合单位 column wraps 县农业 / 农村局 and the page ends between the two lines: the row's rest
+    # opens the next page. The two parts were read as cells of their own first and then measured by their
+    # own lengths, which split the name and glued the next one to it (县农业、农村局县生态环境局)
+    row = ["9", "推进河道整治", "县住建局", "县农业", "2024年8月底前"]
+    rest = ["", "", "", "农村局\n县生态\n环境局", ""]
+    shown = ["", "", "", "农村局县生态环境局", ""]
+    prev = UnruledPage(["\t".join(row)], [], ROLES, True, None, 0, [row], [1, 6, 4, 3, 9], row, row)
+    this = UnruledPage(["\t".join(shown), "10\t建设湿地\t县林业局\t\t持续推进"], [], ROLES, False, 0, 0, [shown], [2, 6, 4, 3, 4], rest, rest)
+    pages = [list(prev.lines), list(this.lines)]
+    join_unruled(pages, [prev, this])
+    assert pages[0] == ["9\t推进河道整治\t县住建局\t县农业农村局、县生态环境局\t2024年8月底前"]
+    assert pages[1] == ["10\t建设湿地\t县林业局\t\t持续推进"]

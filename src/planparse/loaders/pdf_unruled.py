@@ -47,6 +47,9 @@ class UnruledPage:
     first_row: int | None = None
     number_col: int = 0
     rows: list[list[str]] = field(default_factory=list)
+    widths: list[int] = field(default_factory=list)  # each column's widest printed line, in characters
+    head: list[str] = field(default_factory=list)  # the first and the last row's cells as printed (lines kept)
+    tail: list[str] = field(default_factory=list)
 
 
 def _printed_lines(words: list[dict]) -> list[list[dict]]:
@@ -180,9 +183,11 @@ def read_unruled_page(
         for w in lines[k]:
             cells[_column(w["x0"], cols)].append(w["text"])
         printed.append(["".join(c) for c in cells])
-    out_rows = table_rows(printed, roles, number_col, g)
-    if not out_rows:
+    raw = printed_rows(printed, roles, number_col, g)
+    if not raw:
         return None
+    widths = column_widths(printed, len(roles))
+    out_rows = [[_cell(t, widths[c]) if t else "" for c, t in enumerate(r)] for r in raw]
     after = [" ".join(w["text"] for w in line) for line in lines[end:]]
     out = [*above, *([head_line] if head_line else [])]
     first = len(out)
@@ -190,17 +195,28 @@ def read_unruled_page(
     out.extend(after)
     runs_on = all(_PAGE_NUMBER.fullmatch("".join(w["text"] for w in line)) for line in lines[end:])
     starts_cut = found is None or not _NUMBER.fullmatch(out_rows[0][number_col])
-    return UnruledPage(out, cols, roles, runs_on, first if starts_cut else None, number_col, out_rows)
+    return UnruledPage(out, cols, roles, runs_on, first if starts_cut else None, number_col, out_rows, widths, raw[0], raw[-1])
+
+
+def column_widths(printed: list[list[str]], n: int) -> list[int]:
+    """Each column's widest printed line, in characters: a cell's line as wide wraps on into the next."""
+    return [max((len(t[c]) for t in printed), default=0) for c in range(n)]
 
 
 def table_rows(printed: list[list[str]], roles: list[str | None], number_col: int, g: Grammars | None = None) -> list[list[str]]:
-    """The table's rows, each cell's text, from its printed lines (the words of each line by column): a
+    """The table's rows, each cell's text (its printed lines read as one cell, ``_cell``): :func:`printed_rows`."""
+    widths = column_widths(printed, len(roles))
+    return [[_cell(t, widths[c]) if t else "" for c, t in enumerate(r)] for r in printed_rows(printed, roles, number_col, g)]
+
+
+def printed_rows(printed: list[list[str]], roles: list[str | None], number_col: int, g: Grammars | None = None) -> list[list[str]]:
+    """The table's rows, each cell's printed lines joined by newlines, from its printed lines (the words of each line by column): a
     line with a number starts a row, the others are its cells' wrapped lines. A unit cell merged down
     over rows shows its text beside the first (or runs on beside the next, ``_spills``) and nothing
     beside the rest, where no rule marks the merge: a row left without a lead, a responsible unit or a
     time takes the one above, and a row naming none of them takes the cooperating units too (as
     tables.py does with a text table's blank cells, and as the ruled reader repeats a merged cell)."""
-    widths = [max((len(t[c]) for t in printed), default=0) for c in range(len(roles))]
+    widths = column_widths(printed, len(roles))
     rows: list[list[list[str]]] = []
     owner: dict[int, list[str]] = {}  # per unit column, the cell whose text may still run on
     covered: list[tuple[int, int, list[str]]] = []  # (row, column, the merged cell's lines) it covers
@@ -222,7 +238,7 @@ def table_rows(printed: list[list[str]], roles: list[str | None], number_col: in
             owner[c] = rows[-1][c]
     for r, c, cell in covered:
         rows[r][c] = cell  # a covered cell repeats the merged one, as a ruled table's reader does
-    out_rows = [[_cell("\n".join(r[c]), widths[c]) if r[c] else "" for c in range(len(roles))] for r in rows]
+    out_rows = [["\n".join(r[c]) for c in range(len(roles))] for r in rows]
     for above, row in pairwise(out_rows):
         if not _NUMBER.fullmatch(above[number_col]):
             continue  # the rest of a row a page break cut: joined to the page before, it is no cell to repeat
@@ -244,7 +260,12 @@ def join_unruled(pages: list[list[str]], read: list[UnruledPage | None]) -> None
         cont = this.lines[this.first_row].split("\t")
         if len(cont) != len(last) or cont[prev.number_col]:
             continue
-        joined = [_cell("\n".join(x for x in (a, b) if x), max(len(a), len(b))) for a, b in zip(last, cont, strict=True)]
+        # a cell's line cut at the page's foot (县农业 / 农村局) wraps on as any full line does: measured against
+        # the column's widest line on either page, not the two parts' lengths (a part of one short line
+        # against a part of several read as a line of its own, an item: 县农业、农村局)
+        widths = [max(x) for x in zip(prev.widths, this.widths, strict=True)]
+        parts = zip(prev.tail, this.head, widths, strict=True)
+        joined = [_cell("\n".join(x for x in (a, b) if x), w) for a, b, w in parts]
         old = "\t".join(last)
         where = max((k for k, x in enumerate(pages[i - 1]) if x == old), default=None)
         if where is None:
