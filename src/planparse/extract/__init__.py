@@ -64,7 +64,7 @@ def extract_all(text: str, nodes: list[Node], g: Grammars, page_of: Callable[[in
         kept.append(t.model_copy(update=update))
     targets = _without_table_echoes(text, kept)
     warnings.extend(t_warn)
-    rows, r_warn, enclosed = table_tasks(text, nodes, g, ref_year, page_of, cells_repeated)
+    rows, r_warn, enclosed = table_tasks(text, nodes, g, ref_year, page_of, cells_repeated, dates, min_year)
     warnings.extend(r_warn)
     tasks, rows = merge_echoes(tasks, rows)  # a table row that repeats a body task adds to it
     if rows:  # table rows and annotated sections, in document order, numbered again
