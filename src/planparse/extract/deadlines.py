@@ -50,7 +50,7 @@ _TENDAY = {"上旬": 10, "初": 10, "中旬": 20, "上中旬": 20}
 _VAGUE_RULES = ("soon",)
 # 全年推进，12月底前完成: a field that runs through the year and names a day is due that day, as
 # 持续推进，2025年底前完成 is (the day is what can be checked); 全年推进，持续开展 keeps its year
-_THROUGH_RULES = ("whole-year",)
+_THROUGH_RULES = ("whole-year", "year-whole")
 # 截至2023年底，全县已建成…: a stock at a date before the plan's year is a statistic
 _AS_OF = ("截至", "截止")
 # 自印发之日起至…前, 政策执行至2022年底, 有效期至…: a window or a validity, not a commitment. 截至
@@ -136,7 +136,7 @@ def _build(m: regex.Match[str], rule: Compiled, ref_year: int | None) -> tuple[D
         year = ref_year  # 4月底前, 4—6月: in the plan's year
     if gd.get("year2") or (kind == "period" and year is not None and not gd.get("fyp")):
         start_year, end_year = year, _number(gd["year2"]) if gd.get("year2") else year
-    elif kind == "ongoing" and year is not None:  # 2025年起: kept up from that year
+    elif kind in ("ongoing", "recurring") and year is not None:  # 2025年起, 2025年起每年: from that year on
         start_year, year = year, None
     if year is not None:
         try:
@@ -241,6 +241,8 @@ def parse_field(
         warnings.extend(w)
         if d.date:  # "2024年6月底前启动，年底前完成": a phrase without a year is in the year the field gave
             year = int(d.date[:4])
+        elif d.kind == "period" and d.start_year is not None and d.start_year == d.end_year:
+            year = d.end_year  # "2025年全年推进，12月底前完成": the 12月 of that year
     if not cands:
         return None, warnings
     dated = [d for d in cands if d.date]
