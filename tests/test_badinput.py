@@ -260,9 +260,17 @@ def test_batch_on_a_full_disk_stops_with_one_line(tmp_path: Path, limit: int) ->
         (folder / f"{i}.txt").write_bytes(sample.read_bytes() + f"\n{i}\n".encode())
     out = tmp_path / "out"
     result = _cli(["batch", str(folder), "-o", str(out), "--quiet", "--workers", "1"], stdout=subprocess.PIPE, preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit)))
-    assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr, result.stderr
-    assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith(f"planparse: {out}"), result.stderr
+    if result.returncode == 1:
+        # the disk filled while plans were filed, before the export: on a busy machine plans are filed in
+        # smaller groups, so the database grows past the limit earlier. Those plans failed, each named
+        # with its reason in the report, and the others are in
+        failures = [json.loads(line) for line in (out / "errors.jsonl").read_text(encoding="utf-8").splitlines()]
+        assert failures and all(f["stage"] == "write" and f["reason"] for f in failures), failures
+        assert f"{len(failures)} failed in this run" in result.stdout and not result.stderr
+    else:  # the export itself could not be written: the batch stops with one line
+        assert result.returncode == 2, result.stderr
+        assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith(f"planparse: {out}"), result.stderr
 
 
 def test_summary_json_of_plans_with_one_stem_are_all_kept(tmp_path: Path) -> None:
