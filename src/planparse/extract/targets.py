@@ -32,20 +32,24 @@ _NEXT_NUMBER = rx.compile(NUMBER + r"[^，。；;]{0,12}?")
 _HAN_OR_DE = rx.compile(r"[\p{Han}的]")
 _LIST_MARK = rx.compile("、|等(?![ \t]*[0-9])")  # "大凌河等6条河流": 等 before the count closes its examples
 _WORD_CHAR = rx.compile(r"[\p{Han}A-Za-z0-9]")
-_NOUN_CHAR = rx.compile(r"[\p{Han}A-Za-z0-9“”\"＋+]")  # a counted noun may be quoted: 30个“5G＋工业互联网”案例
+# a noun's characters, one class for every pattern that reads a noun: it may be quoted (省级“专精特新”企业)
+_NOUN_CHARS = r"\p{Han}A-Za-z0-9“”"
+_NOUN = "[" + _NOUN_CHARS + "]"
+_NOUN_HAS_HAN = r"(?=[A-Za-z0-9“”]*\p{Han})"  # 5G基站, never a code of letters and digits alone
+_NOUN_CHAR = rx.compile("[" + _NOUN_CHARS + r"\"＋+]")  # a counted noun may be quoted: 30个“5G＋工业互联网”案例
 # a value whose subject is left out takes the previous one's up to the end of the sentence, across
 # ；: "…装机容量达到400万千瓦；到2030年，力争达到700万千瓦"
 _DIGIT = rx.compile(r"[0-9]")
 _NEXT_VALUE = rx.compile(r"[ \t]*[0-9]")
 _SHARE_OF = rx.compile(r"[ \t]*的[ \t]*(?=\p{Han})")
 _PARAGRAPH_STOP = rx.compile(r"[。！？!?\n]")
-_WORD_RUN = rx.compile(r"(?=[A-Za-z0-9“”]*\p{Han})[\p{Han}A-Za-z0-9“”]{2,14}[ \t]*")  # a noun: 充电桩, 5G基站, 省级“专精特新”企业
+_WORD_RUN = rx.compile(_NOUN_HAS_HAN + _NOUN + r"{2,14}[ \t]*")  # a noun: 充电桩, 5G基站, 省级“专精特新”企业
 _PAIRED = rx.compile(r"[ \t]*[和、及与][ \t]*")
 _NEXT_COUNT = rx.compile(r"[和及与][ \t]*[0-9]")  # "10个重点实验室和5个创新中心": the next count begins
 _ITEM_END = rx.compile(r"[ \t]*(?:[（(][^（()）\n]{1,30}[）)][ \t]*)?(?:[，,、。；;）)]|$)")  # a value that ends its list item (a note in brackets may follow)
 _LIST_GOVERNORS = ("reach", "cap")  # comparators before a number that a list after it shares
-_LISTED_ITEM = rx.compile(r"[、；;][ \t]*(?=[A-Za-z0-9“”]*\p{Han})[\p{Han}A-Za-z0-9“”]{2,12}[ \t]*")  # 、充电桩
-_OF_NOUN = rx.compile(r"[ \t]*的[ \t]*(?P<n>[\p{Han}A-Za-z0-9“”]{2,14})[ \t]*(?:[，。；,;）)\n]|$)")  # …吨/日的处置能力
+_LISTED_ITEM = rx.compile(r"[、；;][ \t]*" + _NOUN_HAS_HAN + _NOUN + r"{2,12}[ \t]*")  # 、充电桩
+_OF_NOUN = rx.compile(r"[ \t]*的[ \t]*(?P<n>" + _NOUN + r"{2,14})[ \t]*(?:[，。；,;）)\n]|$)")  # …吨/日的处置能力
 _TRAILING_ACTION = rx.compile(r"(?:整治|改造|建设|治理|任务|工作|项目建设|的?目标)$")
 
 
@@ -233,8 +237,8 @@ def find_targets(text: str, g: Grammars, frames: Frames | None = None, min_year:
             elif verb and _noun_run(text, marks[-1].end(), v.start, tp) and not _WORD_CHAR.match(text, v.end):
                 # "培育体验店 360 家、示范店 40 家": each item of the list is counted after its noun
                 count, noun_from = True, marks[-1].end()
-            if count:  # "推广应用工业机器人8000台以上": the comparator after the count stands; 至少建立30个: ≥
-                comparator, rule = comparator or comparator_before(text, clause_start, verb.start() if verb else v.start, before) or "=", "count"
+            if count and verb is not None:  # "推广应用工业机器人8000台以上": the comparator after the count stands; 至少建立30个: ≥
+                comparator, rule = comparator or comparator_before(text, clause_start, verb.start(), before) or "=", "count"
         elif comparator is not None and v.unit in count_units and _NOUN_CHAR.match(text, v.end):
             verb = tp["count_verbs"].search(text, max(clause_start, ind_end - 6), ind_end)
             if verb is not None and verb.end() == ind_end:
