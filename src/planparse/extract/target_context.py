@@ -67,6 +67,29 @@ def goal_sentence(text: str, pos: int, tp: dict[str, regex.Pattern[str]]) -> boo
     return para < start and frame.match(text, para, pos) is not None and not tp["goal_frame_break"].match(text, start, pos)
 
 
+def subject_left_out(text: str, prev_end: int, clause_start: int, tp: dict[str, regex.Pattern[str]]) -> bool:
+    """Whether the clause at ``clause_start`` opens the sentence right after the one that ends after
+    ``prev_end`` (a value read before), in the same paragraph, with at most a goal's time before it:
+    "目前全县森林覆盖率为30%。到2025年，提高到35%以上。" leaves out the subject the sentence before named.
+
+    >>> from planparse.grammar import load_grammars
+    >>> tp = load_grammars().target_patterns
+    >>> text = "森林覆盖率为30%。到2025年，提高到35%以上。"
+    >>> subject_left_out(text, text.index("。"), text.index("提高"), tp)
+    True
+    >>> text = "森林覆盖率为30%。全县加快造林，提高到35%以上。"
+    >>> subject_left_out(text, text.index("。"), text.index("提高"), tp)
+    False
+    """
+    if clause_start - prev_end > _MAX_CLAUSE or "\n" in text[prev_end:clause_start]:
+        return False
+    start = sentence_start(text, clause_start)
+    if start <= prev_end or any(c in text[prev_end : start - 1] for c in _SENTENCE_STARTS):
+        return False  # the same sentence (read by the caller), or one more sentence between
+    frame = tp["goal_frame"].match(text, start, clause_start)
+    return clause_start == start or (frame is not None and frame.end() == clause_start)
+
+
 def verbs_from(text: str, start: int, pos: int) -> int:
     """Where a verb governing the value at ``pos`` may stand: after a bracket still open before it
     ("完成15个村庄公厕改造（其中8个…）": 完成 is the 15's, the bracket a note on them), else ``start``."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 import regex
 
 from planparse import rx
+from planparse.extract import target_context
 from planparse.extract.target_context import bound_left, bound_right, comparator_before, goal_sentence, share_of_whole, verbs_from
 from planparse.extract.target_frame import CLAUSE_BOUND, Frames, stands_now, target_year
 from planparse.extract.target_series import BASE_YEAR as _BASE_YEAR
@@ -308,7 +309,11 @@ def find_targets(text: str, g: Grammars, frames: Frames | None = None, min_year:
                     or (prev.unit == "%" and v.unit in _POINTS)
                     or (ind_end != v.start and not _DIGIT.search(text, prev_end, v.start))
                 )
-                and not _PARAGRAPH_STOP.search(text, prev_end, v.start)
+                # in its sentence; or, measured alike after a comparator, the next one's opening clause
+                and (
+                    not _PARAGRAPH_STOP.search(text, prev_end, v.start)
+                    or (ind_end != v.start and (prev.unit == v.unit or (prev.unit == "%" and v.unit in _POINTS)) and target_context.subject_left_out(text, prev_end, clause_start, tp))
+                )
             )
             if follow_on:
                 # "单位GDP能耗下降14%，力争下降14.5%": the sentence's subject, left out the second time
