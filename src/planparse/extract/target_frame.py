@@ -35,8 +35,25 @@ _YEAR = rx.compile(
 # “十四五”期间, 十四五末; quoted, it may open the indicator alone ("“十四五”单位GDP能耗累计降低13%"),
 # never when it names the plan or a time since (“十三五”规划, “十三五”以来)
 _FYP = rx.compile(r"[“\"]?(?P<fyp>十[一二三四五六七八九]?五)[”\"]?(?:末|期末|期间|时期)|[“\"](?P<fyp>十[一二三四五六七八九]?五)[”\"](?!规划|以来|以前|开局|收官|的)")
+_FYP_BASE = rx.compile(r"(?:较|比|与|同)[ \t]*$")
 _WITHIN_YEARS = rx.compile(r"[一二三四五六七八九十两0-9]+[ \t]*年(?:内|以内|之内)")
 _GOAL_YEAR = rx.compile(r"[ \t]*(?:到|至)")  # a year reached for (到2025年), not one stood in
+
+
+# the year a value is reached in, between the verb of reaching and the value: 由2020年的25%提高到2025年的30%
+_REACHED_IN = rx.compile(r"[ \t]*(?P<y>(?:19|20)[0-9]{2})[ \t]*年(?:底|末)?[ \t]*的[ \t]*")
+
+
+def reached_in(text: str, start: int, end: int) -> int | None:
+    """The year that ``text[start:end]`` names, when it stands between a comparator and its value
+    (提高到2025年的30%, 增加到2025年底的500家): the value's own target year.
+
+    >>> text = "森林覆盖率由2020年的25%提高到2025年的30%"
+    >>> reached_in(text, text.index("到") + 1, text.index("30%"))
+    2025
+    """
+    m = _REACHED_IN.fullmatch(text, start, end)
+    return int(m.group("y")) if m else None
 
 
 def stands_now(text: str, pos: int, g: Grammars, min_year: int | None) -> bool:
@@ -55,6 +72,9 @@ def stands_now(text: str, pos: int, g: Grammars, min_year: int | None) -> bool:
     if goal.search(text, start, pos) is not None:
         return False
     years = [int(m.group("y")) for m in _YEAR.finditer(text, start, pos) if not _GOAL_YEAR.match(m.group())]
+    # a five-year period stood in counts as its last year ("“十三五”期间，累计完成…" in a plan from 2021),
+    # not one compared with (较“十三五”末下降10%)
+    years += [_fyp_end(m.group("fyp")) for m in _FYP.finditer(text, start, pos) if not _FYP_BASE.search(text, max(start, m.start() - 3), m.start())]
     if any(min_year is None or y >= min_year for y in years):
         return False  # "2025年，…已建成…设施正常运行率达到85%": a year of the plan frames it, unknown or not
     return bool(years) or g.target_patterns["status_done"].search(text, start, pos) is not None
@@ -92,6 +112,11 @@ class Frames:
         return node is not None and self.goal.get(id(node), False)
 
 
+def _fyp_end(fyp: str) -> int:
+    """The last year of a five-year plan's period: 十三五 → 2020, 十四五 → 2025."""
+    return 1951 + 5 * (cn_to_int(fyp[:-1]) or 0) + 4
+
+
 def target_year(text: str, pos: int, frames: Frames | None = None) -> int | None:
     """The target year: in the sentence before the value, else earlier in its paragraph, else after it,
     else in the line that introduces its list, else in its section's heading. None when the clause
@@ -101,9 +126,8 @@ def target_year(text: str, pos: int, frames: Frames | None = None) -> int | None
     para_start = max(text.rfind("\n", max(0, pos - MAX_PARAGRAPH), pos) + 1, pos - MAX_PARAGRAPH)
     found: list[tuple[int, int]] = [(m.start(), int(m.group("y"))) for m in _YEAR.finditer(text, para_start, pos)]
     for m in _FYP.finditer(text, para_start, pos):
-        n = cn_to_int(m.group("fyp")[:-1]) or 0
-        if n:
-            found.append((m.start(), 1951 + 5 * n + 4))
+        if cn_to_int(m.group("fyp")[:-1]) and not _FYP_BASE.search(text, max(para_start, m.start() - 3), m.start()):
+            found.append((m.start(), _fyp_end(m.group("fyp"))))
     if found:
         return max(found)[1]
     # no year before it: the paragraph may give one after ("…达到X%。2020年底，…")

@@ -13,9 +13,10 @@ from planparse.models import Target
 from planparse.textindex import split_top_level
 
 # a base year, 同比, 累计 or 年均 closing an indicator: what it is compared with, not what it measures;
-# the base may be a range of years and a season of it (较2017-2018年秋冬季)
+# the base may be a range of years and a season of it (较2017-2018年秋冬季), or a five-year period (较“十三五”末)
 BASE_YEAR = rx.compile(
-    r"(?:较|比|相比|与|在)[ \t]*(?:19|20)[0-9]{2}(?:[ \t]*年?[ \t]*[-—–~～至到][ \t]*(?:19|20)?[0-9]{2})?[ \t]*年?(?:秋冬季|同期|底|末)?(?:相比|基础上|水平)?$|同比$|(?:累计|年均)$"
+    r"(?:较|比|相比|与|在)[ \t]*(?:19|20)[0-9]{2}(?:[ \t]*年?[ \t]*[-—–~～至到][ \t]*(?:19|20)?[0-9]{2})?[ \t]*年?(?:秋冬季|同期|底|末)?(?:相比|基础上|水平)?$"
+    r"|(?:较|比|相比|与)[ \t]*“?十[一二三四五六七八九]?五”?(?:末|期末|时期|期间)?(?:相比|水平)?$|同比$|(?:累计|年均)$"
 )
 # "化学需氧量、氨氮、氮氧化物等主要污染物排放总量": the last item ends its examples with 等 and names their
 # kind (等主要污染物, 等4项主要污染物) before the measure they share; the kind is no part of the item

@@ -19,7 +19,7 @@ import regex
 from planparse import rx
 from planparse.extract import target_context
 from planparse.extract.target_context import bound_left, bound_right, comparator_before, goal_sentence, share_of_whole, verbs_from
-from planparse.extract.target_frame import CLAUSE_BOUND, Frames, stands_now, target_year
+from planparse.extract.target_frame import CLAUSE_BOUND, Frames, reached_in, stands_now, target_year
 from planparse.extract.target_series import BASE_YEAR as _BASE_YEAR
 from planparse.extract.target_series import distribute
 from planparse.extract.values import NUMBER, SPACES, Value, values
@@ -150,10 +150,12 @@ def find_targets(text: str, g: Grammars, frames: Frames | None = None, min_year:
                 # "1万吨及以上项目": a threshold qualifying a noun, not a target by itself
                 attributive = m.end() < clause_end and _HAN_OR_DE.match(text, m.end()) is not None
                 break
+        year_in = None  # "提高到2025年的30%": the year it is reached in stands between
         for c in before + reduce:
-            # the comparator right before the number (spaces allowed), leftmost-longest
-            for m in c.pattern.finditer(text, max(clause_start, v.start - 12), v.start + 4):
-                if m.end() <= v.start and not text[m.end() : v.start].strip(" \t"):
+            # the comparator right before the number (spaces allowed, or the year), leftmost-longest
+            for m in c.pattern.finditer(text, max(clause_start, v.start - 18), v.start + 4):
+                year_in = reached_in(text, m.end(), v.start) if m.end() < v.start else None
+                if m.end() <= v.start and (year_in or not text[m.end() : v.start].strip(" \t")):
                     ind_end = m.start()
                     before_rule = (c.id, c.attrs["comparator"])
                     if comparator is None:
@@ -202,7 +204,7 @@ def find_targets(text: str, g: Grammars, frames: Frames | None = None, min_year:
             clause_start = max(clause_start, text.rfind("、", clause_start, v.start) + 1)
         # "截至2023年底，累计建成…", "2018年以来，…下降22%": a result reported, no goal; read all the same,
         # as the subject a goal after it leaves out (…累计建成5G基站1200个，到2025年达到2000个)
-        status = stands_now(text, v.start, g, min_year)
+        status = stands_now(text, v.start, g, min_year) or bool(year_in and min_year and year_in < min_year)  # 增长到2023年的28%
         if v.unit == "%" and not stated and (ind_end != v.start or comparator is None or attributive):  # 不少于35%的行政村: a share too
             share = _share_target(text, v, ind_end, raw_end, comparator, rule, clause_start, clause_end, g, frames)
             if share is not None:
@@ -339,7 +341,7 @@ def find_targets(text: str, g: Grammars, frames: Frames | None = None, min_year:
             value=v.value,
             value_max=v.value_max,
             unit=v.unit,
-            year=target_year(text, v.start, frames),
+            year=year_in or target_year(text, v.start, frames),
             raw=text[raw_start:raw_end],
             placeholder=v.placeholder,
             span=span,
