@@ -21,6 +21,7 @@ from planparse.extract import target_context
 from planparse.extract.target_context import bound_left, bound_right, comparator_before, goal_sentence, share_of_whole, verbs_from
 from planparse.extract.target_frame import CLAUSE_BOUND, Frames, reached_in, stands_now, target_year
 from planparse.extract.target_indicator import indicator_range as _indicator
+from planparse.extract.target_indicator import of_place, place_only
 from planparse.extract.target_series import distribute
 from planparse.extract.values import NUMBER, SPACES, Value, values
 from planparse.grammar import Grammars
@@ -86,6 +87,7 @@ def find_targets(text: str, g: Grammars, frames: Frames | None = None, min_year:
     prev: Target | None = None
     prev_end = -1
     prev_before: tuple[str, str] | None = None  # the before comparator (id, comparator) of prev
+    subject = ""  # the indicator of the last value that named one: a place's level after it is of it
     unitless = tp["unitless_indicator"]
     series: list[tuple[int, int, list[int]]] = []  # (indicator start, comparator start, targets) of 分别 lists
     for v in values(text, g):
@@ -299,6 +301,10 @@ def find_targets(text: str, g: Grammars, frames: Frames | None = None, min_year:
         while count and i_end > i_start + 2 and text[i_end - 1] in "和及与":
             i_end -= 1  # "10个重点实验室和5个创新中心": the list goes on after the noun
         indicator = text[i_start:i_end]
+        placed = bool(subject) and not count and ind_end != v.start and prev is not None and prev.unit == v.unit and place_only(text, i_start, i_end)
+        if placed and not _PARAGRAPH_STOP.search(text, prev_end, v.start):
+            indicator = of_place(indicator, subject)  # "…处理率达到50%以上，东部地区达到60%以上": the place's level of that measure
+        subject = subject if placed else indicator
         if (follow_on or tp["anaphor"].fullmatch(indicator)) and prev is not None:  # "该比例达到45%": the one before
             indicator = prev.indicator
         if paired and prev is not None and ind_end == v.start:
