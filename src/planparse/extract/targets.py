@@ -168,6 +168,7 @@ def find_targets(text: str, g: Grammars, frames: Frames | None = None, min_year:
             and not tp["count_verbs"].search(text, clause_start, v.start)
             and not (prev is not None and _PAIRED.fullmatch(text, prev_end, v.start))  # "降低20个、10个百分点": the pair's own
             and (in_goals or goal_sentence(text, v.start, tp) or tp["goal_opener"].match(text, clause_start) is not None)
+            and not tp["count_in"].search(text, text.rfind("、", clause_start, v.start) + 1 or clause_start, v.start)  # 分别超过90家和870家: no noun
         )
         if listed and prev_before is not None:
             comparator, rule = comparator or prev_before[1], prev_before[0]
