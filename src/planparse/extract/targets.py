@@ -235,6 +235,7 @@ def find_targets(text: str, g: Grammars, frames: Frames | None = None, min_year:
                 and noun_end < clause_end
                 and _NOUN_CHAR.match(text, noun_end)
                 and not _NEXT_COUNT.match(text, noun_end)
+                and not (noun_end == after_count and text[noun_end] in "和及与")  # "检测4800批次和…检测30万批次": the next item
                 and not (_HAN.match(text, noun_end - 1) and tp["measure_at"].match(text, noun_end))
             ):
                 noun_end += 1  # a counted noun follows its number, up to another value (104家总投资60亿元); a measured one (万亩) comes before
