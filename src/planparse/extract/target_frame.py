@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import bisect
 
+import regex
+
 from planparse import rx
 from planparse.extract.deadlines import BASE_YEAR_AFTER
 from planparse.extract.target_context import MAX_PARAGRAPH, bound_left, lead_in, sentence_start
@@ -37,7 +39,8 @@ _YEAR = rx.compile(
 _FYP = rx.compile(r"[“\"]?(?P<fyp>十[一二三四五六七八九]?五)[”\"]?(?:末|期末|期间|时期)|[“\"](?P<fyp>十[一二三四五六七八九]?五)[”\"](?!规划|以来|以前|开局|收官|的)")
 _FYP_BASE = rx.compile(r"(?:较|比|与|同)[ \t]*$")
 _WITHIN_YEARS = rx.compile(r"[一二三四五六七八九十两0-9]+[ \t]*年(?:内|以内|之内)")
-_GOAL_YEAR = rx.compile(r"[ \t]*(?:到|至)")  # a year reached for (到2025年), not one stood in
+_GOAL_YEAR = rx.compile(r"[ \t]*(?:到|至)")
+_CHANGE_END = rx.compile(r"[ \t]*年(?:底|末)?[ \t]*的")  # after 到2020: …到2020年的78.93亿元  # a year reached for (到2025年), not one stood in
 
 
 # the year a value is reached in, between the verb of reaching and the value: 由2020年的25%提高到2025年的30%
@@ -67,9 +70,9 @@ def stands_now(text: str, pos: int, g: Grammars, min_year: int | None) -> bool:
     last = None
     for m in g.target_patterns["status"].finditer(text, start, pos):
         last = m
-    if last is not None and goal.search(text, last.end(), pos) is None:
+    if last is not None and _goal_word(text, last.end(), pos, goal) is None:
         return True
-    if goal.search(text, start, pos) is not None:
+    if _goal_word(text, start, pos, goal) is not None:
         return False
     years = [int(m.group("y")) for m in _YEAR.finditer(text, start, pos) if not _GOAL_YEAR.match(m.group())]
     # a five-year period stood in counts as its last year ("“十三五”期间，累计完成…" in a plan from 2021),
@@ -78,6 +81,15 @@ def stands_now(text: str, pos: int, g: Grammars, min_year: int | None) -> bool:
     if any(min_year is None or y >= min_year for y in years):
         return False  # "2025年，…已建成…设施正常运行率达到85%": a year of the plan frames it, unknown or not
     return bool(years) or g.target_patterns["status_done"].search(text, start, pos) is not None
+
+
+def _goal_word(text: str, start: int, end: int, goal: regex.Pattern[str]) -> regex.Match[str] | None:
+    """The first goal word in ``text[start:end]``, but a change's end year (增长到2020年的78.93亿元): it
+    says where a change ended, in a goal or a result alike."""
+    for m in goal.finditer(text, start, end):
+        if not _CHANGE_END.match(text, m.end()):
+            return m
+    return None
 
 
 class Frames:

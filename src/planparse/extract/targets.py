@@ -91,8 +91,8 @@ def find_targets(text: str, g: Grammars, frames: Frames | None = None, min_year:
     unitless = tp["unitless_indicator"]
     series: list[tuple[int, int, list[int]]] = []  # (indicator start, comparator start, targets) of 分别 lists
     for v in values(text, g):
-        if v.unit in count_units and v.unit != "名" and text[v.start - 1 : v.start] == "第":
-            continue  # an ordinal (第13项, 第2批) counts nothing; a rank (第1名) is a value
+        if v.unit in count_units and v.unit != "名" and text[v.start - 1 : v.start] in ("第", "届"):
+            continue  # an ordinal (第13项, 第2批, 七届44次会议) counts nothing; a rank (第1名) is a value
         clause_start = bound_left(text, v.start, _CLAUSE_BOUND)
         if v.unit in count_units and tp["contents_count"].search(text, clause_start, v.start):
             continue  # "主要有5项任务", "包括3个方面": what the plan holds, no goal
