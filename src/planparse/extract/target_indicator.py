@@ -12,7 +12,6 @@ hedges off its front (全区, 到2025年, 力争), base years and adverbs off it
 
 from __future__ import annotations
 
-from planparse import rx
 from planparse.extract.target_series import BASE_YEAR as _BASE_YEAR
 from planparse.grammar import Grammars
 
@@ -45,31 +44,25 @@ def indicator_range(text: str, start: int, end: int, g: Grammars, adverbs_only_n
     return start, end
 
 
-# a place alone where the indicator stands (东部地区达到60%以上, 县（市）达到30%以上, 城区达到…): a part of
-# the whole the sentence named a measure for, not a measure of its own
-_PLACE = rx.compile(r"\p{Han}{0,6}?(?:地区|城区|市区|县城|[市县区][（(][市县区][）)]|城市|农村|城镇|乡镇|[省市县区州旗])")
-
-
-def place_only(text: str, start: int, end: int) -> bool:
+def place_only(text: str, start: int, end: int, g: Grammars) -> bool:
     """Whether ``text[start:end]`` names a place and nothing else: "全国农村生活污水处理率达到50%以上，东部
     地区达到60%以上" sets 东部地区's level of the measure before it.
 
-    >>> place_only("东部地区", 0, 4), place_only("县(市)", 0, 4), place_only("污水处理率", 0, 5)
+    >>> from planparse.grammar import load_grammars
+    >>> g = load_grammars()
+    >>> place_only("东部地区", 0, 4, g), place_only("县(市)", 0, 4, g), place_only("污水处理率", 0, 5, g)
     (True, True, False)
     """
-    return _PLACE.fullmatch(text, start, end) is not None
+    return g.target_patterns["place_only"].fullmatch(text, start, end) is not None
 
 
-# a place heading the measure named before (市区学前入园率…，县（市）达到30%): the other place's level is
-# of the measure without it; 农村, 城市 stay, as they are part of many a measure's name (农村自来水普及率)
-_PLACE_HEAD = rx.compile(r"(?:[东中西南北]{1,3}部?地区|城区|市区|县城|[市县区][（(][市县区][）)])(?=\p{Han}{2})")
-
-
-def of_place(place: str, subject: str) -> str:
+def of_place(place: str, subject: str, g: Grammars) -> str:
     """The indicator of a place's level of ``subject``.
 
-    >>> of_place("县(市)", "市区学前入园率"), of_place("东部地区", "农村生活污水处理率")
+    >>> from planparse.grammar import load_grammars
+    >>> g = load_grammars()
+    >>> of_place("县(市)", "市区学前入园率", g), of_place("东部地区", "农村生活污水处理率", g)
     ('县(市)学前入园率', '东部地区农村生活污水处理率')
     """
-    head = _PLACE_HEAD.match(subject)
+    head = g.target_patterns["place_head"].match(subject)
     return place + (subject[head.end() :] if head else subject)

@@ -303,9 +303,9 @@ def find_targets(text: str, g: Grammars, frames: Frames | None = None, min_year:
         while count and i_end > i_start + 2 and text[i_end - 1] in "和及与":
             i_end -= 1  # "10个重点实验室和5个创新中心": the list goes on after the noun
         indicator = text[i_start:i_end]
-        placed = bool(subject) and not count and ind_end != v.start and prev is not None and prev.unit == v.unit and place_only(text, i_start, i_end)
+        placed = bool(subject) and not count and ind_end != v.start and prev is not None and prev.unit == v.unit and place_only(text, i_start, i_end, g)
         if placed and not _PARAGRAPH_STOP.search(text, prev_end, v.start):
-            indicator = of_place(indicator, subject)  # "…处理率达到50%以上，东部地区达到60%以上": the place's level of that measure
+            indicator = of_place(indicator, subject, g)  # "…处理率达到50%以上，东部地区达到60%以上": the place's level of that measure
         subject = subject if placed else indicator
         if (follow_on or tp["anaphor"].fullmatch(indicator)) and prev is not None:  # "该比例达到45%": the one before
             indicator = prev.indicator

@@ -215,6 +215,8 @@ class TargetValues(_Strict):
     stated: str  # a level stated right before its value (为, 是): no goal, a goal's subject
     goal_opener: str  # a clause opening with it sets goals (确保, 力争)
     contents_count: str  # a count right after it says what the plan holds (主要有, 包括)
+    place_only: str  # a place alone where the indicator stands (东部地区达到60%): the level of the measure before
+    place_head: str  # a place heading that measure's name (市区学前入园率), which the other place's level drops
 
 
 class TargetsFile(_Strict):
