@@ -12,6 +12,7 @@ read as a whole (``planparse.outline``) and its headings join the others before 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import regex
 
@@ -56,13 +57,27 @@ class Node:
     id: str = ""
 
 
-def _match_heading(text: str, pos: int, end: int, g: Grammars) -> tuple[Heading, regex.Match[str]] | None:
+class Marker(NamedTuple):
+    """A heading marker found at a position: its family, the number it reads, the match."""
+
+    family: Heading
+    number: int
+    match: regex.Match[str]
+
+
+def match_heading(text: str, pos: int, end: int, g: Grammars, outline: bool = False) -> Marker | None:
+    """The heading marker at ``pos`` (the first family in grammars/headings.toml's order that matches).
+
+    The one matcher of the segmenter and of ``planparse.unglue``. The decimal outline's families
+    (1.1 编制目的) are left out unless ``outline``: the segmenter reads the outline as a whole
+    (planparse.outline), while unglue restores a line break before its markers like any other's.
+    """
     if g.heading_at(text, pos, end) is None:
         return None  # most lines: one test instead of one per family
-    for fam in families(g)[0]:  # the decimal outline's are read as a whole (planparse.outline)
+    for fam in g.heading_families if outline else families(g)[0]:
         m = fam.at.match(text, pos, end)
         if m:
-            return fam, m
+            return Marker(fam, marker_number(m.group("num"), fam.number), m)
     return None
 
 
@@ -73,8 +88,8 @@ def _inline_heading(text: str, start: int, end: int, fam: Heading, g: Grammars) 
         if _PUNCT.match(text, i):
             return None
         if text[i] in "（(":
-            hit = _match_heading(text, i, end, g)
-            if hit and hit[0].rank > fam.rank:
+            hit = match_heading(text, i, end, g)
+            if hit and hit.family.rank > fam.rank:
                 return i
     return None
 
@@ -128,26 +143,25 @@ def find_headings(text: str, g: Grammars) -> list[Node]:
         line_end = _line_end(text, pos)
         if notes and text.startswith(notes, pos):
             label = next(w for w in notes if text.startswith(w, pos))
-            hit = _match_heading(text, pos + len(label), line_end, g)
-            note = (hit[0].id, marker_number(hit[1].group("num"), hit[0].number) + 1) if hit else None
+            hit = match_heading(text, pos + len(label), line_end, g)
+            note = (hit.family.id, hit.number + 1) if hit else None
             if hit is None and not text[pos + len(label) : line_end].strip(" \t\u3000：:"):
                 # "附件：" alone on its line, then "1.…方案": the list of attachments, from its first point
                 # (an attachment's own text opens with 一、… instead: those are headings)
                 nxt = _next_line(text, line_end)
-                first = _match_heading(text, nxt, _line_end(text, nxt), g) if nxt < n else None
-                if first and first[0].level >= 3:
-                    note = (first[0].id, marker_number(first[1].group("num"), first[0].number))
+                first = match_heading(text, nxt, _line_end(text, nxt), g) if nxt < n else None
+                if first and first.family.level >= 3:
+                    note = (first.family.id, first.number)
             pos = line_end + 1
             continue
         if pos not in toc and text.find("\t", pos, line_end) == -1:  # table rows are not headings
             cursor = pos
             while cursor < line_end:
-                hit = _match_heading(text, cursor, line_end, g)
+                hit = match_heading(text, cursor, line_end, g)
                 if not hit:
                     break
-                fam, m = hit
+                fam, num, m = hit
                 marker = m.group(0).strip(" \t\u3000：:")  # 第三部分：保障措施 → 第三部分
-                num = marker_number(m.group("num"), fam.number)
                 if note is not None and cursor == pos and note == (fam.id, num):
                     note = (fam.id, num + 1)  # the note's next point
                     break

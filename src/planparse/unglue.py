@@ -31,7 +31,7 @@ import regex
 from planparse import rx
 from planparse.grammar import Grammars
 from planparse.grammar.compile import compile_pattern
-from planparse.numerals import marker_number
+from planparse.segment import match_heading
 
 _ENDS = "。！？!?"  # a sentence end before a heading marker (not ；: 包括：1.…；2.… stays one list)
 _PAIRS = {"（": "）", "(": ")", "《": "》", "“": "”", "【": "】", "〔": "〕", "［": "］", "[": "]", "〈": "〉"}
@@ -109,17 +109,6 @@ def _covered(spans: list[tuple[int, int]], pos: int) -> tuple[int, int] | None:
     return best
 
 
-def _heading(text: str, pos: int, end: int, g: Grammars) -> tuple[str, int, regex.Match[str]] | None:
-    """The family id, number and match of a heading marker at ``pos``."""
-    if g.heading_at(text, pos, end) is None:
-        return None
-    for fam in g.heading_families:
-        m = fam.at.match(text, pos, end)
-        if m:
-            return fam.id, marker_number(m.group("num"), fam.number), m
-    return None
-
-
 def _after_block(line: str, pos: int, spans: list[tuple[int, int]], g: Grammars) -> bool:
     """Does an assignment block close just before ``pos`` (（牵头单位：…）, （省商务厅牵头，海关配合）)?
     It ends its item."""
@@ -145,8 +134,8 @@ def _listed(line: str, pos: int, fid: str, num: int, g: Grammars) -> bool:
     follows a semicolon before the sentence ends: the list stays in its paragraph."""
     stop = _SENTENCE_END.search(line, pos)
     for m in _SEMI.finditer(line, pos, stop.start() if stop else len(line)):
-        hit = _heading(line, m.end(), len(line), g)
-        if hit and hit[0] == fid and hit[1] == num + 1:
+        hit = match_heading(line, m.end(), len(line), g, outline=True)
+        if hit and hit.family.id == fid and hit.number == num + 1:
             return True
     return False
 
@@ -175,9 +164,9 @@ def _confirmed(line: str, pos: int, fid: str, spans: list[tuple[int, int]], at: 
     places of the line where a marker matches (no other place holds a heading)."""
     for k in at[bisect.bisect_right(at, pos) :]:
         if not _covered(spans, k):
-            hit = _heading(line, k, len(line), g)
-            if hit and hit[0] == fid and _ends_item(line, k, spans, g):
-                return hit[1] == 2
+            hit = match_heading(line, k, len(line), g, outline=True)
+            if hit and hit.family.id == fid and _ends_item(line, k, spans, g):
+                return hit.number == 2
     return False
 
 
@@ -197,12 +186,12 @@ def _line_breaks(line: str, numbering: _Numbering, g: Grammars) -> tuple[list[in
     title_from = -1  # where the title of the heading last met on this line starts
     seen_here: set[str] = set()  # the families met on this line: the opening heading's and the cuts'
     cut_families: set[str] = set()
-    first = _heading(line, 0, len(line), g)
-    opens = first[0] if first else None
+    first = match_heading(line, 0, len(line), g, outline=True)
+    opens = first.family.id if first else None
     if first:
-        numbering.see(first[0], first[1])
-        title_from = first[2].end()
-        seen_here.add(first[0])
+        numbering.see(first.family.id, first.number)
+        title_from = first.match.end()
+        seen_here.add(first.family.id)
     if not at:
         return [], 0, set(), opens
     # where a marker may stand: after an item's end, in a heading title's first words, after a unit
@@ -227,7 +216,7 @@ def _line_breaks(line: str, numbering: _Numbering, g: Grammars) -> tuple[list[in
         if p <= done or p >= len(line):
             continue
         done = p
-        hit = _heading(line, p, len(line), g)
+        hit = match_heading(line, p, len(line), g, outline=True)
         if hit is None:
             continue
         if spans is None:
@@ -241,7 +230,7 @@ def _line_breaks(line: str, numbering: _Numbering, g: Grammars) -> tuple[list[in
         field_only = not (prev in _ENDS or prev in _CLOSERS or prev in "”：:" or after_title)  # after a field's value
         if _covered(spans, p):
             continue
-        fid, num, m = hit
+        fid, num, m = hit.family.id, hit.number, hit.match
         if not numbering.continues(fid, num) or _listed(line, m.end(), fid, num, g):
             continue
         if prev in "：:" and not (num == 1 and _confirmed(line, m.end(), fid, spans, at, g)):
