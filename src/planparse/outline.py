@@ -129,26 +129,47 @@ def outline_hits(text: str, nodes: list[Node], toc: set[int], g: Grammars) -> li
 def _childless_tops(cands: list[Hit], accepted: list[Hit], tops: list[Hit]) -> None:
     """Add the top lines with no subsections (3 附则): each right after the outline's last heading
     above it (a list of rows there is no top: 1 县农业农村局 then 2 县水利局), set like the tops
-    (1 总则 or 1.总则), numbered on from the top before it, its elder's chapter closed below it."""
+    (1 总则 or 1.总则), numbered on from the top before it, its elder's chapter closed below it.
+
+    One walk in document order: a top added here stands before every candidate still to come, so
+    what lies below a candidate is the outline as first found (``accepted``, ``tops``: both sorted),
+    and what lies above it is the latest of those passed and of the tops added."""
+    below_tops = iter(sorted(tops, key=lambda h: h.start))  # the first top below the candidate
+    next_top = next(below_tops, None)
+    last_of_chapter: dict[int, int] = {}  # chapter number → start of its last heading found at first
+    for h in accepted:
+        last_of_chapter[h.parts[0]] = max(last_of_chapter.get(h.parts[0], -1), h.start)
+    k = 0  # accepted[:k]: the first found above the candidate
+    last: Hit | None = None  # the outline's last heading above the candidate
+    prev: Hit | None = None  # the last top above it
+    row = -1  # start of the one-part line before the candidate
+    added: list[Hit] = []
+    found = sorted(accepted, key=lambda h: h.start)
+    top_starts = {t.start for t in tops}
     for c in cands:
-        if len(c.parts) > 1 or c in tops:
+        if len(c.parts) > 1:
             continue
-        before = [h for h in accepted if h.start < c.start]
-        above = [h for h in tops if h.start < c.start]
-        after = [h for h in tops if h.start > c.start]
-        if not before or not above:
+        while k < len(found) and found[k].start < c.start:
+            last = found[k] if last is None or found[k].start > last.start else last
+            prev = found[k] if len(found[k].parts) == 1 and (prev is None or found[k].start > prev.start) else prev
+            k += 1
+        while next_top is not None and next_top.start <= c.start:
+            next_top = next(below_tops, None)
+        seen_row, row = row, c.start
+        if c.start in top_starts or last is None or prev is None:
+            continue  # a top itself, or nothing of the outline above it
+        if c.parts[0] != prev.parts[0] + 1 or c.sep != prev.sep or (next_top is not None and next_top.parts[0] <= c.parts[0]):
             continue
-        prev = above[-1]
-        if c.parts[0] != prev.parts[0] + 1 or c.sep != prev.sep or (after and after[0].parts[0] <= c.parts[0]):
-            continue
-        last = before[-1].start
-        if any(last < o.start < c.start for o in cands if len(o.parts) == 1):
+        if seen_row > last.start:
             continue  # a row of a list after the outline's last heading
-        if any(h.start > c.start and h.parts[0] == prev.parts[0] for h in accepted):
+        if last_of_chapter.get(prev.parts[0], -1) > c.start:
             continue  # the chapter above goes on below it: a row inside that chapter
-        tops.append(c)
+        added.append(c)
+        last = prev = c
+    if added:
+        tops.extend(added)
         tops.sort(key=lambda h: h.start)
-        accepted.append(c)
+        accepted.extend(added)
         accepted.sort(key=lambda h: h.start)
 
 
