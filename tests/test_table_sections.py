@@ -22,7 +22,8 @@ CASES = [
     ("in-body-under-a-chapter", "一、总体要求\n到2025年，完成整治。\n二、重点任务分工\n" + TABLE + "三、保障措施\n（一）加强领导。\n", ["二、"]),
     ("in-body-under-a-sub-heading", "一、重点任务\n（一）水污染治理\n" + TABLE + "（二）大气污染治理\n加强扬尘管控。\n", ["一、", "（一）"]),
     ("last-section-runs-on-over-its-table", "一、总体要求\n到2025年，完成整治。\n二、任务分工\n" + TABLE, ["二、"]),
-    ("after-an-attachment-line", "一、总体要求\n到2025年，完成整治。\n二、保障措施\n加强领导。\n附件\n重点任务分工表\n" + TABLE, []),
+    # 附件 alone on its line labels an attachment, a section of its own (segment._annex): its rows stand under it
+    ("after-an-attachment-line", "一、总体要求\n到2025年，完成整治。\n二、保障措施\n加强领导。\n附件\n重点任务分工表\n" + TABLE, ["附件"]),
     ("after-a-numbered-attachment", "一、总体要求\n到2025年，完成整治。\n二、保障措施\n加强领导。\n附件1：重点任务分工表\n" + TABLE, []),
     ("after-the-sign-off", "一、总体要求\n到2025年，完成整治。\n二、保障措施\n加强领导。\n某县人民政府\n2024年3月1日\n重点任务分工表\n" + TABLE, []),
     ("before-any-heading", "重点任务分工表\n" + TABLE + "一、保障措施\n加强领导。\n", []),
@@ -83,7 +84,7 @@ def test_a_deadline_of_one_date_gives_no_milestones(cell: str) -> None:
 # A 分工表 in the 附件 whose task cells quote the body rather than a heading: the run-in title of a
 # paragraph (推进老旧小区改造。实施…) or one whole sentence of it. The row stands in the section of the
 # quoted passage when the body holds it once; a cell that only starts a sentence, or a passage two
-# sections share, links nothing.
+# sections share, links nothing: the row stays in the attachment it stands in (附件).
 BODY = (
     "一、重点任务\n（一）城市更新\n推进老旧小区改造。实施排水管网改造，2025年底前完成。\n"
     "加强物业管理。推动专业化物业服务覆盖老旧小区。\n（二）乡村建设\n改善农村人居环境。开展村庄清洁行动，2024年6月底前完成。"
@@ -98,9 +99,9 @@ BODY = (
         pytest.param("改善农村人居环境", ["一、", "（二）"], id="a-run-in-title-of-the-next-section"),
         pytest.param("统筹推进农村生活污水和垃圾治理", ["一、", "（二）"], id="a-whole-sentence"),
         pytest.param("（一）城市更新", ["一、", "（一）"], id="the-heading-with-its-marker"),
-        pytest.param("加强物业管理", [], id="a-title-two-sections-share"),
-        pytest.param("实施排水管网改造", [], id="a-sentence-s-first-clause-only"),
-        pytest.param("老旧小区改造", [], id="part-of-a-title"),
+        pytest.param("加强物业管理", ["附件"], id="a-title-two-sections-share"),
+        pytest.param("实施排水管网改造", ["附件"], id="a-sentence-s-first-clause-only"),
+        pytest.param("老旧小区改造", ["附件"], id="part-of-a-title"),
     ],
 )
 def test_a_row_quoting_the_body_stands_in_the_quoted_section(cell: str, path: list[str]) -> None:

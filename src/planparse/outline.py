@@ -19,11 +19,13 @@ The outline is read as a whole instead, the way a reader sees it:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
+
+import regex
 
 from planparse import rx
 from planparse.grammar import Grammars, Heading
-from planparse.numerals import to_ascii_digits
+from planparse.numerals import marker_number, to_ascii_digits
 
 if TYPE_CHECKING:
     from planparse.segment import Node
@@ -55,6 +57,30 @@ def families(g: Grammars) -> tuple[list[Heading], dict[int, Heading]]:
         memo["line"] = [h for h in g.heading_families if h.id not in outline]
         memo["parts"] = {h.level: h for h in g.heading_families if h.id in outline}
     return memo["line"], memo["parts"]
+
+
+class Marker(NamedTuple):
+    """A heading marker found at a position: its family, the number it reads, the match."""
+
+    family: Heading
+    number: int
+    match: regex.Match[str]
+
+
+def match_heading(text: str, pos: int, end: int, g: Grammars, outline: bool = False) -> Marker | None:
+    """The heading marker at ``pos`` (the first family in grammars/headings.toml's order that matches).
+
+    The one matcher of the segmenter and of ``planparse.unglue``. The decimal outline's families
+    (1.1 编制目的) are left out unless ``outline``: the segmenter reads the outline as a whole
+    (here), while unglue restores a line break before its markers like any other's.
+    """
+    if g.heading_at(text, pos, end) is None:
+        return None  # most lines: one test instead of one per family
+    for fam in g.heading_families if outline else families(g)[0]:
+        m = fam.at.match(text, pos, end)
+        if m:
+            return Marker(fam, marker_number(m.group("num") or "1", fam.number), m)  # 附件 alone: the first
+    return None
 
 
 def _candidates(text: str, g: Grammars, toc: set[int]) -> list[Hit]:

@@ -12,15 +12,12 @@ read as a whole (``planparse.outline``) and its headings join the others before 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
-
-import regex
 
 from planparse import rx
 from planparse.grammar import Grammars, Heading
 from planparse.models import Issue, Section, Span
 from planparse.numerals import marker_number
-from planparse.outline import contents_lines, families, outline_hits
+from planparse.outline import contents_lines, match_heading, outline_hits
 
 _BLOCK_OPEN = rx.compile(r"[（(〔【\[［][ \t\u3000*]*")  # where an inline block may open (its label follows)
 _TITLE_END = rx.compile(r"[。！？!?]")
@@ -36,6 +33,8 @@ _SPACES = rx.compile(r"[ \u3000]+")
 _CAPTION_GAP = rx.compile(r"(?<=[^\s]{2})\u3000+(?=[^\s（(〔【\[［])")
 _TRAILING = " \t\u3000：:；;，,。"
 BOX = "box"  # the heading family of a box (专栏1 重点工程), which holds its own items (see ``_open_box``)
+ANNEX = "annex"  # the heading family of an attachment's label (附件1), a document of its own (see ``_annex``)
+_ANNEX_TITLE = 40  # an attachment's title line, not a paragraph
 
 
 @dataclass
@@ -55,30 +54,6 @@ class Node:
     parent: Node | None = None
     open_before: dict[str, int] = field(default_factory=dict)  # a box's: the families open where it began, their numbers
     id: str = ""
-
-
-class Marker(NamedTuple):
-    """A heading marker found at a position: its family, the number it reads, the match."""
-
-    family: Heading
-    number: int
-    match: regex.Match[str]
-
-
-def match_heading(text: str, pos: int, end: int, g: Grammars, outline: bool = False) -> Marker | None:
-    """The heading marker at ``pos`` (the first family in grammars/headings.toml's order that matches).
-
-    The one matcher of the segmenter and of ``planparse.unglue``. The decimal outline's families
-    (1.1 编制目的) are left out unless ``outline``: the segmenter reads the outline as a whole
-    (planparse.outline), while unglue restores a line break before its markers like any other's.
-    """
-    if g.heading_at(text, pos, end) is None:
-        return None  # most lines: one test instead of one per family
-    for fam in g.heading_families if outline else families(g)[0]:
-        m = fam.at.match(text, pos, end)
-        if m:
-            return Marker(fam, marker_number(m.group("num"), fam.number), m)
-    return None
 
 
 def _inline_heading(text: str, start: int, end: int, fam: Heading, g: Grammars) -> int | None:
@@ -141,6 +116,12 @@ def find_headings(text: str, g: Grammars) -> list[Node]:
     toc |= contents_lines(text, g)  # and those of a contents list without leaders
     while pos < n:
         line_end = _line_end(text, pos)
+        annex = _annex(text, pos, line_end, nodes, g) if nodes else None
+        if annex is not None:
+            nodes.append(annex)
+            note = None
+            pos = line_end + 1
+            continue
         if notes and text.startswith(notes, pos):
             label = next(w for w in notes if text.startswith(w, pos))
             hit = match_heading(text, pos + len(label), line_end, g)
@@ -194,6 +175,29 @@ def find_headings(text: str, g: Grammars) -> list[Node]:
         found = [Node(h.family, h.marker, h.parts[-1], h.start, h.title_start, h.title_end, alone=True) for h in hits]
         nodes = sorted([n for n in nodes if n.start not in starts] + found, key=lambda n: n.start)
     return nodes
+
+
+def _annex(text: str, pos: int, line_end: int, nodes: list[Node], g: Grammars) -> Node | None:
+    """The label of an attachment (附件1, alone on its line) at ``pos``, with the title on the line below.
+
+    Only after the body's own headings (``nodes``): before them, 附件 opens the plan a notice sends, which
+    is the body itself. A label whose next line is a numbered point (附件 then 1.…方案 2.…表) lists the
+    attachments, a note (see find_headings)."""
+    hit = match_heading(text, pos, line_end, g)
+    if hit is None or hit.family.id != ANNEX:
+        return None
+    nxt = _next_line(text, line_end)
+    nxt_end = _line_end(text, nxt)
+    point = match_heading(text, nxt, nxt_end, g) if nxt < len(text) else None
+    if point is not None and point.family.level >= 3:
+        return None
+    marker = text[pos:line_end].strip(" \t\u3000")
+    t_start = t_end = line_end
+    title = text[nxt:nxt_end].strip(" \t\u3000")
+    if point is None and 0 < len(title) <= _ANNEX_TITLE and not _SENTENCE.search(title):
+        t_start = nxt + text[nxt:nxt_end].index(title[0])
+        t_end = t_start + len(title)
+    return Node(hit.family, marker, hit.number, pos, t_start, t_end, alone=True)
 
 
 def _typo_headings(text: str, nodes: list[Node], typos: list[Heading], toc: set[int], g: Grammars) -> list[Node]:
@@ -307,6 +311,11 @@ def build_tree(nodes: list[Node], text_len: int) -> tuple[list[Node], list[Issue
     last: Node | None = None  # the heading before this one
     for node in nodes:
         fid = node.family.id
+        if fid == ANNEX:  # an attachment: a document of its own, numbered afresh and in its own order
+            stack.clear()
+            last_of_family.clear()
+            seen.clear()
+            inside.clear()
         box = _open_box(stack, node)
         if any(s.family.id == fid for s in stack[box + 1 :]):
             while stack and stack[-1].family.id != fid:

@@ -31,7 +31,7 @@ import regex
 from planparse import rx
 from planparse.grammar import Grammars
 from planparse.grammar.compile import compile_pattern
-from planparse.segment import match_heading
+from planparse.outline import match_heading
 
 _ENDS = "。！？!?"  # a sentence end before a heading marker (not ；: 包括：1.…；2.… stays one list)
 _PAIRS = {"（": "）", "(": ")", "《": "》", "“": "”", "【": "】", "〔": "〕", "［": "］", "[": "]", "〈": "〉"}
