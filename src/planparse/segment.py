@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import regex
+
 from planparse import rx
 from planparse.grammar import Grammars, Heading
 from planparse.models import Issue, Section, Span
@@ -24,6 +26,7 @@ _TITLE_END = rx.compile(r"[。！？!?]")
 _SENTENCE = rx.compile(r"[。，；,;]")
 _CAPTION = {"【": "】", "[": "]", "〔": "〕"}
 _INLINE_WINDOW = 30
+_TITLE_TAIL = 2  # what a title may add to a standard title it opens with (主要目标 + 指标); a body is longer (加强组织)
 _PUNCT = rx.compile(r"[，。；：,;:、]")
 # a short title set letter-spaced to fill its line (第一章　总　　则): single characters apart by spaces
 _LETTER_SPACED = rx.compile(r"\p{Han}(?:[ \u3000]+\p{Han}){1,4}")
@@ -76,7 +79,8 @@ def _title_end(text: str, start: int, end: int, fam: Heading, g: Grammars) -> in
         if close > start + 1:
             return close + 1  # 第一条 【目的】为…: the caption is the title
     std = g.standard_title.match(text, start, end)
-    if std and std.end() < end and not _PUNCT.match(text, std.end()) and text[std.end()] not in "（(和及与并" and _SENTENCE.search(text, std.end(), end):
+    run_on = _SENTENCE.search(text, std.end(), end) if std and std.end() < end else None
+    if std and run_on and not _PUNCT.match(text, std.end()) and text[std.end()] not in "（(和及与并" and not _title_with_stop(text, std.end(), run_on, end):
         return std.end()  # 一、指导思想以习近平…: body text runs on; "二、工作目标及基本原则" stays whole, with a body or not
     m = _TITLE_END.search(text, start, end)
     stop = m.start() if m else end
@@ -95,6 +99,13 @@ def _title_end(text: str, start: int, end: int, fam: Heading, g: Grammars) -> in
             break
         block = _BLOCK_OPEN.search(text, block.end(), stop)
     return stop
+
+
+def _title_with_stop(text: str, at: int, stop: regex.Match[str], end: int) -> bool:
+    """Is the standard title at ``at`` only the head of a longer title ended by 。 on its own line
+    (1.主要目标指标。 2.重点工作举措。), rather than a body run on after it? A noun's two characters, then the
+    stop, then nothing (三、保障措施加强组织。 is a body)."""
+    return stop.group() == "。" and stop.start() - at <= _TITLE_TAIL and not text[stop.end() : end].strip(_TRAILING)
 
 
 def _past_label(text: str, start: int, end: int, g: Grammars) -> int:
