@@ -13,28 +13,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import regex
-
 from planparse import rx
 from planparse.grammar import Grammars, Heading
+from planparse.heading_title import CAPTION, PUNCT, SENTENCE, TRAILING, inline_heading, past_label, title_end
 from planparse.models import Issue, Section, Span
 from planparse.numerals import marker_number
 from planparse.outline import contents_lines, match_heading, outline_hits
 
-_BLOCK_OPEN = rx.compile(r"[（(〔【\[［][ \t\u3000*]*")  # where an inline block may open (its label follows)
-_TITLE_END = rx.compile(r"[。！？!?]")
-_SENTENCE = rx.compile(r"[。，；,;]")
-_CAPTION = {"【": "】", "[": "]", "〔": "〕"}
-_INLINE_WINDOW = 30
-_TITLE_TAIL = 2  # what a title may add to a standard title it opens with (主要目标 + 指标); a body is longer (加强组织)
-_PUNCT = rx.compile(r"[，。；：,;:、]")
 # a short title set letter-spaced to fill its line (第一章　总　　则): single characters apart by spaces
 _LETTER_SPACED = rx.compile(r"\p{Han}(?:[ \u3000]+\p{Han}){1,4}")
 _SPACES = rx.compile(r"[ \u3000]+")
-# an ideographic space after a short caption, with body text after it: the caption is the title
-# (（一）加强监测预警　建立完善监测预警体系…)
-_CAPTION_GAP = rx.compile(r"(?<=[^\s]{2})\u3000+(?=[^\s（(〔【\[［])")
-_TRAILING = " \t\u3000：:；;，,。"
 BOX = "box"  # the heading family of a box (专栏1 重点工程), which holds its own items (see ``_open_box``)
 ANNEX = "annex"  # the heading family of an attachment's label (附件1), a document of its own (see ``_annex``)
 _ANNEX_TITLE = 40  # an attachment's title line, not a paragraph
@@ -57,63 +45,6 @@ class Node:
     parent: Node | None = None
     open_before: dict[str, int] = field(default_factory=dict)  # a box's: the families open where it began, their numbers
     id: str = ""
-
-
-def _inline_heading(text: str, start: int, end: int, fam: Heading, g: Grammars) -> int | None:
-    """Position of a deeper heading marker inside the first words of a heading's text, if any."""
-    limit = min(end, start + _INLINE_WINDOW)
-    for i in range(start + 1, limit):
-        if _PUNCT.match(text, i):
-            return None
-        if text[i] in "（(":
-            hit = match_heading(text, i, end, g)
-            if hit and hit.family.rank > fam.rank:
-                return i
-    return None
-
-
-def _title_end(text: str, start: int, end: int, fam: Heading, g: Grammars) -> int:
-    """Title: a standard title run into body text, else up to the first 。, else the line."""
-    if start < end and text[start] in _CAPTION:
-        close = text.find(_CAPTION[text[start]], start, end)
-        if close > start + 1:
-            return close + 1  # 第一条 【目的】为…: the caption is the title
-    std = g.standard_title.match(text, start, end)
-    run_on = _SENTENCE.search(text, std.end(), end) if std and std.end() < end else None
-    if std and run_on and not _PUNCT.match(text, std.end()) and text[std.end()] not in "（(和及与并" and not _title_with_stop(text, std.end(), run_on, end):
-        return std.end()  # 一、指导思想以习近平…: body text runs on; "二、工作目标及基本原则" stays whole, with a body or not
-    m = _TITLE_END.search(text, start, end)
-    stop = m.start() if m else end
-    gap = _CAPTION_GAP.search(text, start, stop)
-    if gap and (_SENTENCE.search(text, gap.end(), end) or end - gap.end() >= 8):
-        stop = gap.start()
-    colon = g.colon_title.match(text, start, stop) if g.colon_title else None
-    if colon and colon.start("title") != -1:  # 一、指导思想：以习近平…
-        return colon.end("title")
-    block = _BLOCK_OPEN.search(text, start, stop)
-    while block is not None:  # 1.推进老旧小区改造（牵头单位：…）: the assignment block is no part of the title
-        if g.label.match(text, block.end()) or g.label.match(text, block.start()):
-            stop = block.start()
-            while stop > start and text[stop - 1] in " \t\u3000":
-                stop -= 1
-            break
-        block = _BLOCK_OPEN.search(text, block.end(), stop)
-    return stop
-
-
-def _title_with_stop(text: str, at: int, stop: regex.Match[str], end: int) -> bool:
-    """Is the standard title at ``at`` only the head of a longer title ended by 。 on its own line
-    (1.主要目标指标。 2.重点工作举措。), rather than a body run on after it? A noun's two characters, then the
-    stop, then nothing (三、保障措施加强组织。 is a body)."""
-    return stop.group() == "。" and stop.start() - at <= _TITLE_TAIL and not text[stop.end() : end].strip(_TRAILING)
-
-
-def _past_label(text: str, start: int, end: int, g: Grammars) -> int:
-    """Where the title starts: past a problem's label (1.反馈问题：…), which names no title itself."""
-    colon = g.colon_title.match(text, start, end) if g.colon_title else None
-    if colon and "label" in colon.re.groupindex and colon.start("label") != -1:
-        return colon.end()
-    return start
 
 
 def find_headings(text: str, g: Grammars) -> list[Node]:
@@ -158,21 +89,21 @@ def find_headings(text: str, g: Grammars) -> list[Node]:
                     note = (fam.id, num + 1)  # the note's next point
                     break
                 note = None
-                t_start = _past_label(text, m.end(), line_end, g)
-                inline = _inline_heading(text, t_start, line_end, fam, g)
-                t_end = inline if inline is not None else _title_end(text, t_start, line_end, fam, g)
+                t_start = past_label(text, m.end(), line_end, g)
+                inline = inline_heading(text, t_start, line_end, fam, g)
+                t_end = inline if inline is not None else title_end(text, t_start, line_end, fam, g)
                 while t_start < t_end and text[t_start] in " \t\u3000：:":
                     t_start += 1  # 第一章：总体要求
                 while t_end > t_start and text[t_end - 1] in " \t\u3000：:；;，,":
                     t_end -= 1  # （一）坚持政府主导；
-                if t_start < t_end and text[t_start] in _CAPTION and text[t_end - 1] == _CAPTION[text[t_start]]:
+                if t_start < t_end and text[t_start] in CAPTION and text[t_end - 1] == CAPTION[text[t_start]]:
                     t_start, t_end = t_start + 1, t_end - 1
                 if t_end == t_start and line_end < n:
                     # a marker alone on its line: the next short line is its title
                     nxt_end = _line_end(text, line_end + 1)
-                    if 0 < nxt_end - line_end - 1 <= 30 and not _PUNCT.search(text, line_end + 1, nxt_end):
+                    if 0 < nxt_end - line_end - 1 <= 30 and not PUNCT.search(text, line_end + 1, nxt_end):
                         t_start, t_end = line_end + 1, nxt_end
-                alone = inline is None and not text[t_end:line_end].strip(_TRAILING)
+                alone = inline is None and not text[t_end:line_end].strip(TRAILING)
                 nodes.append(Node(fam, marker, num, cursor, t_start, t_end, alone=alone))
                 if inline is None:
                     break
@@ -205,7 +136,7 @@ def _annex(text: str, pos: int, line_end: int, nodes: list[Node], g: Grammars) -
     marker = text[pos:line_end].strip(" \t\u3000")
     t_start = t_end = line_end
     title = text[nxt:nxt_end].strip(" \t\u3000")
-    if point is None and 0 < len(title) <= _ANNEX_TITLE and not _SENTENCE.search(title):
+    if point is None and 0 < len(title) <= _ANNEX_TITLE and not SENTENCE.search(title):
         t_start = nxt + text[nxt:nxt_end].index(title[0])
         t_end = t_start + len(title)
     return Node(hit.family, marker, hit.number, pos, t_start, t_end, alone=True)
@@ -237,11 +168,11 @@ def _typo_headings(text: str, nodes: list[Node], typos: list[Heading], toc: set[
             if (own and num in numbers) or not (num - 1 in numbers or num + 1 in numbers):
                 continue
             t_start = m.end()
-            t_end = _title_end(text, t_start, line_end, fam, g)
-            while t_end > t_start and text[t_end - 1] in _TRAILING:
+            t_end = title_end(text, t_start, line_end, fam, g)
+            while t_end > t_start and text[t_end - 1] in TRAILING:
                 t_end -= 1
-            rest = text[t_end:line_end].strip(_TRAILING)
-            if t_end == t_start or (fam.level > 0 and (_SENTENCE.search(text, t_start, t_end) or (alone and rest))):
+            rest = text[t_end:line_end].strip(TRAILING)
+            if t_end == t_start or (fam.level > 0 and (SENTENCE.search(text, t_start, t_end) or (alone and rest))):
                 continue
             marker = m.group(0).strip(" \t\u3000")
             found.append(Node(fam, marker, num, m.start(), t_start, t_end, alone=not rest))
