@@ -65,6 +65,12 @@ CASES: list[tuple[str, str, str]] = [
         FLAT + "\n各单位要按时报送材料，不断健全体系。",
     ),
     ("flat-table-bar-marked-cells", FLAT_BARS, FLAT_BARS),
+    # the imprint (版记) after a body that ends with a unit list: its copy-to line is no more units
+    (
+        "imprint-copy-to-after-a-label-line",
+        "牵头单位：县卫健委\n配合单位：各乡镇人民政府，县直有关部门\n\n抄送：县委各部门，县法院。\n某县人民政府办公室　　2022年1月5日印发",
+        "牵头单位：县卫健委\n配合单位：各乡镇人民政府，县直有关部门\n抄送：县委各部门，县法院。\n某县人民政府办公室　　2022年1月5日印发",
+    ),
 ]
 
 
