@@ -623,3 +623,39 @@ def test_docx_paragraph_deleted_whole_takes_no_number(tmp_path: Path) -> None:
     plan = planparse.parse(_docx_with(tmp_path, paragraphs, numbering))
     assert [s.title for s in plan.iter_sections()] == ["重点任务", "加快项目建设", "优化营商环境"]
     assert "（二）优化营商环境。" in plan.text
+
+
+class _FakeTextPage:
+    """Character boxes of lines set on a page: (left edge, text) a line, a Chinese character 16 pt
+    wide, a digit or Latin letter 8 pt, lines 28 pt apart: what _indented_lines reads from PDFium."""
+
+    def __init__(self, lines: list[tuple[float, str]]) -> None:
+        self.text = "\r\n".join(t for _, t in lines)
+        self.boxes: list[tuple[float, float, float, float]] = []
+        for n, (left, line) in enumerate(lines):
+            x, bottom = left, 800.0 - 28 * n
+            for ch in line + ("\r\n" if n < len(lines) - 1 else ""):
+                w = 8.0 if ch.isascii() else 16.0
+                self.boxes.append((x, bottom, x + w, bottom + 16))
+                x += w if ch not in "\r\n" else 0
+
+    def count_chars(self) -> int:
+        return len(self.text)
+
+    def get_charbox(self, i: int) -> tuple[float, float, float, float]:
+        return self.boxes[i]
+
+
+def test_pdf_line_short_of_the_margin_by_a_number_set_whole_wraps() -> None:
+    """A number is never broken: one that does not fit at a line's end goes whole to the next line,
+    leaving the line short of the margin (…投资规模超过 / 2000亿元): that line wraps all the same. A
+    paragraph's last line that stops well short, before a line opening with a year, ends its paragraph."""
+    from planparse.loaders.base import MARGIN_MARK
+    from planparse.loaders.pdf import _indented_lines
+
+    full, short = "文" * 28, "文" * 26  # 90 + 28 × 16 = 538: the right margin
+    lines = [(122.0, "文" * 26), (90.0, full), (90.0, short[:-2] + "超过"), (90.0, "2000亿元，" + "文" * 20), (90.0, full), (90.0, "文" * 10 + "。"), (90.0, "2023年起" + "文" * 20), (90.0, "文" * 6 + "。")]
+    page = _FakeTextPage(lines)
+    out = _indented_lines(page.text, page)
+    ends = [x.endswith(MARGIN_MARK) for x in out]
+    assert ends == [True, True, True, False, True, False, False, False]

@@ -84,6 +84,7 @@ def _plumber_lines(data: bytes, index: int) -> list[str] | None:
 
 _NARROW_GLYPHS = frozenset("，。、；：！？）】〕》〉」』”’")  # drawn in the left half of their square
 _OPENING_GLYPHS = frozenset("（【〔《〈「『“‘")  # drawn in the right half
+_LATIN_RUN = re.compile(r"[0-9A-Za-z][0-9A-Za-z.%．％]*")  # a run a layout never breaks: 2000, 31.48%, IP
 
 
 # A letter-spaced line: PDFium (and pdfplumber) put a space in at every wide gap between characters,
@@ -158,6 +159,7 @@ def _indented_lines(text: str, textpage, shown: str | None = None) -> list[str]:
     if len(text) != textpage.count_chars():  # offsets would not match the character boxes
         return lines
     boxes: list[tuple[int, float, float, float, float] | None] = []  # (line, left, bottom, top, right of its last character)
+    runs: list[float] = []  # width of the Latin run (digits, letters) each line starts with; 0 for none
     pos = 0
     pdfium_lines = text.split("\r\n")  # PDFium ends lines with CRLF: these offsets match its boxes
     for k, line in enumerate(pdfium_lines):
@@ -166,8 +168,11 @@ def _indented_lines(text: str, textpage, shown: str | None = None) -> list[str]:
             left, bottom, _right, top = textpage.get_charbox(pos + lead)
             right = textpage.get_charbox(pos + len(body) - 1)[2]
             boxes.append((k, left, bottom, top, right))
+            run = _LATIN_RUN.match(body, lead)
+            runs.append(textpage.get_charbox(pos + run.end() - 1)[2] - left if run else 0.0)
         else:
             boxes.append(None)
+            runs.append(0.0)
         pos += len(line) + 2
     found = [b for b in boxes if b is not None]
     if len(found) < 4 or len(lines) != len(pdfium_lines):
@@ -177,6 +182,7 @@ def _indented_lines(text: str, textpage, shown: str | None = None) -> list[str]:
     right = sorted(b[4] for b in found)[len(found) * 9 // 10]  # the right margin, which body lines reach
     out: list[str] = []
     ends: list[float | None] = []  # where each output line ends on the page (None: it starts right of the indent)
+    starts: list[int] = []  # the PDFium line each output line starts with
     prev: tuple[int, float, float, float, float] | None = None
     for k, box in enumerate(boxes):
         line = lines[k]
@@ -191,6 +197,7 @@ def _indented_lines(text: str, textpage, shown: str | None = None) -> list[str]:
         if box is not None and height > 0 and indent >= 1.5 * height:
             line = _INDENT + line.lstrip()
         out.append(line)
+        starts.append(k)
         # a line that starts far right of the margin (a signature, a date) is set flush right, not wrapped
         ends.append(box[4] if box is not None and indent < 3.5 * height else None)
         prev = box if box is not None else prev
@@ -198,6 +205,12 @@ def _indented_lines(text: str, textpage, shown: str | None = None) -> list[str]:
     # Latin font are wider than half a Chinese character): the normaliser is told so
     # a full-width comma, stop or closing bracket is drawn at the left of its square: such a line ends further left
     full = [e is not None and e >= right - (1.3 if x.rstrip()[-1:] in _NARROW_GLYPHS else 0.8) * height for x, e in zip(out, ends, strict=True)]
+    # a number or a Latin word is set whole: one that does not fit at a line's end goes to the next line
+    # (…投资规模超过 / 2000亿元), leaving the line short of the margin by up to that run's width
+    for j in range(len(out) - 1):
+        e, run = ends[j], runs[starts[j + 1]]
+        if not full[j] and e is not None and run > 0 and not out[j + 1].startswith(_INDENT) and e + run >= right - 0.8 * height:
+            full[j] = True
     if sum(full) < max(3, len(found) // 4):
         return out  # no run of text that fills the lines (a list, a form): no margin to tell
     return [x.rstrip() + MARGIN_MARK if f else x for x, f in zip(out, full, strict=True)]
