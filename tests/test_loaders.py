@@ -627,13 +627,14 @@ def test_docx_paragraph_deleted_whole_takes_no_number(tmp_path: Path) -> None:
 
 class _FakeTextPage:
     """Character boxes of lines set on a page: (left edge, text) a line, a Chinese character 16 pt
-    wide, a digit or Latin letter 8 pt, lines 28 pt apart: what _indented_lines reads from PDFium."""
+    wide, a digit or Latin letter 8 pt, lines 28 pt apart (or at the heights given): what
+    _indented_lines and page_edges read from PDFium."""
 
-    def __init__(self, lines: list[tuple[float, str]]) -> None:
+    def __init__(self, lines: list[tuple[float, str]], heights: list[float] | None = None) -> None:
         self.text = "\r\n".join(t for _, t in lines)
         self.boxes: list[tuple[float, float, float, float]] = []
         for n, (left, line) in enumerate(lines):
-            x, bottom = left, 800.0 - 28 * n
+            x, bottom = left, 800.0 - 28 * n if heights is None else heights[n]
             for ch in line + ("\r\n" if n < len(lines) - 1 else ""):
                 w = 8.0 if ch.isascii() else 16.0
                 self.boxes.append((x, bottom, x + w, bottom + 16))
@@ -659,3 +660,27 @@ def test_pdf_line_short_of_the_margin_by_a_number_set_whole_wraps() -> None:
     out = _indented_lines(page.text, page)
     ends = [x.endswith(MARGIN_MARK) for x in out]
     assert ends == [True, True, True, False, True, False, False, False]
+
+
+def test_two_page_pdf_running_lines_by_where_they_are_printed() -> None:
+    """Two pages cannot vote on what repeats: a header over both, in the top margin (apart from the
+    body by more than a line's pitch, at the same height) and a footer under both go; a body line that
+    happens to open both pages, in the body's own pitch, stays, as does a header printed on one page."""
+    from planparse.loaders.pdf_running import page_edges, strip_running
+
+    def page(top: str | None, body: list[str], foot: str) -> tuple[list[str], object]:
+        rows = ([(90.0, top)] if top else []) + [(90.0, x) for x in body] + [(250.0, foot)]
+        heights = ([790.0] if top else []) + [720.0 - 28 * n for n in range(len(body))] + [60.0]
+        fake = _FakeTextPage(rows, heights)
+        return [x for _, x in rows], page_edges(fake.text, fake)
+
+    one = page("某某县人民政府办公室", ["1.推进老旧小区改造。", "牵头单位：县住建局", "2.开展人居环境整治。"], "— 1 —")
+    two = page("某某县人民政府办公室", ["牵头单位：县农业农村局", "3.加强组织领导。"], "— 2 —")
+    kept = strip_running([one[0], two[0]], [one[1], two[1]])  # type: ignore[list-item]
+    assert kept == [["1.推进老旧小区改造。", "牵头单位：县住建局", "2.开展人居环境整治。"], ["牵头单位：县农业农村局", "3.加强组织领导。"]]
+
+    same = ["牵头单位：县住建局", "完成时限：2023年底前", "3.加强组织领导。"]
+    a, b = page(None, same, "— 1 —"), page(None, same, "— 2 —")
+    assert strip_running([a[0], b[0]], [a[1], b[1]])[0][:1] == ["牵头单位：县住建局"]  # type: ignore[list-item]
+    c = page("某某县人民政府办公室", same, "— 1 —")
+    assert strip_running([c[0], b[0]], [c[1], b[1]])[0][:1] == ["某某县人民政府办公室"]  # type: ignore[list-item]

@@ -8,67 +8,28 @@ extractor reads; a row or a merged cell that a page break cuts is read as one (`
 Both libraries are imported inside the functions that use them, so TXT never pays for them.
 
 Running headers and footers (an issuing office line, ``— 3 —``, ``第3页 共10页``, bare page
-numbers) are found by repetition across pages at the top or bottom band, not by a fixed list.
+numbers) are found by repetition across pages at the top or bottom band, not by a fixed list, and
+on two pages by where they are printed (``pdf_running``).
 """
 
 from __future__ import annotations
 
 import io
 import re
-from collections import Counter
 
 from planparse.errors import InputError
 from planparse.loaders.base import INDENT as _INDENT
 from planparse.loaders.base import MARGIN_MARK, Loaded
+from planparse.loaders.pdf_running import Edge, page_edges, strip_running
 from planparse.loaders.pdf_tables import TablePage, join_pages, read_table_page
 from planparse.loaders.pdf_unruled import UnruledPage, join_unruled, looks_like_header, read_unruled_page
 from planparse.models import Source
 from planparse.options import Options
 
-_DIGITS = re.compile(r"[0-9０-９]+")
 # Thin rules before a page is read as holding a ruled table: a table of one row (the last row of a
 # task table, alone on the last page) draws two horizontal rules, and a vertical one per column edge;
 # a frame or a box around a paragraph draws two verticals only.
 _MIN_HORIZONTAL, _MIN_VERTICAL = 2, 3
-_BAND = 2  # lines at the top and bottom of a page that may be running headers or footers
-
-
-def _band_key(line: str) -> str:
-    """A line as its repeats are counted (digits ignored); a table row (cells joined by a tab) is
-    never a running line: the rest of a row cut by every page break (``\t联网平台\t\t``, ``\t\t\t府\t底前``)
-    repeats at the top of the pages just as a header would. Its key keeps the tabs apart."""
-    if "\t" in line:
-        return "\t" + line
-    return _DIGITS.sub("#", line.strip().strip(MARGIN_MARK).strip())
-
-
-def strip_running(pages: list[list[str]]) -> list[list[str]]:
-    """Drop lines in the top/bottom band that repeat (digits ignored) on at least half the pages and
-    that the pages' bodies seldom print: a field line that ends many pages (``完成时限：2022年2月底前``)
-    ends many paragraphs mid-page too, a running header or footer none. Table rows stay (``join_pages``
-    deals with what a table repeats)."""
-    if len(pages) < 3:
-        return pages
-    counts: Counter[str] = Counter()
-    inner: Counter[str] = Counter()
-    for lines in pages:
-        nonblank = [x for x in lines if x.strip()]
-        counts.update({_band_key(x) for x in nonblank[:_BAND] + nonblank[-_BAND:]})
-        inner.update({_band_key(x) for x in nonblank[_BAND:-_BAND]})
-    limit = max(2, len(pages) // 2)
-    running = {k for k, n in counts.items() if n >= limit and len(k) <= 40 and 2 * inner[k] < n and not k.startswith("\t")}
-    if not running:
-        return pages
-    out = []
-    for lines in pages:
-        keep = [x for x in lines if x.strip()]
-        for _ in range(_BAND):
-            if keep and _band_key(keep[0]) in running:
-                keep.pop(0)
-            if keep and _band_key(keep[-1]) in running:
-                keep.pop()
-        out.append(keep)
-    return out
 
 
 _SCRAMBLED = re.compile(r"[“‘][ \t]*[”’]|(?:^|\n)[ \t]*[“”‘’]+[ \t]*(?:\r?\n|$)")
@@ -282,12 +243,14 @@ def load_pdf(data: bytes, name: str, sha: str, options: Options | None = None) -
         pages: list[list[str]] = []
         tables: list[TablePage | None] = []
         unruled: list[UnruledPage | None] = []  # pages read as a table without rules (pdf_unruled)
+        edges: list[tuple[Edge | None, Edge | None]] = []  # each page's first and last printed line
         for i in range(n):
             page = pdf[i]
             try:
                 textpage = page.get_textpage()
                 text = textpage.get_text_bounded()
                 lines = _indented_lines(text, textpage, _without_layout_spaces(text, textpage, pdfium))
+                edges.append(page_edges(text, textpage))
                 ruled = _ruled(page, pdfium)
             finally:
                 page.close()
@@ -326,7 +289,7 @@ def load_pdf(data: bytes, name: str, sha: str, options: Options | None = None) -
         raise InputError(
             name, "garbled-text-layer", "the PDF's text layer does not decode to readable text (its fonts map no Unicode); run OCR first (e.g. ocrmypdf --force-ocr -l chi_sim in.pdf out.pdf)"
         )
-    pages = strip_running(pages)
+    pages = strip_running(pages, edges)
     join_pages(pages, tables)
     join_unruled(pages, unruled)
     parts: list[str] = []
