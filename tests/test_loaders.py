@@ -684,3 +684,15 @@ def test_two_page_pdf_running_lines_by_where_they_are_printed() -> None:
     assert strip_running([a[0], b[0]], [a[1], b[1]])[0][:1] == ["牵头单位：县住建局"]  # type: ignore[list-item]
     c = page("某某县人民政府办公室", same, "— 1 —")
     assert strip_running([c[0], b[0]], [c[1], b[1]])[0][:1] == ["某某县人民政府办公室"]  # type: ignore[list-item]
+
+
+def test_running_header_taken_once_from_a_page_edge() -> None:
+    """A page prints its header once: the line under it with the same text (a sign-off, the first
+    line of a masthead under the office's running header) is the body's and stays."""
+    from planparse.loaders.pdf_running import strip_running
+
+    office = "某某市人民政府办公室"
+    pages = [[office, "某某市人民政府办公室", "文件", "一、总体要求", "— 1 —"], *[[office, f"（{n}）推进第{n}项工作。", f"— {n} —"] for n in "二三四"]]
+    kept = strip_running(pages)
+    assert kept[0][:2] == ["某某市人民政府办公室", "文件"]
+    assert [lines[0] for lines in kept[1:]] == [f"（{n}）推进第{n}项工作。" for n in "二三四"]

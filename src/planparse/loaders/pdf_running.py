@@ -97,10 +97,14 @@ def strip_running(pages: list[list[str]], edges: list[tuple[Edge | None, Edge | 
     out = []
     for lines in pages:
         keep = [x for x in lines if x.strip()]
+        top: set[str] = set()  # a page prints its header once: a line under it with the same text is
+        bottom: set[str] = set()  # the body's (a sign-off, a masthead's first line under the office)
         for _ in range(_BAND):
-            if keep and band_key(keep[0]) in running:
+            if keep and (key := band_key(keep[0])) in running and key not in top:
+                top.add(key)
                 keep.pop(0)
-            if keep and band_key(keep[-1]) in running:
+            if keep and (key := band_key(keep[-1])) in running and key not in bottom:
+                bottom.add(key)
                 keep.pop()
         out.append(keep)
     return out
