@@ -627,17 +627,18 @@ def test_docx_paragraph_deleted_whole_takes_no_number(tmp_path: Path) -> None:
 
 class _FakeTextPage:
     """Character boxes of lines set on a page: (left edge, text) a line, a Chinese character 16 pt
-    wide, a digit or Latin letter 8 pt, lines 28 pt apart (or at the heights given): what
+    wide (or the size given), a digit or Latin letter half that, lines 28 pt apart (or at the heights given): what
     _indented_lines and page_edges read from PDFium."""
 
-    def __init__(self, lines: list[tuple[float, str]], heights: list[float] | None = None) -> None:
+    def __init__(self, lines: list[tuple[float, str]], heights: list[float] | None = None, sizes: list[float] | None = None) -> None:
         self.text = "\r\n".join(t for _, t in lines)
         self.boxes: list[tuple[float, float, float, float]] = []
         for n, (left, line) in enumerate(lines):
             x, bottom = left, 800.0 - 28 * n if heights is None else heights[n]
+            size = 16.0 if sizes is None else sizes[n]
             for ch in line + ("\r\n" if n < len(lines) - 1 else ""):
-                w = 8.0 if ch.isascii() else 16.0
-                self.boxes.append((x, bottom, x + w, bottom + 16))
+                w = size / 2 if ch.isascii() else size
+                self.boxes.append((x, bottom, x + w, bottom + size))
                 x += w if ch not in "\r\n" else 0
 
     def count_chars(self) -> int:
@@ -684,6 +685,40 @@ def test_two_page_pdf_running_lines_by_where_they_are_printed() -> None:
     assert strip_running([a[0], b[0]], [a[1], b[1]])[0][:1] == ["牵头单位：县住建局"]  # type: ignore[list-item]
     c = page("某某县人民政府办公室", same, "— 1 —")
     assert strip_running([c[0], b[0]], [c[1], b[1]])[0][:1] == ["某某县人民政府办公室"]  # type: ignore[list-item]
+
+
+def test_pdf_title_in_large_type_wrapped_short_of_the_margin() -> None:
+    """A title in large type (22 pt over a 16 pt body) that wraps stops short of the margin by up to
+    one of its own glyphs: it runs on into its next line, in the same type. The masthead over it, in
+    larger type, and a title line over the body's type do not."""
+    from planparse.loaders.base import MARGIN_MARK
+    from planparse.loaders.pdf import _indented_lines
+
+    lines = [(148.0, "某某县人民政府办公室文件"), (100.0, "某某县全力推进“数字政府”建设三年行动"), (248.0, "计划"), (100.0, "某某县城乡环境综合整治工作方案实施细则")]
+    sizes = [30.0, 22.0, 22.0, 22.0]
+    body = [(122.0, "文" * 26)] + [(90.0, "文" * 28)] * 6 + [(90.0, "文" * 5 + "。")]
+    page = _FakeTextPage(lines + body, sizes=sizes + [16.0] * len(body))
+    out = _indented_lines(page.text, page)
+    assert [x.endswith(MARGIN_MARK) for x in out[:4]] == [False, True, False, False]
+
+
+@pytest.mark.parametrize(
+    ("line", "spaced"),
+    [
+        ("品 牌", True),  # a title's last line set on a grid in large type
+        ("实 施 意 见", True),
+        ("文 件", True),  # a masthead's 文件 on a line of its own
+        ("一、 总体要求", False),  # a gap after a marker only
+        ("中共某某市委 某某市人民政府", False),  # two issuers apart
+        ("附件 1", False),
+    ],
+)
+def test_pdf_short_line_spaced_between_every_character(line: str, spaced: bool) -> None:
+    """A line with a space between every two characters is letter-spaced however short (the layout's
+    spaces PDFium generates there are closed up); a line with a gap or two between words is not."""
+    from planparse.loaders.pdf import _letter_spaced
+
+    assert bool(_letter_spaced(line)) is spaced
 
 
 def test_running_header_taken_once_from_a_page_edge() -> None:

@@ -45,6 +45,7 @@ def _plumber_lines(data: bytes, index: int) -> list[str] | None:
 
 _NARROW_GLYPHS = frozenset("，。、；：！？）】〕》〉」』”’")  # drawn in the left half of their square
 _OPENING_GLYPHS = frozenset("（【〔《〈「『“‘")  # drawn in the right half
+_LARGE = 1.2  # glyphs this many times the body's height are a title's type
 _LATIN_RUN = re.compile(r"[0-9A-Za-z][0-9A-Za-z.%．％]*")  # a run a layout never breaks: 2000, 31.48%, IP
 
 
@@ -64,7 +65,11 @@ def _letter_spaced(line: str) -> list[int]:
     """Where the layout spaces of a letter-spaced line are (offsets in ``line``): every single space there,
     between digits too (2 0 2 5 年); none on another line."""
     spaces = [m.start() for m in _LAYOUT_SPACE.finditer(line)]
-    if len(spaces) < _SPACED_MIN or 2 * len(spaces) < len(_CJK_CHAR.findall(line)) - 1:
+    chinese = len(_CJK_CHAR.findall(line))
+    # a short line spaced out between every two characters is letter-spaced too: the last line of a
+    # title in large type set on a grid (品 牌, 实 施 意 见), a masthead's 文 件
+    whole = bool(spaces) and all(len(word) == 1 and _CJK_CHAR.match(word) for word in line.split())
+    if (len(spaces) < _SPACED_MIN and not whole) or 2 * len(spaces) < chinese - 1:
         return []
     return [m.start() for m in _SINGLE_SPACE.finditer(line)]
 
@@ -121,6 +126,7 @@ def _indented_lines(text: str, textpage, shown: str | None = None) -> list[str]:
         return lines
     boxes: list[tuple[int, float, float, float, float] | None] = []  # (line, left, bottom, top, right of its last character)
     runs: list[float] = []  # width of the Latin run (digits, letters) each line starts with; 0 for none
+    glyphs: list[tuple[float, float]] = []  # each line's glyph height and advance (its width a character)
     pos = 0
     pdfium_lines = text.split("\r\n")  # PDFium ends lines with CRLF: these offsets match its boxes
     for k, line in enumerate(pdfium_lines):
@@ -131,9 +137,11 @@ def _indented_lines(text: str, textpage, shown: str | None = None) -> list[str]:
             boxes.append((k, left, bottom, top, right))
             run = _LATIN_RUN.match(body, lead)
             runs.append(textpage.get_charbox(pos + run.end() - 1)[2] - left if run else 0.0)
+            glyphs.append((top - bottom, (right - left) / max(1, len(body.strip().replace(" ", "")))))
         else:
             boxes.append(None)
             runs.append(0.0)
+            glyphs.append((0.0, 0.0))
         pos += len(line) + 2
     found = [b for b in boxes if b is not None]
     if len(found) < 4 or len(lines) != len(pdfium_lines):
@@ -171,6 +179,14 @@ def _indented_lines(text: str, textpage, shown: str | None = None) -> list[str]:
     for j in range(len(out) - 1):
         e, run = ends[j], runs[starts[j + 1]]
         if not full[j] and e is not None and run > 0 and not out[j + 1].startswith(_INDENT) and e + run >= right - 0.8 * height:
+            full[j] = True
+    # a line in large type (a title in 2号小标宋) that wraps stops short of the margin by up to one of
+    # its own glyphs, more than a body line's tolerance (…打响“上海服务” / 品牌), and goes on in the same
+    # type (a masthead over the title, in larger type, is no wrap of it)
+    for j in range(len(out) - 1):
+        (size, advance), after = glyphs[starts[j]], glyphs[starts[j + 1]][0]
+        e = ends[j]
+        if not full[j] and e is not None and size > _LARGE * height and abs(after - size) <= 0.1 * size and e >= right - 1.1 * advance:
             full[j] = True
     if sum(full) < max(3, len(found) // 4):
         return out  # no run of text that fills the lines (a list, a form): no margin to tell
