@@ -33,6 +33,25 @@ def test_a_merged_unit_cell_stands_for_the_rows_it_spans() -> None:
     ]
 
 
+def test_a_row_with_someone_in_charge_keeps_its_blank_cells() -> None:
+    # a table that gives some rows only 责任单位 and others 牵头 and 配合 (a city's 分工表 rendered with
+    # its borders off): a blank lead beside a responsible unit is blank, not merged from the row above.
+    # Carried down, 24 of 160 rows of such a table took a lead they do not have
+    roles = ["number", "task", "lead_units", "responsible_units", "cooperating_units", "deadline"]
+    printed = [
+        ["1", "壮大环保产业", "市工信局", "", "市科技局", "2025年底前"],
+        ["2", "完善协调机制", "", "各县政府", "", ""],
+        ["3", "完善金融体系", "", "", "市财政局", ""],
+    ]
+    rows = table_rows(printed, roles, 0)
+    assert [(r[2], r[3], r[4], r[5]) for r in rows] == [
+        ("市工信局", "", "市科技局", "2025年底前"),
+        ("", "各县政府", "", ""),
+        # no one in charge, only a cooperating unit: the lead and the time were merged down over it
+        ("", "各县政府", "市财政局", ""),
+    ]
+
+
 def test_a_cut_row_at_the_top_of_a_page_lends_nothing() -> None:
     # the first printed line has no number: the rest of a row the page break cut (joined to the page
     # before), whose cells are parts, not a merged cell to repeat

@@ -213,9 +213,11 @@ def printed_rows(printed: list[list[str]], roles: list[str | None], number_col: 
     """The table's rows, each cell's printed lines joined by newlines, from its printed lines (the words of each line by column): a
     line with a number starts a row, the others are its cells' wrapped lines. A unit cell merged down
     over rows shows its text beside the first (or runs on beside the next, ``_spills``) and nothing
-    beside the rest, where no rule marks the merge: a row left without a lead, a responsible unit or a
-    time takes the one above, and a row naming none of them takes the cooperating units too (as
-    tables.py does with a text table's blank cells, and as the ruled reader repeats a merged cell)."""
+    beside the rest, where no rule marks the merge: a row that names no one in charge (no lead, no
+    responsible unit) takes them and its time from the row above, and a row naming none of them nor a
+    cooperating unit takes the cooperating units too (as tables.py does with a text table's blank
+    cells, and as the ruled reader repeats a merged cell). A row with a lead or a responsible unit of
+    its own keeps its blank cells: a table may give some rows only 责任单位, others 牵头 and 配合."""
     widths = column_widths(printed, len(roles))
     rows: list[list[list[str]]] = []
     owner: dict[int, list[str]] = {}  # per unit column, the cell whose text may still run on
@@ -242,9 +244,11 @@ def printed_rows(printed: list[list[str]], roles: list[str | None], number_col: 
     for above, row in pairwise(out_rows):
         if not _NUMBER.fullmatch(above[number_col]):
             continue  # the rest of a row a page break cut: joined to the page before, it is no cell to repeat
-        bare = not any(row[c] for c, r in enumerate(roles) if r in (*_MERGED_DOWN, "deadline"))
+        named = {r for c, r in enumerate(roles) if row[c]}
+        if named & {"lead_units", "responsible_units"}:
+            continue  # someone is in charge of it: its blank cells are blank (a row of only 责任单位 has no lead)
         for c, role in enumerate(roles):
-            if not row[c] and (role in _CARRIED or (bare and role == "cooperating_units")):
+            if not row[c] and (role in _CARRIED or (role == "cooperating_units" and not named & {"cooperating_units", "deadline"})):
                 row[c] = above[c]
     return out_rows
 
