@@ -8,6 +8,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import planparse
 from planparse.grammar import default_grammar_dir, load_grammars
 from planparse.loaders.pdf_unruled import UnruledPage, join_unruled, looks_like_header, table_rows
 
@@ -90,3 +91,14 @@ def test_a_unit_name_cut_by_the_page_break_is_one_name() -> None:
     join_unruled(pages, [prev, this])
     assert pages[0] == ["9\t推进河道整治\t县住建局\t县农业农村局、县生态环境局\t2024年8月底前"]
     assert pages[1] == ["10\t建设湿地\t县林业局\t\t持续推进"]
+
+
+def test_the_grammars_given_to_parse_reach_the_pdf_reader(tmp_path: Path) -> None:
+    # parse(grammars=...) is what names an unruled table's columns in the PDF too: a grammar whose number
+    # column is headed 编号 only finds no such table in a PDF whose header says 序号 工作任务 牵头单位
+    shutil.copytree(default_grammar_dir(), tmp_path, dirs_exist_ok=True)
+    tables = tmp_path / "tables.toml"
+    tables.write_text(tables.read_text(encoding="utf-8").replace('headers = ["序号", "编号", "序 号"]', 'headers = ["编号"]', 1), encoding="utf-8")
+    pdf = Path(__file__).parent / "fixtures" / "layout-unruled.pdf"
+    assert "序号\t工作任务\t牵头单位" in planparse.parse(pdf).text
+    assert "序号\t工作任务\t牵头单位" not in planparse.parse(pdf, grammars=load_grammars(tmp_path)).text

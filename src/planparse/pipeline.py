@@ -34,7 +34,7 @@ def parse(
         source = bytes(source)
     if not isinstance(source, str | bytes | os.PathLike):  # a programming error, not bad input: say what was passed
         raise TypeError(f"planparse.parse takes a path (str or os.PathLike) or the file's bytes, not {type(source).__name__}")
-    loaded = load_bytes(source, None, format, opts) if isinstance(source, bytes) else load(source, format, opts)
+    loaded = load_bytes(source, None, format, opts, grammars) if isinstance(source, bytes) else load(source, format, opts, grammars)
     return parse_loaded(loaded, grammars)
 
 

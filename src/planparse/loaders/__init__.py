@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from planparse.errors import InputError, shown
 from planparse.loaders.base import Loaded
 from planparse.loaders.txt import decode, is_probably_text
 from planparse.models import Source
 from planparse.options import Options
+
+if TYPE_CHECKING:
+    from planparse.grammar import Grammars
 
 __all__ = ["Loaded", "load", "load_bytes", "sniff_format", "text_source"]
 
@@ -40,8 +44,9 @@ def text_source(text: str, path: str | None = None) -> Source:
     return Source(path=shown(path) if path else path, format="txt", sha256=hashlib.sha256(data).hexdigest())
 
 
-def load_bytes(data: bytes, path: str | None = None, format: str | None = None, options: Options | None = None) -> Loaded:
-    """Load bytes of any supported format; ``path`` names the input in errors and in its Source."""
+def load_bytes(data: bytes, path: str | None = None, format: str | None = None, options: Options | None = None, grammars: Grammars | None = None) -> Loaded:
+    """Load bytes of any supported format; ``path`` names the input in errors and in its Source. ``grammars``:
+    what names a PDF task table's columns where no rules draw it (None: the shipped grammars)."""
     path = shown(path) if path else path  # a name with bytes that are not UTF-8 (os.fsdecode's surrogates)
     name = path or "<bytes>"
     opts = Options.resolve(options)
@@ -54,7 +59,7 @@ def load_bytes(data: bytes, path: str | None = None, format: str | None = None, 
     if fmt == "pdf":
         from planparse.loaders.pdf import load_pdf
 
-        return load_pdf(data, name, sha, opts)
+        return load_pdf(data, name, sha, opts, grammars)
     if fmt == "docx":
         from planparse.loaders.docx import load_docx
 
@@ -78,7 +83,7 @@ def load_bytes(data: bytes, path: str | None = None, format: str | None = None, 
     return Loaded(text=text, source=Source(path=path, format="txt", sha256=sha, encoding=encoding))
 
 
-def load(path: str | Path, format: str | None = None, options: Options | None = None) -> Loaded:
+def load(path: str | Path, format: str | None = None, options: Options | None = None, grammars: Grammars | None = None) -> Loaded:
     """Read a file and load it; a missing or unreadable file is an InputError naming it."""
     p = Path(path)
     name = shown(str(path)).replace("\0", "\\0")
@@ -100,4 +105,4 @@ def load(path: str | Path, format: str | None = None, options: Options | None = 
         raise InputError(name, "unreadable", err.strerror or str(err)) from None
     except ValueError:  # a NUL in the name: no file can have it (os.stat raised ValueError)
         raise InputError(name, "not-found", "not a file name: it holds a NUL character") from None
-    return load_bytes(data, name, format, options)
+    return load_bytes(data, name, format, options, grammars)

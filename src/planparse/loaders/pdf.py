@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import re
+from typing import TYPE_CHECKING
 
 from planparse.errors import InputError
 from planparse.loaders.base import INDENT as _INDENT
@@ -25,6 +26,9 @@ from planparse.loaders.pdf_tables import TablePage, join_pages, read_table_page
 from planparse.loaders.pdf_unruled import UnruledPage, join_unruled, looks_like_header, read_unruled_page
 from planparse.models import Source
 from planparse.options import Options
+
+if TYPE_CHECKING:
+    from planparse.grammar import Grammars
 
 # Thin rules before a page is read as holding a ruled table: a table of one row (the last row of a
 # task table, alone on the last page) draws two horizontal rules, and a vertical one per column edge;
@@ -236,7 +240,8 @@ def _without_pages(data: bytes) -> bool:
         return False
 
 
-def load_pdf(data: bytes, name: str, sha: str, options: Options | None = None) -> Loaded:
+def load_pdf(data: bytes, name: str, sha: str, options: Options | None = None, grammars: Grammars | None = None) -> Loaded:
+    """``grammars``: what names a task table's columns (None: the shipped grammars)."""
     opts = Options.resolve(options)
     try:
         import pypdfium2 as pdfium
@@ -283,9 +288,9 @@ def load_pdf(data: bytes, name: str, sha: str, options: Options | None = None) -
                     lines = table_page.lines
             before = unruled[-1] if unruled else None
             loose = None
-            if table_page is None and text.strip() and (looks_like_header(lines) or (before is not None and before.runs_on)):
+            if table_page is None and text.strip() and (looks_like_header(lines, grammars) or (before is not None and before.runs_on)):
                 try:
-                    loose = read_unruled_page(data, i, lines, before if before is not None and before.runs_on else None)
+                    loose = read_unruled_page(data, i, lines, before if before is not None and before.runs_on else None, grammars)
                 except Exception:
                     loose = None
                 if loose is not None:
