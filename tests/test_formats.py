@@ -437,10 +437,7 @@ def _docx_pages(name: str) -> list[tuple[int, str]]:
     return out
 
 
-# loaders/docx.py counts an explicit page break (w:br type="page") and the w:lastRenderedPageBreak Word
-# sets at the start of the next paragraph as two pages: the 附件 label after the break reads page 21
-# where Word shows 20 (seen once the label became a section)
-_DOCX_PAGES_KNOWN = {f"{P004}.docx": "page break then lastRenderedPageBreak counted twice: 附件 on page 21, Word shows 20"}
+_DOCX_PAGES_KNOWN: dict[str, str] = {}  # none known: an explicit page break and Word's rendered break after it are one page
 
 
 @pytest.mark.parametrize(

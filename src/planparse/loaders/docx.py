@@ -321,7 +321,9 @@ def load_docx(data: bytes, name: str, sha: str, options: Options | None = None) 
 
 
 def _page_map(marked: str) -> tuple[str, list[int]]:
-    """Remove the page-break marks; return the text and where each page starts (none: no map)."""
+    """Remove the page-break marks; return the text and where each page starts (none: no map). Marks with
+    only blank lines between them start one page: Word sets a w:lastRenderedPageBreak at the start of
+    the paragraph after an explicit page break (w:br type="page"), where the same page begins."""
     parts = marked.split(_PAGE)
     if len(parts) == 1:
         return marked, []
@@ -329,6 +331,6 @@ def _page_map(marked: str) -> tuple[str, list[int]]:
     pos = 0
     for part in parts[:-1]:
         pos += len(part)
-        if pos > starts[-1]:
+        if pos > starts[-1] and (part.strip() or len(starts) == 1):
             starts.append(pos)
     return "".join(parts), starts
