@@ -21,7 +21,8 @@ from planparse.extract.brackets import at_top_level, bracket_pairs, enclosing
 from planparse.extract.clauses import UNIT_FIELDS, Field, trim, verb_fields
 from planparse.extract.conventions import Convention
 from planparse.extract.deadlines import holds_date
-from planparse.extract.units import RawUnit, continuation_lines, looks_like_unit, plain_unit, prose_unit, split_units
+from planparse.extract.label_lines import bare_labels, continuation_lines
+from planparse.extract.units import RawUnit, looks_like_unit, plain_unit, prose_unit, split_units
 from planparse.grammar import Grammars
 from planparse.textindex import LineIndex, split_top_level
 
@@ -51,13 +52,14 @@ def find_blocks(text: str, g: Grammars, conventions: list[Convention]) -> list[B
     """Every labelled or verb-style block, in document order."""
     pairs = bracket_pairs(text, g)
     lines = LineIndex(text)
-    labels = [m for m in g.label.finditer(text)]
+    # labels with a colon, and labels alone on their line with the value on the next (a form flattened)
+    labels = sorted([*g.label.finditer(text), *bare_labels(text, g)], key=lambda m: m.start())
     around = enclosing([m.start() for m in labels], pairs)
     blocks: list[Block] = []
     by_bracket: dict[int, Block] = {}
     for i, m in enumerate(labels):
         fld = g.label_field[m.group("label")]
-        line_end = lines.bounds(m.start())[1]
+        line_end = lines.bounds(m.end())[1]  # a bare label's value is the next line
         o = around[m.start()]
         nxt = labels[i + 1].start() if i + 1 < len(labels) else len(text)
         if o is not None and pairs[o] - o <= _MAX_BRACKET:

@@ -283,31 +283,6 @@ def _named(text: str, start: int, end: int, role: str, g: Grammars) -> tuple[str
     return (role, start, end) if units and all(looks_like_unit(u.name, g) for u in units) else None
 
 
-_MAX_CONTINUATION = 60  # a longer line is prose, not a line of unit names
-
-
-def continuation_lines(text: str, pos: int, stop: int, g: Grammars) -> list[tuple[int, int]]:
-    """Lines from ``pos`` (the start of the line after a units label's value) that continue its list:
-    "责任单位：县水利局\n　　　　　各乡镇人民政府\n完成时限：…" (an indented line of units under the value).
-    Each line holds only units that end as organisations do (or are collective), and the run ends
-    at ``stop`` (the next label) or a heading: a sign-off (××县人民政府办公室, then a date)
-    or a line of prose after the block is no part of it. [] when the run does not end so."""
-    up = g.unit_patterns
-    out: list[tuple[int, int]] = []
-    while pos < min(stop, len(text)) and g.heading_at(text, pos) is None:
-        end = text.find("\n", pos)
-        end = len(text) if end < 0 else end
-        line = text[pos:end].strip(_STRIP)
-        if not line or len(line) > _MAX_CONTINUATION or any(ch in line for ch in "，,；;：:。"):
-            return []
-        units = split_units(text, pos, end, g)
-        if not units or not all(looks_like_unit(u.name, g) and (up["conjunct"].search(u.name) or u.collective) for u in units):
-            return []
-        out.append((pos, end))
-        pos = end + 1
-    return out if pos < len(text) else []
-
-
 def _conjoined(text: str, start: int, end: int, g: Grammars) -> list[tuple[int, int]]:
     """An item split at 及/和/与 or spaces outside brackets, when every part names a body on its
     own (县农业农村局及各乡镇); else the item whole (住房和城乡建设局)."""
