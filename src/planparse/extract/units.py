@@ -105,12 +105,19 @@ def _name_facts(name: str, g: Grammars) -> tuple[bool, bool, bool, str | None]:
     if facts is None:
         up = g.unit_patterns
         facts = memo[name] = (
-            not any(ch.isalnum() for ch in name) or up["not_a_unit"].search(name) is not None or len(name) > _MAX_NAME,
+            not any(ch.isalnum() for ch in name) or _never_listed(name, g) or len(name) > _MAX_NAME,
             up["placeholder"].fullmatch(name) is not None,
             _is_collective(name, g),
             canonical_name(name, g),
         )
     return facts  # type: ignore[no-any-return]
+
+
+def _never_listed(name: str, g: Grammars) -> bool:
+    """A piece a list drops (``not_a_unit``), except a work (its group ``work``: 加强日常巡查), kept so
+    that a clause of prose still reads as one and is refused by :func:`looks_like_unit`."""
+    m = g.unit_patterns["not_a_unit"].search(name)
+    return m is not None and not ("work" in m.re.groupindex and m.group("work"))
 
 
 def _canonical(name: str, g: Grammars) -> str | None:
@@ -126,8 +133,9 @@ def _canonical(name: str, g: Grammars) -> str | None:
 
 
 def looks_like_unit(name: str, g: Grammars) -> bool:
-    """An organisation by its ending, a collective unit, or a known alias."""
-    if len(name) < 2 or len(name) > 40:
+    """An organisation by its ending, a collective unit, or a known alias; never a piece that is no unit
+    (unit_aliases.toml ``not_a_unit``: 巡查林区 is a work that only ends as a place does)."""
+    if len(name) < 2 or len(name) > 40 or g.unit_patterns["not_a_unit"].search(name):
         return False
     if _is_collective(name, g):
         return True
