@@ -248,11 +248,13 @@ def _verb_sentences(text: str, g: Grammars, notes: list[tuple[int, int]], held: 
 
 def _opening_clauses(text: str, clauses: list[tuple[int, int]], g: Grammars, notes: list[tuple[int, int]]) -> list[Field]:
     """Assignment clauses opening a sentence with 由, the work after them: "由省经贸委负责，省农业厅配合，加快
-    基地建设。" — the longest run of units + verb clauses before at least one clause of prose, every unit an
-    organisation named as prose names one (:func:`units.prose_unit`: 由此造成的… names none). [] otherwise."""
+    基地建设。" — the longest run of units + verb clauses before at least one clause of prose, the units
+    after 由 organisations named as prose names one (:func:`units.prose_unit`: 由此造成的… names none).
+    Once they open the run, the later clauses' units need only be units (省财政厅、人行郑州中心支行配合:
+    a body named without its level). [] otherwise."""
     for k in range(len(clauses) - 1, 0, -1):
         fields = verb_fields(text, clauses[:k], g, notes)
-        if fields and all(prose_unit(u.name, g) for u in _units_in(text, fields, g)):
+        if fields and all(prose_unit(u.name, g) for u in _units_in(text, fields[:1], g)):
             return fields
     return []
 
