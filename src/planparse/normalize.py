@@ -24,7 +24,9 @@ from planparse.extract.flat_tables import table_lines
 from planparse.gaps import close_gaps
 from planparse.grammar import Grammars, load_grammars
 from planparse.loaders.base import MARGIN_MARK
+from planparse.noise_lines import drop_noise
 from planparse.offsets import insert_breaks, raw_offset
+from planparse.outline import CONTENTS_TITLE
 from planparse.unglue import glued_breaks
 
 _TERMINAL = "。！？!?；;"
@@ -37,6 +39,8 @@ _NARROW = rx.compile(r"[\x00-\u1fff]")
 _TITLE_PUNCT = rx.compile("[。，；,;：:]")
 _LIST_PUNCT = rx.compile("[、，,]")
 _CLAUSE_PUNCT = rx.compile("[。，；,;]")
+_STOPS = rx.compile("[。；;：:！？!?]")
+_TITLE_LINE = 32  # a heading's title line, its phrases set off by commas; a body cut by a page break is longer
 _NEVER_STARTS = frozenset("，,。；;、：:")
 _WORD_END = rx.compile(r"[\p{Han}A-Za-z0-9]")  # a line ending so stops mid-sentence
 _RUN_START = rx.compile(r"[0-9]+(?:[.．][0-9]+[%％]?|[%％])(?:[、，,]|$)")  # a run of rates a layout sets whole: 0.6%、1.0%…
@@ -44,7 +48,6 @@ _RUN_START = rx.compile(r"[0-9]+(?:[.．][0-9]+[%％]?|[%％])(?:[、，,]|$)") 
 _ODD = "\xa0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f"
 _ODD_SPACES = str.maketrans(dict.fromkeys(_ODD, " "))
 _ODD_SPACE = rx.compile(f"[{_ODD}]")
-_ENDS_SENTENCE = rx.compile("[。；;]$")
 _BRACKETS = rx.compile("[（(\\[〔【［〈<《）)\\]〕】］〉>》]")
 _ENDS_WITH_DATE = rx.compile(r"[0-9〇零一二三四五六七八九十○]{1,3}[ \t]*日$")
 _CELL_YEAR_CUT = rx.compile(r"\t[ ]*(?:[0-9]{4}[ ]*年|[0-9]{4}[.．/-])$")
@@ -180,6 +183,8 @@ class _Joiner:
             return True
         if s.startswith(tuple(g.headings.structure.paragraph_starts)):
             return True
+        if CONTENTS_TITLE.fullmatch(s):
+            return True  # 目 录 stands alone over its list: a line above it without a stop ((…通过)) does not take it
         return bool(g.meta["signoff_date"].match(s) or g.meta["doc_number"].fullmatch(s.strip("（()）")))
 
     def reaches(self, width: float, first: bool = False) -> bool:
@@ -279,6 +284,8 @@ class _Joiner:
             return True  # a line break inside a paragraph (DOCX) mid-sentence; not one of a signature's lines
         if last in "，、,":
             return True
+        if heading and para_len == len(prev) and len(prev) <= _TITLE_LINE and not _STOPS.search(prev):
+            return False  # 一、筑牢安全屏障,守护群众平安: a title of two phrases, no sentence under way
         # a heading line, or a short paragraph, continues only when its sentence is under way
         return _CLAUSE_PUNCT.search(first) is not None or (not heading and para_len >= 40)
 
@@ -310,58 +317,12 @@ def _closes(s: str) -> int:
     return closes
 
 
-def _drop_noise(lines: list[Line], g: Grammars) -> tuple[list[Line], list[str]]:
-    """Drop noise lines; a bare page number only next to a page break (blank line or form feed)."""
-    kept: list[Line] = []
-    dropped: list[str] = []
-    breaks: list[bool] = []  # per kept line: a page break or dropped footer just before it
-    pending_break = False
-    for i, line in enumerate(lines):
-        if not line.text:
-            pending_break = pending_break or line.form_feed
-            continue
-        if g.noise_any.fullmatch(line.text):
-            rule = next(r for r in g.noise_lines if r.pattern.fullmatch(line.text))
-            near_break = (i > 0 and (not lines[i - 1].text or lines[i - 1].form_feed)) or (
-                i + 1 < len(lines) and (not lines[i + 1].text or lines[i + 1].form_feed)
-            )
-            if not rule.attrs["needs_break"] or near_break:
-                dropped.append(rule.id)
-                pending_break = True
-                continue
-        kept.append(line)
-        breaks.append(pending_break or line.form_feed)
-        pending_break = False
-    return _drop_running_headers(kept, breaks, g, dropped), dropped
-
-
-def _drop_running_headers(lines: list[Line], breaks: list[bool], g: Grammars, dropped: list[str]) -> list[Line]:
-    """A short line repeated at page breaks (a running header such as the plan's title) is dropped."""
-    counts: dict[str, int] = {}
-    at_break: dict[str, int] = {}
-    for line, brk in zip(lines, breaks, strict=True):
-        if len(line.text) <= 60 and not _ENDS_SENTENCE.search(line.text):
-            counts[line.text] = counts.get(line.text, 0) + 1
-            if brk:
-                at_break[line.text] = at_break.get(line.text, 0) + 1
-    running = {t for t, n in at_break.items() if n >= 2 and counts[t] >= 3 and not g.heading_at(t) and not g.label.match(t)}
-    if not running:
-        return lines
-    out: list[Line] = []
-    for line, brk in zip(lines, breaks, strict=True):
-        if line.text in running and brk:
-            dropped.append("running-header")
-            continue
-        out.append(line)
-    return out
-
-
 def normalize(raw: str, grammars: Grammars | None = None) -> Normalized:
     """Run the named steps over a loader's text."""
     g = grammars or load_grammars()
     if _ODD_SPACE.search(raw):  # rare, and str.translate walks every character: only when needed
         raw = raw.translate(_ODD_SPACES)  # one character for one: every offset stays where it was
-    kept, dropped = _drop_noise(_split_lines(raw), g)
+    kept, dropped = drop_noise(_split_lines(raw), g)
     joiner = _Joiner(kept, g)
     cells = table_lines([line.text for line in kept], g)  # a flattened table's cells stay apart
     out: list[str] = []

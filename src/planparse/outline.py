@@ -202,7 +202,7 @@ def _childless_tops(cands: list[Hit], accepted: list[Hit], tops: list[Hit]) -> N
 # A contents list whose leaders were lost (a web copy, pdftotext): each line a heading ending with its
 # page number (第一章 总体要求 3; after normalize 总体要求3). A contents title (目录, 目 次) opens it.
 _PAGE_NO = rx.compile(r"(?<=[^\s0-9０-９.．%％])[ \t\u3000]*(?P<page>[0-9０-９]{1,3})$")
-_CONTENTS_TITLE = rx.compile(r"[目][ \t\u3000]*[录次]")
+CONTENTS_TITLE = rx.compile(r"[目][ \t\u3000]*[录次]")
 _SPACE = rx.compile(r"[ \t\u3000]+")
 # three lines in a row ending with a figure: a list with page numbers may stand in the text (a quick gate)
 _THREE_NUMBERED = rx.compile(r"[0-9０-９][ \t\u3000]*\n[^\n]*[0-9０-９][ \t\u3000]*\n[^\n]*[0-9０-９][ \t\u3000]*(?:\n|$)")
@@ -219,7 +219,7 @@ def contents_lines(text: str, g: Grammars) -> set[int]:
     >>> sorted(contents_lines(text, load_grammars()))
     [4, 13, 22]
     """
-    if not _CONTENTS_TITLE.search(text) and not _THREE_NUMBERED.search(text):
+    if not CONTENTS_TITLE.search(text) and not _THREE_NUMBERED.search(text):
         return set()  # no contents title, no run of numbered lines: spare the walk over every line
     lines: list[tuple[int, int]] = []
     pos = 0
@@ -232,7 +232,7 @@ def contents_lines(text: str, g: Grammars) -> set[int]:
     k = 0
     while k < len(lines):
         a, b = lines[k]
-        titled = bool(_CONTENTS_TITLE.fullmatch(text, a, b))
+        titled = bool(CONTENTS_TITLE.fullmatch(text, a, b))
         first = k + 1 if titled else k
         run: list[int] = []  # the run's lines by index
         numbered: list[int] = []  # those of them that end with a page number
