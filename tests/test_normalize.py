@@ -65,6 +65,21 @@ CASES: list[tuple[str, str, str]] = [
         FLAT + "\n各单位要按时报送材料，不断健全体系。",
     ),
     ("flat-table-bar-marked-cells", FLAT_BARS, FLAT_BARS),
+    # a bracket a web copy left open (a document number cut short, a teaser's "(管委会…") takes in no
+    # more lines than the one that closes it: before, the addressees and the notice's body ran into it
+    (
+        "stray-open-bracket-takes-no-more-lines",
+        "某县人民政府办公室文件\n某政办发〔202346\n各乡镇人民政府，县直各部门：\n经县政府同意，现将方案印发给你们，请认真贯彻执行。",
+        "某县人民政府办公室文件\n某政办发〔202346\n各乡镇人民政府，县直各部门：\n经县政府同意，现将方案印发给你们，请认真贯彻执行。",
+    ),
+    # guard: a bracket closed on the next line still joins it
+    ("open-bracket-closed-on-the-next-line", "推进老旧小区改造（含城中村\n改造项目），提升居住品质。", "推进老旧小区改造（含城中村改造项目），提升居住品质。"),
+    # a web copy typed in half-width punctuation ends its sentence with "." (before: the next paragraph ran on)
+    (
+        "half-width-full-stop-ends-a-paragraph",
+        "现将方案印发给你们,请认真贯彻落实.\n开展社区服务设施建设是重大民生工程,要抓好落实。",
+        "现将方案印发给你们,请认真贯彻落实.\n开展社区服务设施建设是重大民生工程,要抓好落实。",
+    ),
     # the imprint (版记) after a body that ends with a unit list: its copy-to line is no more units
     (
         "imprint-copy-to-after-a-label-line",

@@ -40,6 +40,7 @@ _TITLE_PUNCT = rx.compile("[。，；,;：:]")
 _LIST_PUNCT = rx.compile("[、，,]")
 _CLAUSE_PUNCT = rx.compile("[。，；,;]")
 _STOPS = rx.compile("[。；;：:！？!?]")
+_HALF_STOP = rx.compile(r"\p{Han}\.$")  # a web copy typed in half-width stops (…认真贯彻落实.): a sentence's end
 _TITLE_LINE = 32  # a heading's title line, its phrases set off by commas; a body cut by a page break is longer
 _NEVER_STARTS = frozenset("，,。；;、：:")
 _WORD_END = rx.compile(r"[\p{Han}A-Za-z0-9]")  # a line ending so stops mid-sentence
@@ -240,12 +241,14 @@ class _Joiner:
             return True  # "…固碳能力。“十" + "四五”期间…": a quote left open runs on to the line that closes it
         if s[0] in _NEVER_STARTS:
             return True  # no line of its own starts with ，。；: the sentence runs on ("…》\n，为打击…")
-        if balance > 0 and (_closes(s) > 0 or pfull or self.wrap is None):
-            return True  # an open bracket continues on the next line
+        if balance > 0 and (_closes(s) > 0 or pfull or (self.wrap is None and self.g.label.match(s) is not None)):
+            # an open bracket continues on the next line that closes it (or, a line a paragraph, on a
+            # block's next field); one a web copy left open (〔201746, a teaser's "(管委会…") takes no more
+            return True
         if self.first_short and pfull and nxt.width >= self.wrap - 0.5 and not self._title_line(s):  # type: ignore[operator]
             return True  # a line reaching the margin is no (indented) first line
         last = prev[-1]
-        if "\t" in prev or last in "。！？!?" or self._closes_block(prev) or _ENDS_WITH_DATE.search(prev) or self._colon_ends(prev):
+        if "\t" in prev or last in "。！？!?" or _HALF_STOP.search(prev) or self._closes_block(prev) or _ENDS_WITH_DATE.search(prev) or self._colon_ends(prev):
             return False
         if (para_len == len(prev) and self._title_line(prev)) or (self._title_line(s) and not pfull):
             return False  # a title line (…实施方案, …的通知) stands alone
