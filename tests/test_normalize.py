@@ -80,6 +80,13 @@ CASES: list[tuple[str, str, str]] = [
         "现将方案印发给你们,请认真贯彻落实.\n开展社区服务设施建设是重大民生工程,要抓好落实。",
         "现将方案印发给你们,请认真贯彻落实.\n开展社区服务设施建设是重大民生工程,要抓好落实。",
     ),
+    # a document-sharing site's page sets a Cyrillic Р for each paragraph break (before: one paragraph,
+    # no heading found)
+    (
+        "pilcrow-look-alike-breaks-paragraphs",
+        "加强领导。Р二、实施步骤Р（一）宣传发动阶段（3月）Р各单位广泛宣传。",
+        "加强领导。\n二、实施步骤\n（一）宣传发动阶段（3月）\n各单位广泛宣传。",
+    ),
     # the imprint (版记) after a body that ends with a unit list: its copy-to line is no more units
     (
         "imprint-copy-to-after-a-label-line",

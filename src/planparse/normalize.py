@@ -49,6 +49,9 @@ _RUN_START = rx.compile(r"[0-9]+(?:[.．][0-9]+[%％]?|[%％])(?:[、，,]|$)") 
 _ODD = "\xa0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f"
 _ODD_SPACES = str.maketrans(dict.fromkeys(_ODD, " "))
 _ODD_SPACE = rx.compile(f"[{_ODD}]")
+# a document-sharing site renders each paragraph break as a Cyrillic Р (a pilcrow's look-alike):
+# "…工作重点。Р第二阶段…". No plan writes the letter between Chinese text
+_PILCROW = rx.compile(r"(?<=[\p{Han}\p{P}])Р(?=[\p{Han}\p{P}0-9])")
 _BRACKETS = rx.compile("[（(\\[〔【［〈<《）)\\]〕】］〉>》]")
 _ENDS_WITH_DATE = rx.compile(r"[0-9〇零一二三四五六七八九十○]{1,3}[ \t]*日$")
 _CELL_YEAR_CUT = rx.compile(r"\t[ ]*(?:[0-9]{4}[ ]*年|[0-9]{4}[.．/-])$")
@@ -323,6 +326,8 @@ def _closes(s: str) -> int:
 def normalize(raw: str, grammars: Grammars | None = None) -> Normalized:
     """Run the named steps over a loader's text."""
     g = grammars or load_grammars()
+    if raw.count("Р") >= 2 and len(_PILCROW.findall(raw)) >= 2:
+        raw = _PILCROW.sub("\n", raw)  # one character for one, as below
     if _ODD_SPACE.search(raw):  # rare, and str.translate walks every character: only when needed
         raw = raw.translate(_ODD_SPACES)  # one character for one: every offset stays where it was
     kept, dropped = drop_noise(_split_lines(raw), g)
