@@ -22,6 +22,10 @@ PUNCT = rx.compile(r"[，。；：,;:、]")
 # (（一）加强监测预警　建立完善监测预警体系…)
 _CAPTION_GAP = rx.compile(r"(?<=[^\s]{2})\u3000+(?=[^\s（(〔【\[［])")
 TRAILING = " \t\u3000：:；;，,。"
+# the same gap as plain spaces (a web copy): only after a caption of plain words, before a sentence
+_SPACE_GAP = rx.compile(r"(?<=[^\s]{2}) {1,4}(?=[^\s（(〔【\[［“\"《])")
+_NOT_CAPTION = rx.compile(r"[，。；：,;:、“”\"（）()《》]")
+_CAPTION_MAX = 15  # a caption's words (强化宣传引导); a longer run before a space is a sentence a PDF justified
 
 
 def inline_heading(text: str, start: int, end: int, fam: Heading, g: Grammars) -> int | None:
@@ -52,6 +56,8 @@ def title_end(text: str, start: int, end: int, fam: Heading, g: Grammars) -> int
     gap = _CAPTION_GAP.search(text, start, stop)
     if gap and (SENTENCE.search(text, gap.end(), end) or end - gap.end() >= 8):
         stop = gap.start()
+    elif (gap := _SPACE_GAP.search(text, start, min(stop, start + _CAPTION_MAX + 1))) and _caption_before(text, start, gap.start(), end):
+        stop = gap.start()  # a web copy's plain spaces for that gap: （一）强化宣传引导 各乡镇要…，…
     colon = g.colon_title.match(text, start, stop) if g.colon_title else None
     if colon and colon.start("title") != -1:  # 一、指导思想：以习近平…
         return colon.end("title")
@@ -64,6 +70,12 @@ def title_end(text: str, start: int, end: int, fam: Heading, g: Grammars) -> int
             break
         block = _BLOCK_OPEN.search(text, block.end(), stop)
     return stop
+
+
+def _caption_before(text: str, start: int, gap: int, end: int) -> bool:
+    """Is text[start:gap] a caption set off by plain spaces: 4 to ``_CAPTION_MAX`` characters of plain
+    words, a sentence after the gap?"""
+    return 4 <= gap - start <= _CAPTION_MAX and not _NOT_CAPTION.search(text, start, gap) and SENTENCE.search(text, gap, end) is not None
 
 
 _CLOSER = {"（": "）", "(": ")", "〔": "〕", "【": "】", "[": "]", "［": "］"}
