@@ -25,6 +25,7 @@ TRAILING = " \t\u3000：:；;，,。"
 # the same gap as plain spaces (a web copy): only after a caption of plain words, before a sentence
 _SPACE_GAP = rx.compile(r"(?<=[^\s]{2}) {1,4}(?=[^\s（(〔【\[［“\"《])")
 _NOT_CAPTION = rx.compile(r"[，。；：,;:、“”\"（）()《》]")
+_LEAD_NOTE = rx.compile(r"[（(][^（()）\n]{1,20}[）)][ \t\u3000]*[：:][ \t\u3000]*(?=[^\s])")  # （2024年11月）：
 _CAPTION_MAX = 15  # a caption's words (强化宣传引导); a longer run before a space is a sentence a PDF justified
 
 
@@ -96,8 +97,10 @@ def _title_with_stop(text: str, at: int, stop: regex.Match[str], end: int) -> bo
 
 
 def past_label(text: str, start: int, end: int, g: Grammars) -> int:
-    """Where the title starts: past a problem's label (1.反馈问题：…), which names no title itself."""
+    """Where the title starts: past a problem's label (1.反馈问题：…), which names no title itself, and
+    past a period set before the title's colon (第三阶段（2024年11月）：总结提升)."""
     colon = g.colon_title.match(text, start, end) if g.colon_title else None
     if colon and "label" in colon.re.groupindex and colon.start("label") != -1:
         return colon.end()
-    return start
+    note = _LEAD_NOTE.match(text, start, end)
+    return note.end() if note else start

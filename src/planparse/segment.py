@@ -25,6 +25,7 @@ _LETTER_SPACED = rx.compile(r"\p{Han}(?:[ \u3000]+\p{Han}){1,4}")
 _SPACES = rx.compile(r"[ \u3000]+")
 BOX = "box"  # the heading family of a box (专栏1 重点工程), which holds its own items (see ``_open_box``)
 ANNEX = "annex"  # the heading family of an attachment's label (附件1), a document of its own (see ``_annex``)
+STAGE = "stage"  # the heading family of a stage (第一阶段：动员部署), which holds the headings after it (``build_tree``)
 _ANNEX_TITLE = 40  # an attachment's title line, not a paragraph
 
 
@@ -264,7 +265,8 @@ def build_tree(nodes: list[Node], text_len: int) -> tuple[list[Node], list[Issue
                 stack.pop()
             stack.pop()
         else:
-            while stack and stack[-1].family.id != BOX and stack[-1].family.rank > node.family.rank:
+            # a box or a stage holds what follows it: no rank closes it, only a family open above it
+            while stack and stack[-1].family.id not in (BOX, STAGE) and stack[-1].family.rank > node.family.rank:
                 top = stack[-1]
                 if (top.family.id, fid) in inside:
                     break  # the order this document showed: （二） under the next 1.
