@@ -159,8 +159,8 @@ COMPILE_CASES: list[tuple[str, str, str, str, str]] = [
     (
         "unknown-fragment",
         "headings.toml",
-        "pattern = '^{lp}{sp}(?P<num>{cn})",
-        "pattern = '^{lparen}{sp}(?P<num>{cn})",
+        "pattern = '^(?:{lp}{sp}(?P<num>{cn})",
+        "pattern = '^(?:{lparen}{sp}(?P<num>{cn})",
         "grammars/headings.toml: [family -> 5 -> pattern] unknown fragment {lparen}; define it under [fragments]",
     ),
     (

@@ -17,6 +17,9 @@ from functools import lru_cache
 _DIGITS = {"零": 0, "〇": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000}
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+# one-glyph markers of Unicode's enclosed forms, as some word processors and web pages write them:
+# ㈠–㈩ (（一）–（十）), ⑴–⒇ ((1)–(20)), ⒈–⒛ (1.–20.)
+_ENCLOSED = {chr(base + i): i + 1 for base, n in ((0x3220, 10), (0x2474, 20), (0x2488, 20)) for i in range(n)}
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 
 
@@ -77,6 +80,8 @@ def cn_decimal(s: str) -> float | None:
 
 def marker_number(num: str, kind: str) -> int:
     """The number a heading marker carries, by the family's number kind."""
+    if num in _ENCLOSED:
+        return _ENCLOSED[num]
     if kind == "circled":
         return _CIRCLED.index(num) + 1 if num in _CIRCLED else 0
     if kind == "arabic" or num[:1].isdigit() or num[:1] in "０１２３４５６７８９":

@@ -115,7 +115,7 @@ def comparator_before(text: str, start: int, pos: int, rules: list[Compiled]) ->
     return None
 
 
-_LIST_ITEM = rx.compile(r"[ \t\u3000]*(?:[0-9]{1,2}[.．、](?![0-9])|[（(][0-9一二三四五六七八九十]{1,2}[）)]|[①-⑳])")
+_LIST_ITEM = rx.compile(r"[ \t\u3000]*(?:[0-9]{1,2}[.．、](?![0-9])|[（(][0-9一二三四五六七八九十]{1,2}[）)]|[①-⑳⑴-⒇⒈-⒛㈠-㈩])")
 _MAX_ITEMS = 30  # how many items back the line that introduces a list is looked for
 
 
