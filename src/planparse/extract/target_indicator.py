@@ -12,6 +12,12 @@ hedges off its front (全区, 到2025年, 力争), base years and adverbs off it
 
 from __future__ import annotations
 
+import functools
+
+import regex
+
+from planparse import rx
+from planparse.extract.target_context import bound_left
 from planparse.extract.target_series import BASE_YEAR as _BASE_YEAR
 from planparse.grammar import Grammars
 
@@ -66,3 +72,36 @@ def of_place(place: str, subject: str, g: Grammars) -> str:
     """
     head = g.target_patterns["place_head"].match(subject)
     return place + (subject[head.end() :] if head else subject)
+
+
+_SERIES_ONLY = rx.compile(r"[ \t]*(?:均|都)?[ \t]*分别[ \t]*")  # a clause opening with 分别 before its comparator
+_JOINER = rx.compile(r"[、和及与]")
+_DIGIT = rx.compile(r"[0-9]")
+
+
+@functools.lru_cache(maxsize=4)
+def _predicate(source: str) -> regex.Pattern[str]:
+    return rx.compile(source)
+
+
+def named_before(text: str, clause_start: int, ind_end: int, bounds: str, g: Grammars) -> tuple[int, int] | None:
+    """The subjects of a 分别 list named in the clause before the values' own, which holds 分别 alone
+    before its comparator: "高新技术企业和科技型中小企业实现倍增，分别超过90家和800家" → the range of
+    高新技术企业和科技型中小企业 (what they say of themselves, targets.toml ``series_predicate``, cut off).
+    None when that clause lists nothing or holds values of its own.
+
+    >>> from planparse.grammar import load_grammars
+    >>> text = "到2025年，全市A类企业和B类企业实现倍增，分别超过90家和800家。"
+    >>> a, b = named_before(text, text.index("分别"), text.index("超过"), "，。", load_grammars())
+    >>> text[a:b]
+    'A类企业和B类企业'
+    """
+    if _SERIES_ONLY.fullmatch(text, clause_start, ind_end) is None or clause_start < 2 or text[clause_start - 1] not in "，,":
+        return None
+    end = clause_start - 1
+    start, end = indicator_range(text, bound_left(text, end, bounds), end, g, adverbs_only_none=False)
+    cut = _predicate(g.targets.fragments.get("series_predicate", "$^")).search(text, start, end)
+    end = cut.start() if cut else end
+    if end - start < 5 or _DIGIT.search(text, start, end) or not _JOINER.search(text, start, end):
+        return None
+    return start, end

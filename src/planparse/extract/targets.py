@@ -21,7 +21,7 @@ from planparse.extract import target_context
 from planparse.extract.target_context import bound_left, bound_right, comparator_before, goal_sentence, share_of_whole, verbs_from
 from planparse.extract.target_frame import CLAUSE_BOUND, Frames, reached_in, stands_now, target_year
 from planparse.extract.target_indicator import indicator_range as _indicator
-from planparse.extract.target_indicator import of_place, place_only
+from planparse.extract.target_indicator import named_before, of_place, place_only
 from planparse.extract.target_series import distribute
 from planparse.extract.values import NUMBER, SPACES, Value, values
 from planparse.grammar import Grammars
@@ -89,7 +89,8 @@ def find_targets(text: str, g: Grammars, frames: Frames | None = None, min_year:
     prev_before: tuple[str, str] | None = None  # the before comparator (id, comparator) of prev
     subject = ""  # the indicator of the last value that named one: a place's level after it is of it
     unitless = tp["unitless_indicator"]
-    series: list[tuple[int, int, list[int]]] = []  # (indicator start, comparator start, targets) of 分别 lists
+    # (indicator start, comparator start, targets, end of items named in a clause before) of 分别 lists
+    series: list[tuple[int, int, list[int], int | None]] = []
     for v in values(text, g):
         if v.unit in count_units and v.unit != "名" and text[v.start - 1 : v.start] in ("第", "届"):
             continue  # an ordinal (第13项, 第2批, 七届44次会议) counts nothing; a rank (第1名) is a value
@@ -201,6 +202,7 @@ def find_targets(text: str, g: Grammars, frames: Frames | None = None, min_year:
                 warnings.append(Issue(code="placeholder-value", message=f"placeholder value {text[v.start : v.end]!r}", span=Span((v.start, v.end))))
             continue
         count = follow_on = False
+        named: tuple[int, int] | None = None  # a 分别 list's items named in the clause before
         noun_from = -1  # where a counted noun before the number starts
         after_only = comparator is not None and ind_end == v.start and v.unit in count_units
         if (comparator is None or after_only) and v.unit is not None and v.unit != "%" and v.unit not in durations:
@@ -274,6 +276,8 @@ def find_targets(text: str, g: Grammars, frames: Frames | None = None, min_year:
             i_start = i_end = raw_start = v.start
         else:
             i_start, i_end = _indicator(text, clause_start, ind_end, g)
+            if i_end - i_start < 2 and (named := named_before(text, clause_start, ind_end, _CLAUSE_BOUND, g)) is not None:
+                i_start, i_end = named  # "A和B实现倍增，分别超过90家和800家": the clause before names the items
             if prev is not None and i_start < prev_end < i_end:
                 i_start, i_end = _indicator(text, prev_end, i_end, g)  # "回收利用率达到45%、资源化利用率": after the last item
             follow_on = (
@@ -334,7 +338,7 @@ def find_targets(text: str, g: Grammars, frames: Frames | None = None, min_year:
             if prev.unit and v.unit and v.unit != prev.unit and v.unit.startswith(prev.unit):
                 out[-1] = prev.model_copy(update={"unit": v.unit})  # "降低20个、10个百分点": the unit is said once
         elif not count:
-            series.append((i_start, ind_end, [len(out)]))
+            series.append((i_start, ind_end, [len(out)], named[1] if named else None))
         out.append(target)
         prev, prev_end, prev_before = target, raw_end, before_rule
         if v.placeholder:
