@@ -145,7 +145,9 @@ def find_targets(text: str, g: Grammars, frames: Frames | None = None, min_year:
             comparator, rule, ind_end = "=", "stated", level.start()
         if v.unit is None and (ind_end == v.start or comparator is None):
             continue  # a bare number is a target only right after a comparator (系数提高到0.6395)
-        if ind_end == v.start and v.unit in comparator_units:
+        # a goal's sentence, section or opener: a count of people there is a goal, 在…以上 a level to reach
+        goal_ctx = (frames is not None and frames.goal_at(v.start)) or goal_sentence(text, v.start, tp) or tp["goal_opener"].match(text, clause_start) is not None
+        if ind_end == v.start and v.unit in comparator_units and not goal_ctx:
             continue  # "吸纳脱贫劳动力10人以上": people counted with no comparator before them are a condition
         # "公共充电站达到5000座左右、充电桩9.5万台左右" (or ；专用充电站…): one comparator before the first
         # item of a list governs the items after it, each a noun and its value ending its item
@@ -162,7 +164,8 @@ def find_targets(text: str, g: Grammars, frames: Frames | None = None, min_year:
         framed = listed or (
             ind_end == v.start
             and not attributive
-            and v.unit not in ("%", None)
+            and v.unit is not None
+            and (v.unit != "%" or in_goals)  # 一、主要目标 over "森林覆盖率增速0.15%": a share listed as a goal
             and v.unit not in durations
             and ("元" not in v.unit or in_goals)  # money spent is no goal, but a goals section's 投资150亿元 is
             and _ITEM_END.match(text, raw_end) is not None
@@ -191,8 +194,8 @@ def find_targets(text: str, g: Grammars, frames: Frames | None = None, min_year:
             comparator, rule = "=", "share-of"  # "到2025年，…增加值占GDP的12%": 占 states the share to reach
         if comparator is not None and tp["condition_after"].match(text, raw_end):
             continue  # "建筑面积大于2万平方米的公共建筑": a condition on a noun
-        if ind_end == v.start and tp["condition_before"].search(text, max(clause_start, v.start - 8), v.start) and not tp["goal_opener"].match(text, clause_start):
-            continue  # "面积在144平方米以下": a range a thing falls in, not a level to reach
+        if ind_end == v.start and tp["condition_before"].search(text, max(clause_start, v.start - 8), v.start) and not goal_ctx:
+            continue  # "面积在144平方米以下": a range a thing falls in, not a level to reach (覆盖面在95%以上 in a goal's sentence is one)
         if (
             attributive
             and ind_end == v.start
@@ -204,7 +207,8 @@ def find_targets(text: str, g: Grammars, frames: Frames | None = None, min_year:
         count = follow_on = False
         named: tuple[int, int] | None = None  # a 分别 list's items named in the clause before
         noun_from = -1  # where a counted noun before the number starts
-        after_only = comparator is not None and ind_end == v.start and v.unit in count_units
+        # "新增学位800人以上": people a goal counts after a verb, like any count (人 is no count unit elsewhere)
+        after_only = comparator is not None and ind_end == v.start and (v.unit in count_units or (v.unit in comparator_units and goal_ctx))
         if (comparator is None or after_only) and v.unit is not None and v.unit != "%" and v.unit not in durations:
             verb = tp["count_verbs"].search(text, verbs_from(text, clause_start, v.start), v.start)
             # searched up to the value's end, so that 等's look at the number after it sees the number
