@@ -39,7 +39,10 @@ def _header(cells: list[str], g: Grammars) -> tuple[int, int, int | None, int | 
         return None
     years = [(i, int(m.group(1))) for i, k in enumerate(keys) if i != ind and (m := _YEAR.search(k)) and not any(b in k for b in spec.base)]
     marked = [(i, y) for i, y in years if any(t in keys[i] for t in spec.target)]
-    target = marked[-1] if marked else max(years, key=lambda iy: iy[1]) if years else None
+    target: tuple[int, int | None] | None = marked[-1] if marked else max(years, key=lambda iy: iy[1]) if years else None
+    if target is None:  # 基期值 | 目标值: the target column names no year (the caption above the table does)
+        named = [i for i, k in enumerate(keys) if i != ind and _matches(k, spec.target) and not any(b in k for b in spec.base)]
+        target = (named[-1], None) if named else None
     if target is None:
         return None
     unit = next((i for i, k in enumerate(keys) if k in spec.unit), None)
@@ -65,6 +68,24 @@ def _value(text: str, s: int, e: int, g: Grammars) -> tuple[str | None, float, i
     return sign, float(m.group()), s + len(text[s:e].rstrip()), tail or None  # the cell to its last mark: [13.5]
 
 
+_FYP = rx.compile(r"十([一二三四五六七八九])五")
+_CN_DIGITS = "一二三四五六七八九"
+_CAPTION_LINES = 3  # how many lines above a table its caption (表1 “十四五”主要指标, 2025年目标) may take
+
+
+def _caption_year(text: str, start: int) -> int | None:
+    """The latest year the lines right above a table name (2021—2025年 → 2025; “十四五” → 2025): the year
+    of a target column headed 目标值 or 预期值 alone."""
+    top = start
+    for _ in range(_CAPTION_LINES):
+        if top <= 0:
+            break
+        top = text.rfind("\n", 0, top - 1) + 1
+    years = [int(m.group(1)) for m in _YEAR.finditer(text, top, start)]
+    years += [1951 + 5 * (10 + _CN_DIGITS.index(m.group(1)) + 1) + 4 for m in _FYP.finditer(text, top, start)]
+    return max(years) if years else None
+
+
 def table_targets(text: str, g: Grammars) -> list[Target]:
     """The targets of every indicator table in the text, in document order."""
     out: list[Target] = []
@@ -75,6 +96,8 @@ def table_targets(text: str, g: Grammars) -> list[Target]:
             found = _header([text[s:e] for s, e in cells], g)
             if found is not None:
                 header, width = found, len(cells)
+                if found[2] is None:
+                    header = (*found[:2], _caption_year(text, row.start), *found[3:])
                 continue
             if header is not None and len(cells) == width:
                 out.extend(_row_target(text, cells, header, g))
