@@ -47,11 +47,16 @@ _SHARE_OF = rx.compile(r"[ \t]*的[ \t]*(?=\p{Han})")
 _PARAGRAPH_STOP = rx.compile(r"[。！？!?\n]")
 _WORD_RUN = rx.compile(_NOUN_HAS_HAN + _NOUN + r"{2,14}[ \t]*")  # a noun: 充电桩, 5G基站, 省级“专精特新”企业
 _PAIRED = rx.compile(r"[ \t]*[和、及与][ \t]*")
-_NEXT_COUNT = rx.compile(r"[和及与][ \t]*[0-9]")  # "10个重点实验室和5个创新中心": the next count begins
+_NEXT_COUNT = rx.compile(r"(?:以及|[和及与])[ \t]*[0-9]")  # "10个重点实验室和5个创新中心": the next count begins
 _ITEM_END = rx.compile(r"[ \t]*(?:[（(][^（()）\n]{1,30}[）)][ \t]*)?(?:[，,、。；;）)]|$)")  # a value that ends its list item (a note in brackets may follow)
 _LIST_GOVERNORS = ("reach", "cap")  # comparators before a number that a list after it shares
 _LISTED_ITEM = rx.compile(r"[、；;][ \t]*" + _NOUN_HAS_HAN + _NOUN + r"{2,12}[ \t]*")  # 、充电桩
 _OF_NOUN = rx.compile(r"[ \t]*的[ \t]*(?P<n>" + _NOUN + r"{2,14})[ \t]*(?:[，。；,;）)\n]|$)")  # …吨/日的处置能力
+# what a measured quantity right after its verb measures, up to the clause's end or the next count: 新建10万亩高标准农田,
+# 新建15公里污水管网和2座泵站
+_JOIN_BEFORE = rx.compile(r"(?:、|以及|[和及与])[ \t]*$")  # "…、3个A以及10家B": what joins a list's next count
+_PLAN_WORD = rx.compile(r"(?:任务|计划|工作|的?目标)$")  # 完成80万吨焦化产能淘汰任务: the work, not what it measures
+_NOUN_AFTER = rx.compile(r"[ \t]*(?:的[ \t]*)?(?P<n>" + _NOUN_HAS_HAN + r"(?:(?![0-9])" + _NOUN + r"){2,14})[ \t]*(?:[，。；,;）)\n]|$|[和及与、](?=[ \t]*[0-9]))")
 _TRAILING_ACTION = rx.compile(r"(?:整治|改造|建设|治理|任务|工作|项目建设|的?目标)$")
 
 
@@ -217,9 +222,14 @@ def find_targets(text: str, g: Grammars, frames: Frames | None = None, min_year:
                 # "完成102个入河排污口整治", "新增造林面积1.2万亩": a quantity of work committed
                 if v.unit in count_units or _noun_run(text, verb.end(), v.start, tp):
                     count, noun_from = True, verb.end()
+                elif SPACES.fullmatch(text, verb.end(), v.start) and "元" not in v.unit and _NOUN_AFTER.match(text, raw_end, clause_end):
+                    count, noun_from = True, v.start  # "新建15公里污水管网": the measured noun after the quantity
             elif verb and _noun_run(text, marks[-1].end(), v.start, tp) and not _WORD_CHAR.match(text, v.end):
                 # "培育体验店 360 家、示范店 40 家": each item of the list is counted after its noun
                 count, noun_from = True, marks[-1].end()
+            elif verb and v.unit in count_units and _JOIN_BEFORE.search(text, marks[-1].start(), v.start) and _NOUN_CHAR.match(text, v.end):
+                # "新建5个口袋公园、3个健身广场": the list's next count, its noun after it as the first one's
+                count, noun_from = True, v.start
             if count and verb is not None:  # "推广应用工业机器人8000台以上": the comparator after the count stands; 至少建立30个: ≥
                 comparator, rule = comparator or comparator_before(text, clause_start, verb.start(), before) or "=", "count"
         elif comparator is not None and v.unit in count_units and _NOUN_CHAR.match(text, v.end):
@@ -251,8 +261,12 @@ def find_targets(text: str, g: Grammars, frames: Frames | None = None, min_year:
             i_start, i_end = after_count, act.start() if act and act.start() > after_count else noun_end
             raw_start, raw_end = min(v.start, ind_end), max(i_end, raw_end if after_only else v.end)
             of = _OF_NOUN.match(text, after_count, clause_end) if v.unit not in count_units else None
+            if of is None and noun_from == v.start and v.unit not in count_units:
+                of = _NOUN_AFTER.match(text, after_count, clause_end)
             if of and noun_from >= 0:  # "形成全市392吨/日的医废处置能力": what is measured follows 的
                 i_start, i_end, raw_start, raw_end = of.start("n"), of.end("n"), v.start, of.end("n")
+                plan_word = _PLAN_WORD.search(text, i_start, i_end)
+                i_end = plan_word.start() if plan_word and plan_word.start() - i_start >= 2 else i_end
             elif i_end - i_start < 2 and noun_from >= 0 and _noun_run(text, noun_from, v.start, tp):
                 # "淘汰老旧车辆1200辆": the noun stands between the verb (or the list mark) and the number
                 i_start, i_end = noun_from, v.start
