@@ -105,7 +105,10 @@ class Frames:
         for n in nodes:  # document order: a parent comes before its children
             m = _YEAR.search(text, n.title_start, n.title_end)
             up = id(n.parent) if n.parent is not None else None
-            self.year[id(n)] = int(m.group("y")) if m else self.year.get(up) if up is not None else None
+            year = int(m.group("y")) if m else None
+            if year is None and (f := _FYP.search(text, n.title_start, n.title_end)) and cn_to_int(f.group("fyp")[:-1]):
+                year = _fyp_end(f.group("fyp"))  # 二、“十四五”发展目标: the period's last year
+            self.year[id(n)] = year if year is not None else self.year.get(up) if up is not None else None
             self.goal[id(n)] = goal.search(text, n.title_start, n.title_end) is not None or (up is not None and self.goal.get(up, False))
 
     def _at(self, pos: int) -> Node | None:

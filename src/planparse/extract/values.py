@@ -23,7 +23,8 @@ from planparse.numerals import cn_decimal, cn_to_int, parse_number
 
 NUMBER = r"(?=[0-9XxＸ×])(?P<num>(?<![0-9A-Za-z_.．{])(?:[0-9]+(?:[.．][0-9]+)?|[XxＸ×]{1,3}))"
 SPACES = rx.compile(r"[ \t]*")
-_BARE_NUMBER = rx.compile(r"(?=[0-9])(?<![0-9A-Za-z_.．{/])[0-9]+(?:[.．][0-9]+)?(?![0-9.．A-Za-z%％‰])")
+# a bare number, never a year (达到2025年的水平) nor a month or day
+_BARE_NUMBER = rx.compile(r"(?=[0-9])(?<![0-9A-Za-z_.．{/])[0-9]+(?:[.．][0-9]+)?(?![0-9.．A-Za-z%％‰])(?![ \t]*[年月日])")
 _PLACEHOLDER = rx.compile(r"^[XxＸ×]+$")
 
 
