@@ -22,6 +22,16 @@ from planparse.extract.target_context import bound_left, bound_right, comparator
 from planparse.extract.target_frame import CLAUSE_BOUND, Frames, reached_in, stands_now, target_year
 from planparse.extract.target_indicator import indicator_range as _indicator
 from planparse.extract.target_indicator import named_before, of_place, place_only
+from planparse.extract.target_nouns import JOIN_BEFORE as _JOIN_BEFORE
+from planparse.extract.target_nouns import NOUN as _NOUN
+from planparse.extract.target_nouns import NOUN_AFTER as _NOUN_AFTER
+from planparse.extract.target_nouns import NOUN_CHAR as _NOUN_CHAR
+from planparse.extract.target_nouns import NOUN_HAS_HAN as _NOUN_HAS_HAN
+from planparse.extract.target_nouns import OF_NOUN as _OF_NOUN
+from planparse.extract.target_nouns import PLAN_WORD as _PLAN_WORD
+from planparse.extract.target_nouns import in_note as _in_note
+from planparse.extract.target_nouns import noun_run as _noun_run
+from planparse.extract.target_nouns import noun_to as _noun_to
 from planparse.extract.target_series import distribute
 from planparse.extract.values import NUMBER, SPACES, Value, values
 from planparse.grammar import Grammars
@@ -34,39 +44,22 @@ _NEXT_NUMBER = rx.compile(NUMBER + r"[^，。；;]{0,12}?")
 _HAN_OR_DE = rx.compile(r"[\p{Han}的]")
 _LIST_MARK = rx.compile("、|等(?![ \t]*[0-9])")  # "大凌河等6条河流": 等 before the count closes its examples
 _WORD_CHAR = rx.compile(r"[\p{Han}A-Za-z0-9]")
-# a noun's characters, one class for every pattern that reads a noun: it may be quoted (省级“专精特新”企业)
-_NOUN_CHARS = r"\p{Han}A-Za-z0-9“”"
-_NOUN = "[" + _NOUN_CHARS + "]"
-_NOUN_HAS_HAN = r"(?=[A-Za-z0-9“”]*\p{Han})"  # 5G基站, never a code of letters and digits alone
-_NOUN_CHAR = rx.compile("[" + _NOUN_CHARS + r"\"＋+]")  # a counted noun may be quoted: 30个“5G＋工业互联网”案例
 # a value whose subject is left out takes the previous one's up to the end of the sentence, across
 # ；: "…装机容量达到400万千瓦；到2030年，力争达到700万千瓦"
 _DIGIT = rx.compile(r"[0-9]")
 _NEXT_VALUE = rx.compile(r"[ \t]*[0-9]")
 _SHARE_OF = rx.compile(r"[ \t]*的[ \t]*(?=\p{Han})")
 _PARAGRAPH_STOP = rx.compile(r"[。！？!?\n]")
-_WORD_RUN = rx.compile(_NOUN_HAS_HAN + _NOUN + r"{2,14}[ \t]*")  # a noun: 充电桩, 5G基站, 省级“专精特新”企业
 _PAIRED = rx.compile(r"[ \t]*[和、及与][ \t]*")
 _NEXT_COUNT = rx.compile(r"(?:以及|[和及与])[ \t]*[0-9]")  # "10个重点实验室和5个创新中心": the next count begins
 _ITEM_END = rx.compile(r"[ \t]*(?:[（(][^（()）\n]{1,30}[）)][ \t]*)?(?:[，,、。；;）)]|$)")  # a value that ends its list item (a note in brackets may follow)
 _LIST_GOVERNORS = ("reach", "cap")  # comparators before a number that a list after it shares
 _LISTED_ITEM = rx.compile(r"[、；;][ \t]*" + _NOUN_HAS_HAN + _NOUN + r"{2,12}[ \t]*")  # 、充电桩
-_OF_NOUN = rx.compile(r"[ \t]*的[ \t]*(?P<n>" + _NOUN + r"{2,14})[ \t]*(?:[，。；,;）)\n]|$)")  # …吨/日的处置能力
-# what a measured quantity right after its verb measures, up to the clause's end or the next count: 新建10万亩高标准农田,
-# 新建15公里污水管网和2座泵站
-_JOIN_BEFORE = rx.compile(r"(?:、|以及|[和及与])[ \t]*$")  # "…、3个A以及10家B": what joins a list's next count
-_PLAN_WORD = rx.compile(r"(?:任务|计划|工作|的?目标)$")  # 完成80万吨焦化产能淘汰任务: the work, not what it measures
-_NOUN_AFTER = rx.compile(r"[ \t]*(?:的[ \t]*)?(?P<n>" + _NOUN_HAS_HAN + r"(?:(?![0-9])" + _NOUN + r"){2,14})[ \t]*(?:[，。；,;）)\n]|$|[和及与、](?=[ \t]*[0-9]))")
 _TRAILING_ACTION = rx.compile(r"(?:整治|改造|建设|治理|任务|工作|项目建设|的?目标)$")
 
 
 _HAN = rx.compile(r"\p{Han}")
 _STAT_SUBJECT = rx.compile(r"[^\P{Han}年月]{2,4}")  # 城镇 (新增就业), not a time (每年, 当年)
-
-
-def _noun_run(text: str, start: int, end: int, tp: dict[str, regex.Pattern[str]]) -> bool:
-    """``text[start:end]`` is a noun a number counts (充电桩, 5G基站, 15分钟商业服务圈), not another count's words (104家总投资)."""
-    return _WORD_RUN.fullmatch(text, start, end) is not None and tp["count_in"].search(text, start, end) is None
 
 
 def _ends_unitless(text: str, start: int, end: int, unitless: regex.Pattern[str]) -> bool:
@@ -217,14 +210,14 @@ def find_targets(text: str, g: Grammars, frames: Frames | None = None, min_year:
         if (comparator is None or after_only) and v.unit is not None and v.unit != "%" and v.unit not in durations:
             verb = tp["count_verbs"].search(text, verbs_from(text, clause_start, v.start), v.start)
             # searched up to the value's end, so that 等's look at the number after it sees the number
-            marks = [m for m in _LIST_MARK.finditer(text, verb.end(), v.end) if m.end() <= v.start] if verb else []
+            marks = [m for m in _LIST_MARK.finditer(text, verb.end(), v.end) if m.end() <= v.start and not _in_note(text, m.start(), v.start)] if verb else []
             if verb and not marks:
                 # "完成102个入河排污口整治", "新增造林面积1.2万亩": a quantity of work committed
-                if v.unit in count_units or _noun_run(text, verb.end(), v.start, tp):
+                if v.unit in count_units or _noun_run(text, verb.end(), _noun_to(text, verb.end(), v.start), tp):
                     count, noun_from = True, verb.end()
                 elif SPACES.fullmatch(text, verb.end(), v.start) and "元" not in v.unit and _NOUN_AFTER.match(text, raw_end, clause_end):
                     count, noun_from = True, v.start  # "新建15公里污水管网": the measured noun after the quantity
-            elif verb and _noun_run(text, marks[-1].end(), v.start, tp) and not _WORD_CHAR.match(text, v.end):
+            elif verb and _noun_run(text, marks[-1].end(), _noun_to(text, marks[-1].end(), v.start), tp) and not _WORD_CHAR.match(text, raw_end):
                 # "培育体验店 360 家、示范店 40 家": each item of the list is counted after its noun
                 count, noun_from = True, marks[-1].end()
             elif verb and v.unit in count_units and _JOIN_BEFORE.search(text, marks[-1].start(), v.start) and _NOUN_CHAR.match(text, v.end):
@@ -267,12 +260,12 @@ def find_targets(text: str, g: Grammars, frames: Frames | None = None, min_year:
                 i_start, i_end, raw_start, raw_end = of.start("n"), of.end("n"), v.start, of.end("n")
                 plan_word = _PLAN_WORD.search(text, i_start, i_end)
                 i_end = plan_word.start() if plan_word and plan_word.start() - i_start >= 2 else i_end
-            elif i_end - i_start < 2 and noun_from >= 0 and _noun_run(text, noun_from, v.start, tp):
+            elif i_end - i_start < 2 and noun_from >= 0 and _noun_run(text, noun_from, _noun_to(text, noun_from, v.start), tp):
                 # "淘汰老旧车辆1200辆": the noun stands between the verb (or the list mark) and the number
-                i_start, i_end = noun_from, v.start
+                i_start, i_end = noun_from, _noun_to(text, noun_from, v.start)
                 while i_start < i_end and text[i_start] in "和及与并":
                     i_start += 1  # "新增和改造污水收集管网": the second verb's joiner
-                lead = tp["count_verbs"].match(text, i_start, i_end)
+                lead = tp["count_verbs"].match(text, i_start + (text[i_start] in "新再"), i_end)  # 新打造品质首店: 新 is the verb's
                 if lead and i_end - lead.end() >= 2:
                     i_start = lead.end()  # "新建改造农村公路300公里": the second verb is no part of the noun
                 while i_end > i_start and text[i_end - 1] in " \t":
