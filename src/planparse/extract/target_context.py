@@ -25,6 +25,7 @@ _SENTENCE_STARTS = "。！？!?\n"
 MAX_PARAGRAPH = 1500  # how far back a sentence's start (or a paragraph's year) is looked for at most
 _MAX_CLAUSE = 200  # a "clause" longer than this is run-on text: look no further for its words
 _OPEN = "（("
+_CLAUSE_OPEN = rx.compile(r"[，,：:；;]")
 _CLOSE = "）)"
 
 
@@ -60,11 +61,16 @@ def goal_sentence(text: str, pos: int, tp: dict[str, regex.Pattern[str]]) -> boo
     listing the goals."""
     frame = tp["goal_frame"]
     start = sentence_start(text, pos)
-    if frame.match(text, start, pos) is not None:
+    if _framed(text, start, pos, frame):
         return True
     floor = max(0, pos - MAX_PARAGRAPH)
     para = max(floor, text.rfind("\n", floor, pos) + 1)
-    return para < start and frame.match(text, para, pos) is not None and not tp["goal_frame_break"].match(text, start, pos)
+    return para < start and _framed(text, para, start, frame) and not tp["goal_frame_break"].match(text, start, pos)
+
+
+def _framed(text: str, start: int, end: int, frame: regex.Pattern[str]) -> bool:
+    """Whether a goal's time opens ``text[start:end]`` or a clause of it: "具体目标方面，《规划》提出，到2025年，…"."""
+    return frame.match(text, start, end) is not None or any(frame.match(text, m.end(), end) for m in _CLAUSE_OPEN.finditer(text, start, end))
 
 
 def subject_left_out(text: str, prev_end: int, clause_start: int, tp: dict[str, regex.Pattern[str]]) -> bool:

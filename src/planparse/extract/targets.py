@@ -321,6 +321,8 @@ def find_targets(text: str, g: Grammars, frames: Frames | None = None, min_year:
         placed = bool(subject) and not count and ind_end != v.start and prev is not None and prev.unit == v.unit and place_only(text, i_start, i_end, g)
         if placed and not _PARAGRAPH_STOP.search(text, prev_end, v.start):
             indicator = of_place(indicator, subject, g)  # "…处理率达到50%以上，东部地区达到60%以上": the place's level of that measure
+        if indicator.startswith("占") and prev is not None and not count and not _PARAGRAPH_STOP.search(text, prev_end, v.start):
+            indicator = prev.indicator + indicator  # "增加值达到10000亿元，占GDP比重达56%以上": the share of that
         subject = subject if placed else indicator
         if (follow_on or tp["anaphor"].fullmatch(indicator)) and prev is not None:  # "该比例达到45%": the one before
             indicator = prev.indicator
