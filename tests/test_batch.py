@@ -330,7 +330,7 @@ def test_hang_crash_and_bug_are_isolated(tmp_path: Path, filer: str) -> None:
     for name in ("crash.txt", "hang.txt", "bug.txt"):
         (src / name).write_text(sample_text(0) + name, encoding="utf-8")
     t0 = time.monotonic()
-    summary = ingest([src], tmp_path / "out", workers=1, timeout=2, parse_fn=flaky_parse)
+    summary = ingest([src], tmp_path / "out", workers=1, timeout=6, parse_fn=flaky_parse)
     assert time.monotonic() - t0 < 30
     stages = {f.file: (f.stage, f.code) for f in summary.failures}
     assert stages == {"crash.txt": ("worker", "worker-died"), "hang.txt": ("timeout", "timeout"), "bug.txt": ("parse", "internal-error")}
@@ -409,7 +409,7 @@ def test_dask_local_cluster_gives_the_same_outputs(corpus: Path, tmp_path: Path,
 def test_dask_hung_task_is_reported_and_the_rest_goes_on(tmp_path: Path, dask_scheduler: str) -> None:
     src = many_plans(tmp_path / "in", 4)
     (src / "hang.txt").write_text(sample_text(0) + "hang", encoding="utf-8")
-    summary = ingest([src], tmp_path / "out", scheduler=dask_scheduler, timeout=2, parse_fn=flaky_parse)
+    summary = ingest([src], tmp_path / "out", scheduler=dask_scheduler, timeout=6, parse_fn=flaky_parse)
     assert [(f.file, f.stage) for f in summary.failures] == [("hang.txt", "timeout")]
     assert summary.ingested == 4
 
@@ -491,13 +491,13 @@ def test_a_file_changed_after_it_was_hashed_is_not_filed_under_the_old_hash(tmp_
 
 
 def odd_parse(data: bytes, name: str) -> Plan:
-    """A parse_fn for the filing tests: on locker* another program locks the database for 4 s; huge*
+    """A parse_fn for the filing tests: on locker* another program locks the database for 10 s; huge*
     gets a period no SQLite integer holds; slow* takes 30 s (its start is marked beside the file)."""
     stem = Path(name).name
     if stem.startswith("locker") and not Path(name).with_suffix(".locked").exists():
         Path(name).with_suffix(".locked").write_text("x")
         out = Path(name).parent.parent / "out" / "planparse.db"
-        hold = "import sqlite3,sys,time; c=sqlite3.connect(sys.argv[1], isolation_level=None); c.execute('BEGIN IMMEDIATE'); print('locked', flush=True); time.sleep(4); c.execute('ROLLBACK')"
+        hold = "import sqlite3,sys,time; c=sqlite3.connect(sys.argv[1], isolation_level=None); c.execute('BEGIN IMMEDIATE'); print('locked', flush=True); time.sleep(10); c.execute('ROLLBACK')"
         locker = subprocess.Popen([sys.executable, "-c", hold, str(out)], stdout=subprocess.PIPE, text=True, start_new_session=True)
         assert locker.stdout is not None and locker.stdout.readline().strip() == "locked"
     if stem.startswith("slow"):
@@ -516,7 +516,7 @@ def test_a_locked_database_is_waited_for_and_no_file_is_blamed(tmp_path: Path, f
     worker's or the batch's), and the files that parsed are neither timed out nor lost."""
     src = many_plans(tmp_path / "in", 4)
     (src / "locker.txt").write_text(sample_text(1) + "locker", encoding="utf-8")
-    summary = ingest([src], tmp_path / "out", workers=1, timeout=2, parse_fn=odd_parse)
+    summary = ingest([src], tmp_path / "out", workers=1, timeout=6, parse_fn=odd_parse)
     assert summary.ok and summary.ingested == 5, summary.describe()
     assert db_rows(tmp_path / "out", "SELECT count(*) FROM plans") == [(5,)]
 
