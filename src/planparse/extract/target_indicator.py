@@ -12,10 +12,6 @@ hedges off its front (全区, 到2025年, 力争), base years and adverbs off it
 
 from __future__ import annotations
 
-import functools
-
-import regex
-
 from planparse import rx
 from planparse.extract.target_context import bound_left
 from planparse.extract.target_series import BASE_YEAR as _BASE_YEAR
@@ -79,11 +75,6 @@ _JOINER = rx.compile(r"[、和及与]")
 _DIGIT = rx.compile(r"[0-9]")
 
 
-@functools.lru_cache(maxsize=4)
-def _predicate(source: str) -> regex.Pattern[str]:
-    return rx.compile(source)
-
-
 def named_before(text: str, clause_start: int, ind_end: int, bounds: str, g: Grammars) -> tuple[int, int] | None:
     """The subjects of a 分别 list named in the clause before the values' own, which holds 分别 alone
     before its comparator: "高新技术企业和科技型中小企业实现倍增，分别超过90家和800家" → the range of
@@ -100,7 +91,7 @@ def named_before(text: str, clause_start: int, ind_end: int, bounds: str, g: Gra
         return None
     end = clause_start - 1
     start, end = indicator_range(text, bound_left(text, end, bounds), end, g, adverbs_only_none=False)
-    cut = _predicate(g.targets.fragments.get("series_predicate", "$^")).search(text, start, end)
+    cut = g.target_patterns["series_predicate"].search(text, start, end)
     end = cut.start() if cut else end
     if end - start < 5 or _DIGIT.search(text, start, end) or not _JOINER.search(text, start, end):
         return None
