@@ -17,6 +17,7 @@ import itertools
 import regex
 
 from planparse import rx
+from planparse.extract import metadata_title
 from planparse.extract.metadata_title import Line, clean_title, find_title, number_after_notice, number_before_title, split_lines
 from planparse.grammar import Grammars
 from planparse.models import Metadata
@@ -25,6 +26,7 @@ from planparse.numerals import cn_to_int
 _BARE_LABEL = rx.compile(r"\p{Han}{2,6}")  # a label alone on its line, its value below
 _COLUMN_GAP = rx.compile(r"[ \t\u3000\u2002-\u200a]{2,}")
 _CELL_GAP = rx.compile(r"[ \t\u3000\u2002-\u200a]{2,}|[ \t\u3000]*[|｜][ \t\u3000]*")
+_BULLETS = "•·■□▪◆◇●-"  # a web page's list of fields sets a bullet before each value (• 某政办规〔2024〕1号)
 _HEAD_LINES = 25
 _TAIL_LINES = 15
 _NOTICE_LINES = 80
@@ -246,7 +248,7 @@ def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metad
     # the line, else each of its columns: a report (上行文, GB/T 9704) sets 签发人 beside the number, a
     # web page's index table flattened to text sets its cells apart by | (文号 | 某政〔2020〕72号 |)
     for cell in (c for ln in head for c in (ln.text, *_CELL_GAP.split(ln.text))):
-        stripped = cell.strip().strip("（()）")
+        stripped = cell.strip().lstrip(_BULLETS).strip().strip("（()）")
         lab = meta["doc_number_label"].search(stripped)
         m = meta["doc_number"].fullmatch(stripped) or (lab and meta["doc_number"].match(stripped, lab.end()))
         if m:
@@ -314,6 +316,8 @@ def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metad
                 date = _iso(m.group("year"), m.group("month"), m.group("day"))
                 break
 
+    if issuer is None and (masthead := metadata_title.find_masthead(head, g)):
+        issuer = _joint([masthead], g) or clean_title(masthead)  # 某市人民政府办公室文件: the body issuing it
     if date is None or issuer is None:
         date, issuer = _imprint(text, date, issuer, g)
     if issuer is None:

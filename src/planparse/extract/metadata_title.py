@@ -28,6 +28,9 @@ _TITLE_PUNCT = rx.compile(r"[。；，,：:]")
 _DATE_LINE = rx.compile(r"[0-9〇零一二三四五六七八九十○]{1,4}[ \t]*年[ \t]*[0-9〇零一二三四五六七八九十○]{1,2}[ \t]*月[ \t]*[0-9〇零一二三四五六七八九十○]{1,3}[ \t]*日")
 _TITLE_MARKS = rx.compile(r"[《》〈〉<>“”\"]")  # dropped or changed when a notice restates a title
 _HALF_BRACKETS = str.maketrans("（）", "()")
+_MASTHEAD_END = rx.compile(r"[ \t\u3000\u2002-\u200a]*文[ \t\u3000\u2002-\u200a]*件[ \t\u3000\u2002-\u200a]*$")
+# a tag has an ASCII name (<p>, <br/>, <span style="…">): 关于印发<某某方案>的通知 sets a title in <>
+_HTML = rx.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:[ \t][^<>\n]*)?/?>|&(?:nbsp|ensp|emsp|amp|quot|lt|gt|#[0-9]{2,5});")
 _CJK_GAP = rx.compile(r"(?<=[\p{Han}）)”])[ \t\u3000]+|[ \t\u3000]+(?=[\p{Han}（(“])")
 
 
@@ -39,11 +42,13 @@ class Line:
 
 
 def split_lines(text: str, start: int, end: int) -> list[Line]:
+    """The lines of text[start:end]; HTML left in a web page's TXT copy (<p>, </span>, &nbsp;) reads
+    as spaces of its own width, so a line's text still lines up with its span."""
     out: list[Line] = []
     pos = start
     while pos < end:
         stop = end if (nl := text.find("\n", pos, end)) == -1 else nl
-        out.append(Line(pos, stop, text[pos:stop]))
+        out.append(Line(pos, stop, _HTML.sub(lambda m: " " * len(m.group()), text[pos:stop])))
         pos = stop + 1
     return out
 
@@ -77,6 +82,8 @@ def find_title(head: list[Line], g: Grammars) -> tuple[str | None, Span | None]:
             continue
         if len(t) > 60 or _TITLE_PUNCT.search(t) or _DATE_LINE.search(t) or meta["issuer_line"].match(t):
             runs.append([])
+        elif not runs[-1] and _BRACKET_LINE.fullmatch(clean_title(t)):
+            continue  # a bracket goes on with a title above it; alone it opens none ((此件公开发布) under a sign-off)
         elif not (runs[-1] and clean_title(runs[-1][-1].text) == clean_title(t)):
             runs[-1].append(ln)  # a web page sets the title twice (its page title, then the document's)
     # a notice's title first (关于印发…的通知 over two lines), before a web page's own title over it
@@ -99,17 +106,40 @@ def number_after_notice(line: str, g: Grammars) -> str | None:
 
 def number_before_title(ln: Line, g: Grammars) -> tuple[str, Line] | None:
     """A web page's title line that opens with the document's number, apart by a space (财科教【2017】6号
-    财政部 科技部…的通知): the number, and the line from the title on."""
-    m = regex.match(r"[ \t\u3000]*" + g.meta["doc_number"].pattern + r"[ \t\u3000]+(?=\S)", ln.text)
-    if m is None or not g.meta["title_suffix"].search(clean_title(ln.text[m.end() :])):
+    财政部 科技部…的通知) or set before the title in 《》 (某发〔2016〕4号《某部关于印发…的通知》): the number,
+    and the line from the title on."""
+    m = regex.match(r"[ \t\u3000]*" + g.meta["doc_number"].pattern + r"(?:[ \t\u3000]+(?=\S)|(?=《))", ln.text)
+    if m is None or not g.meta["title_suffix"].search(_loose(clean_title(ln.text[m.end() :]))):
         return None
     return regex.sub(r"[ \t]+", "", m.group("num")), Line(ln.start + m.end(), ln.end, ln.text[m.end() :])
 
 
+def masthead_issuer(line: str, g: Grammars) -> str | None:
+    """The issuer a masthead (版头, GB/T 9704) names over the number and the title: the body's name
+    and 文件 (某省人民政府办公厅文件), no part of the title. A PDF's text layer spaces out its large
+    type (某市人民政府办公室文 件, 文　件): the line is read without its gaps."""
+    name = _MASTHEAD_END.sub("", line)
+    m = g.meta["issuer_line"].match(name) if name != line else None
+    return m.group("issuer").strip() if m else None
+
+
 def _masthead(line: str, g: Grammars) -> bool:
-    """The masthead (版头, GB/T 9704) over the number and the title: the issuer's name and 文件
-    (某省人民政府办公厅文件), no part of the title."""
-    return line.endswith("文件") and g.meta["issuer_line"].match(line[:-2]) is not None
+    """A masthead, its place's name lost too (行政公署文件 under an image of 兴安盟): a short line ending in
+    文件 that issues nothing (no 关于, no 印发) heads no title."""
+    if masthead_issuer(line, g) is not None:
+        return True
+    name = clean_title(_MASTHEAD_END.sub("", line))
+    return name != clean_title(line) and len(name) <= 10 and "关于" not in name and "印发" not in name
+
+
+def find_masthead(head: list[Line], g: Grammars) -> str | None:
+    """The issuer the masthead names, on its line or wrapped over two (某市人民政府办公室 / 文　件)."""
+    for upper, lower in itertools.pairwise([*head, Line(0, 0, "")]):
+        if found := masthead_issuer(upper.text, g):
+            return found
+        if len(lower.text.strip()) <= 4 and (found := masthead_issuer(upper.text + lower.text, g)):
+            return found
+    return None
 
 
 def _wrapped_masthead(head: list[Line], g: Grammars) -> set[int]:
