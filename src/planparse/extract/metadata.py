@@ -151,8 +151,9 @@ def _joint(names: list[str], g: Grammars) -> str | None:
 
 def _issuer_over_notice(head: list[Line], k: int, g: Grammars) -> str | None:
     """The issuers on lines of their own over a notice title broken into lines (GB/T 9704 sets
-    某市人民政府办公室 / 关于印发某市…三年行动 / 计划（2023-2025年）的通知): line k opens the title."""
-    if not k or not head[k].text.lstrip().startswith("关于") or not g.meta["notice"].search(clean_title("".join(ln.text for ln in head[k : k + 3]))):
+    某市人民政府办公室 / 关于印发某市…三年行动 / 计划（2023-2025年）的通知): line k opens the title, with
+    关于 or, as a party committee's notice does, with 印发 (中共某市委　某市人民政府 / 印发《…》的通知)."""
+    if not k or not head[k].text.lstrip().startswith(("关于", "印发")) or not g.meta["notice"].search(clean_title("".join(ln.text for ln in head[k : k + 3]))):
         return None
     top = k
     while top > max(0, k - 4) and g.meta["issuer_line"].match(head[top - 1].text):
@@ -214,14 +215,28 @@ def _named_province(text: str, g: Grammars) -> str | None:
     return best[1] if best[0] >= 2 and best[0] > second[0] else None
 
 
+def _issuer_wrapped(head: list[Line], k: int, g: Grammars) -> str | None:
+    """An issuer's name broken over the title's first two lines (成都市规划 / 和自然资源局关于印发…的通知,
+    某县市场监督管理 / 局关于…): the upper line opens with the place and is no name of its own, the
+    lower line goes on with the rest of the name, not with a place of its own."""
+    own = g.meta["issuer_notice"].match(head[k].text.lstrip())
+    if not k or head[k].text.lstrip().startswith("关于") or (own and g.meta["region"].match(own.group("issuer"))):
+        return None
+    upper = head[k - 1].text.strip()
+    if not upper or len(upper) > 20 or not g.meta["region"].match(upper) or g.meta["issuer_line"].match(upper):
+        return None
+    m = g.meta["issuer_notice"].match(upper + head[k].text.lstrip())
+    return clean_title(m.group("issuer")) if m and len(m.group("issuer")) > len(upper) else None
+
+
 def _head_issuer(head: list[Line], fields: list[str], rule: str, g: Grammars) -> str | None:
     """The issuer a head line names by ``rule``: a notice's title (某县人民政府关于印发…, or the
     issuers on lines over it) or a labelled field (发文机关：…)."""
     for k, text_line in enumerate([ln.text for ln in head] + fields):
         if len(text_line) > 100 or "。" in text_line or _NOT_A_NAME.match(text_line):
             continue  # a sentence of the body, not a title or a labelled field
-        if rule == "issuer_notice" and k < len(head) and (over := _issuer_over_notice(head, k, g)):
-            return over
+        if rule == "issuer_notice" and k < len(head) and (over := _issuer_over_notice(head, k, g) or _issuer_wrapped(head, k, g)):
+            return _run_together(over, g)
         if rule == "issuer_notice":
             text_line = g.meta["title_field"].sub("", text_line, count=1)  # 标  题 某区人民政府办公室关于印发…
         m = g.meta[rule].search(text_line)
