@@ -33,6 +33,12 @@ _NOTICE_LINES = 80
 _NOT_A_NAME = rx.compile(r"^(?:为|根据|按照|依据|经|现将|各)")
 _COMMITTEE_END = rx.compile(r"委(?:办公室|办公厅)?")  # where a party committee's name ends
 _PLACELESS = ("省", "市", "县", "区", "州", "盟", "旗")  # a body's name that opens with its level, not its place
+# who a notice is sent to (主送机关): towns (乡, 镇, 街道) and counties or districts; a zone's 区 (开发区, 高新区,
+# 园区, 景区, 社区) is no district. Rules of this module that the grammar schema has no key for yet.
+_TOWNS = rx.compile(r"[乡镇]|街道")
+_COUNTIES = rx.compile(r"县|(?<![开发园新景社辖片]|管理|示范|试验|保护|功能|工业|产业)区")
+# the prefecture-level cities that govern towns with no county or district between (GB/T 2260)
+_CITIES_OF_TOWNS = ("东莞市", "中山市", "儋州市", "嘉峪关市")
 _ZEROS = str.maketrans(dict.fromkeys("○Ｏ0O", "〇"))  # a zero typed as a circle, a digit or a letter (二0一0年)
 
 
@@ -84,7 +90,10 @@ def _region(s: str | None, g: Grammars) -> str | None:
         return None
     s = g.meta["region_lead"].sub("", s)
     town = _town(s, 0, g)  # a town opening the text (三甲镇2024年…; 新市镇…, where 新市 is no city)
-    m = None if town else g.meta["region"].match(s)
+    m = g.meta["region"].match(s)
+    if town and m and town.startswith(m.group("region")):
+        town = None  # no town named after its county: 龙陵县镇安镇 is 龙陵县's 镇安镇, not a town 龙陵县镇
+    m = None if town else m
     if m is None:
         return town
     region = m.group("region")
@@ -104,6 +113,18 @@ def _admin_level(region: str | None, g: Grammars) -> str | None:
     if not region or region in md.province_level:
         return "province" if region else None
     return next((level for suffix, level in md.admin_suffix if region.endswith(suffix)), None)  # a town: none
+
+
+def _addressed_to_towns(lines: list[Line]) -> bool:
+    """The notice is sent (主送机关) to towns and streets and to no county or district (各乡（镇）人民政府、
+    街道办事处，市政府各部门：): the city that sends it governs towns itself, a county-level city's government."""
+    for k, ln in enumerate(lines):
+        text = ln.text.strip()
+        if not text.startswith("各") or "。" in text:
+            continue
+        addressee = (text + (lines[k + 1].text.strip() if k + 1 < len(lines) else "")).split("：")[0].split(":")[0]
+        return bool(_TOWNS.search(addressee)) and not _COUNTIES.search(addressee)
+    return False
 
 
 def _imprint(text: str, date: str | None, issuer: str | None, g: Grammars) -> tuple[str | None, str | None]:
@@ -344,6 +365,9 @@ def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metad
         region = seat  # the title names the issuer's own district (济宁市任城区…, by 济宁市任城区人民政府)
     if region is None and _issuer_level(issuer, g) == "province":
         region = _named_province(text, g)  # 省完善促进消费体制机制厅际联席会议: the province its text names
+    level = _admin_level(region, g) or _issuer_level(issuer if region is None else None, g)
+    if level == "city" and region and region.endswith("市") and region not in _CITIES_OF_TOWNS and _addressed_to_towns(notice):
+        level = "county"  # a county-level city (县级市): 荥阳市 sends its notices to 各乡镇人民政府、各街道办事处
     period = _period(title, g) or _issued_period(text, head_end, title, g)
     draft = any(meta["draft"].search(ln.text) for ln in head if len(ln.text) <= 40) or bool(title and meta["draft"].search(title))
     return Metadata(
@@ -353,7 +377,7 @@ def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metad
         issuer=issuer,
         date=date,
         region=region,
-        admin_level=_admin_level(region, g) or _issuer_level(issuer if region is None else None, g),
+        admin_level=level,
         period=period,
         draft=draft,
     )
