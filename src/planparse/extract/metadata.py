@@ -286,7 +286,8 @@ def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metad
     for cell in (c for ln in head for c in (ln.text, *_CELL_GAP.split(ln.text))):
         stripped = cell.strip().lstrip(_BULLETS).strip().strip("（()）")
         lab = meta["doc_number_label"].search(stripped)
-        m = meta["doc_number"].fullmatch(stripped) or (lab and meta["doc_number"].match(stripped, lab.end()))
+        glued = lab and lab.start() == 0 and meta["doc_number"].fullmatch(stripped, lab.end())  # 发文字号皖交发〔2021〕63号
+        m = glued or meta["doc_number"].fullmatch(stripped) or (lab and meta["doc_number"].match(stripped, lab.end()))
         if m:
             doc_number = regex.sub(r"[ \t]+", "", m.group("num"))
             break
