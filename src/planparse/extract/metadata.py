@@ -296,6 +296,9 @@ def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metad
 
     # web pages put a field's label on one line and its value on the next ("发文日期\n2022-10-12")
     fields = [f"{a.text.strip()}：{b.text.strip()}" for a, b in itertools.pairwise(head) if _BARE_LABEL.fullmatch(a.text.strip())]
+    # and an index table flattened with | sets them in cells side by side (成文日期 | 2023-07-18 |)
+    cells = [c.strip() for ln in head if "|" in ln.text for c in ln.text.split("|")]
+    fields += [f"{a}：{b}" for a, b in itertools.pairwise(cells) if _BARE_LABEL.fullmatch(a) and b]
     # the notice's own title first, a labelled field after: a web page's 发布机构 is who posted the
     # page (某县人民政府办公室), the notice names who issues it (某县人民政府关于印发…) — unless it
     # leaves its place out (县人民政府关于印发…) that the label names (发布机构：某县人民政府)

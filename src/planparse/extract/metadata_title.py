@@ -31,6 +31,8 @@ _HALF_BRACKETS = str.maketrans("（）", "()")
 _MASTHEAD_END = rx.compile(r"[ \t\u3000\u2002-\u200a]*文[ \t\u3000\u2002-\u200a]*件[ \t\u3000\u2002-\u200a]*$")
 # a tag has an ASCII name (<p>, <br/>, <span style="…">): 关于印发<某某方案>的通知 sets a title in <>
 _HTML = rx.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:[ \t][^<>\n]*)?/?>|&(?:nbsp|ensp|emsp|amp|quot|lt|gt|#[0-9]{2,5});")
+_COPY_NOTE = rx.compile(r"[（(]此件\p{Han}{2,8}[）)]")  # the note under a sign-off (GB/T 9704 附注)
+_CELL = rx.compile(r"[^|｜]+")  # a line, or each cell of a table flattened with | between cells
 _CJK_GAP = rx.compile(r"(?<=[\p{Han}）)”])[ \t\u3000]+|[ \t\u3000]+(?=[\p{Han}（(“])")
 
 
@@ -60,7 +62,9 @@ def clean_title(s: str) -> str:
 def find_title(head: list[Line], g: Grammars) -> tuple[str | None, Span | None]:
     meta = g.meta
     notice_title: tuple[str, int, int] | None = None
-    for ln in head:
+    # a web page's index table flattened to one line sets its cells apart by | (标 题: | 某部关于印发…的通知 |): each cell
+    cells = (Line(ln.start + c.start(), ln.start + c.end(), c.group()) for ln in head for c in _CELL.finditer(ln.text))
+    for ln in cells:
         m = meta["notice"].search(ln.text)
         # the notice that wraps the plan is a title line, not a citation inside a paragraph
         if m and len(ln.text) <= 100 and "。" not in ln.text and not ln.text.startswith(("根据", "按照", "依据")):
@@ -82,8 +86,10 @@ def find_title(head: list[Line], g: Grammars) -> tuple[str | None, Span | None]:
             continue
         if len(t) > 60 or _TITLE_PUNCT.search(t) or _DATE_LINE.search(t) or meta["issuer_line"].match(t):
             runs.append([])
-        elif not runs[-1] and _BRACKET_LINE.fullmatch(clean_title(t)):
-            continue  # a bracket goes on with a title above it; alone it opens none ((此件公开发布) under a sign-off)
+        elif not runs[-1] and (_BRACKET_LINE.fullmatch(clean_title(t)) or _COPY_NOTE.match(t)):
+            # a bracket goes on with a title above it; alone it opens none, nor does the note under a sign-off
+            # ((此件公开发布), a PDF's page number run onto it: (此件主动公开)—2—)
+            continue
         elif not (runs[-1] and clean_title(runs[-1][-1].text) == clean_title(t)):
             runs[-1].append(ln)  # a web page sets the title twice (its page title, then the document's)
     # a notice's title first (关于印发…的通知 over two lines), before a web page's own title over it
@@ -92,6 +98,23 @@ def find_title(head: list[Line], g: Grammars) -> tuple[str | None, Span | None]:
             found = _title_in_run(run, head, g, notice_only)
             if found[0]:
                 return found
+    return _labelled_title(head, g)
+
+
+def _labelled_title(head: list[Line], g: Grammars) -> tuple[str | None, Span | None]:
+    """The title a web page's index table labels 名称 or 标题, in the label's cell (名称：某方案) or the
+    next (名称 | 某县…工作方案 |), when no line of its own gives one."""
+    for ln in head:
+        cells = list(_CELL.finditer(ln.text))
+        for k, cell in enumerate(cells):
+            label = g.meta["title_field"].match(cell.group())
+            if label is None or not label.group().strip() or (label.end() < len(cell.group()) and not label.group()[-1].isspace() and label.group()[-1] not in "：:"):
+                continue  # 名称 | …, 名称：…, not a word that opens with 名称
+            value = cell if cell.group()[label.end() :].strip() else (cells[k + 1] if k + 1 < len(cells) else None)
+            text = value.group()[label.end() :] if value is cell else value.group() if value else ""
+            if clean_title(text) and g.meta["title_suffix"].search(clean_title(text)) and not g.meta["notice"].search(text):
+                start = ln.start + value.start() + (label.end() if value is cell else 0)
+                return clean_title(text), Span((start, start + len(text)))
     return None, None
 
 
@@ -186,9 +209,10 @@ def _own_title(want: str, lines: list[Line], g: Grammars) -> tuple[str, Span] | 
     """The plan's title on its own line below the notice, with the line under it when that is a
     bracket the title goes on with ((2024—2027年)): a notice title often leaves the period out."""
     for k, ln in enumerate(lines):
-        if _loose(clean_title(ln.text)) != _loose(want):
-            continue
-        want = clean_title(ln.text)  # the plan's own line keeps the marks a notice drops (《RCEP》 → RCEP)
+        own = clean_title(ln.text)
+        if _loose(own) != _loose(want) or (own.startswith("《") and own.endswith("》") and own.count("《") == 1):
+            continue  # a line the title fills in 《》 cites it (现将 / 《…》 / 印发给你们, a sentence wrapped): no own line
+        want = own  # the plan's own line keeps the marks a notice drops (《RCEP》 → RCEP)
         below = clean_title(lines[k + 1].text) if k + 1 < len(lines) else ""
         if _BRACKET_LINE.fullmatch(below) and not g.heading_at(below) and g.meta["title_suffix"].search(want + below):
             return want + below, Span((ln.start, lines[k + 1].end))
