@@ -283,7 +283,9 @@ def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metad
     doc_number = None
     # the line, else each of its columns: a report (上行文, GB/T 9704) sets 签发人 beside the number, a
     # web page's index table flattened to text sets its cells apart by | (文号 | 某政〔2020〕72号 |)
-    for cell in (c for ln in head for c in (ln.text, *_CELL_GAP.split(ln.text))):
+    # and the number a web copy runs on after the masthead (某市人民政府办公室文件 某政办发〔2023〕5号 某市…关于印发…)
+    after_masthead = [n.group() for ln in head if (m := metadata_title.inline_masthead(ln.text, g)) and (n := meta["doc_number"].match(ln.text[m[1] :].strip()))]
+    for cell in itertools.chain(after_masthead, (c for ln in head for c in (ln.text, *_CELL_GAP.split(ln.text)))):
         stripped = cell.strip().lstrip(_BULLETS).strip().strip("（()）")
         lab = meta["doc_number_label"].search(stripped)
         glued = lab and lab.start() == 0 and meta["doc_number"].fullmatch(stripped, lab.end())  # 发文字号皖交发〔2021〕63号

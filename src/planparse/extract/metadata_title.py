@@ -32,6 +32,12 @@ _MASTHEAD_END = rx.compile(r"[ \t\u3000\u2002-\u200a]*文[ \t\u3000\u2002-\u200a
 # a tag has an ASCII name (<p>, <br/>, <span style="…">): 关于印发<某某方案>的通知 sets a title in <>
 _HTML = rx.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:[ \t][^<>\n]*)?/?>|&(?:nbsp|ensp|emsp|amp|quot|lt|gt|#[0-9]{2,5});")
 _COPY_NOTE = rx.compile(r"[（(]此件\p{Han}{2,8}[）)]")  # the note under a sign-off (GB/T 9704 附注)
+# a masthead run into a line of a web copy, after a space, a figure or a breadcrumb's step (浏览次数：12某市人民政府办公室文件),
+# before a space, a figure or the number (文件 某政办发〔2023〕5号), not a word ending in 文件 inside a sentence
+_INLINE_MASTHEAD = rx.compile(
+    r"(?:^|(?<=[^\p{Han}（）()、]))(?P<name>\p{Han}[\p{Han}（）()、]{1,39}?)[ \t\u3000]*文[ \t\u3000]*件"
+    r"(?=[^\p{Han}]|$|\p{Han}{1,14}[ \t]*[〔\[［(（【][ \t]*[0-9]{4})"
+)
 _CELL = rx.compile(r"[^|｜]+")  # a line, or each cell of a table flattened with | between cells
 _CJK_GAP = rx.compile(r"(?<=[\p{Han}）)”])[ \t\u3000]+|[ \t\u3000]+(?=[\p{Han}（(“])")
 
@@ -78,6 +84,11 @@ def find_title(head: list[Line], g: Grammars) -> tuple[str | None, Span | None]:
     runs: list[list[Line]] = [[]]
     wrapped = _wrapped_masthead(head, g)
     for ln in head:
+        if (inline := inline_masthead(ln.text, g)) and not _masthead(ln.text.strip(), g):
+            rest = ln.text[inline[1] :]  # what follows the masthead on its line: the number, or the title
+            if not rest.strip() or meta["doc_number"].fullmatch(rest.strip().strip("（()）")):
+                continue
+            ln = Line(ln.start + inline[1], ln.end, rest)
         t = ln.text.strip()
         if ln.start in wrapped or meta["annex_line"].match(t) or meta["doc_number"].fullmatch(t.strip("（()）")) or meta["draft"].fullmatch(t) or _masthead(t, g):
             continue
@@ -155,14 +166,26 @@ def _masthead(line: str, g: Grammars) -> bool:
     return name != clean_title(line) and len(name) <= 10 and "关于" not in name and "印发" not in name
 
 
+def inline_masthead(line: str, g: Grammars) -> tuple[str, int] | None:
+    """A masthead a web copy runs into one line with what stands around it (首页>政策文件 某市人民政府办公室文件
+    某政办发〔2023〕5号): the issuer it names and where it ends."""
+    if "。" in line:
+        return None  # a sentence (按照市政府文件（…）要求): no masthead
+    for m in _INLINE_MASTHEAD.finditer(line):
+        if (name := g.meta["issuer_line"].match(m.group("name"))) and not m.group("name").startswith(("根据", "按照", "依据")):
+            return name.group("issuer").strip(), m.end()
+    return None
+
+
 def find_masthead(head: list[Line], g: Grammars) -> str | None:
-    """The issuer the masthead names, on its line or wrapped over two (某市人民政府办公室 / 文　件)."""
+    """The issuer the masthead names, on its line or wrapped over two (某市人民政府办公室 / 文　件), or run
+    into a line of a web copy."""
     for upper, lower in itertools.pairwise([*head, Line(0, 0, "")]):
         if found := masthead_issuer(upper.text, g):
             return found
         if len(lower.text.strip()) <= 4 and (found := masthead_issuer(upper.text + lower.text, g)):
             return found
-    return None
+    return next((found[0] for ln in head if (found := inline_masthead(ln.text, g))), None)
 
 
 def _wrapped_masthead(head: list[Line], g: Grammars) -> set[int]:
