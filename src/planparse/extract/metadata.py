@@ -35,10 +35,6 @@ _COMMITTEE_END = rx.compile(r"委(?:办公室|办公厅)?")  # where a party com
 _PLACELESS = ("省", "市", "县", "区", "州", "盟", "旗")  # a body's name that opens with its level, not its place
 # who a notice is sent to (主送机关): towns (乡, 镇, 街道) and counties or districts; a zone's 区 (开发区, 高新区,
 # 园区, 景区, 社区) is no district. Rules of this module that the grammar schema has no key for yet.
-_TOWNS = rx.compile(r"[乡镇]|街道")
-_COUNTIES = rx.compile(r"县|(?<![开发园新景社辖片]|管理|示范|试验|保护|功能|工业|产业)区")
-# the prefecture-level cities that govern towns with no county or district between (GB/T 2260)
-_CITIES_OF_TOWNS = ("东莞市", "中山市", "儋州市", "嘉峪关市")
 _ZEROS = str.maketrans(dict.fromkeys("○Ｏ0O", "〇"))  # a zero typed as a circle, a digit or a letter (二0一0年)
 
 
@@ -115,7 +111,7 @@ def _admin_level(region: str | None, g: Grammars) -> str | None:
     return next((level for suffix, level in md.admin_suffix if region.endswith(suffix)), None)  # a town: none
 
 
-def _addressed_to_towns(lines: list[Line]) -> bool:
+def _addressed_to_towns(lines: list[Line], g: Grammars) -> bool:
     """The notice is sent (主送机关) to towns and streets and to no county or district (各乡（镇）人民政府、
     街道办事处，市政府各部门：): the city that sends it governs towns itself, a county-level city's government."""
     for k, ln in enumerate(lines):
@@ -123,7 +119,7 @@ def _addressed_to_towns(lines: list[Line]) -> bool:
         if not text.startswith("各") or "。" in text:
             continue
         addressee = (text + (lines[k + 1].text.strip() if k + 1 < len(lines) else "")).split("：")[0].split(":")[0]
-        return bool(_TOWNS.search(addressee)) and not _COUNTIES.search(addressee)
+        return bool(g.meta["addressee_town"].search(addressee)) and not g.meta["addressee_county"].search(addressee)
     return False
 
 
@@ -372,7 +368,7 @@ def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metad
     if region is None and _issuer_level(issuer, g) == "province":
         region = _named_province(text, g)  # 省完善促进消费体制机制厅际联席会议: the province its text names
     level = _admin_level(region, g) or _issuer_level(issuer if region is None else None, g)
-    if level == "city" and region and region.endswith("市") and region not in _CITIES_OF_TOWNS and _addressed_to_towns(notice):
+    if level == "city" and region and region.endswith("市") and region not in g.metadata.metadata.cities_of_towns and _addressed_to_towns(notice, g):
         level = "county"  # a county-level city (县级市): 荥阳市 sends its notices to 各乡镇人民政府、各街道办事处
     period = _period(title, g) or _issued_period(text, head_end, title, g)
     draft = any(meta["draft"].search(ln.text) for ln in head if len(ln.text) <= 40) or bool(title and meta["draft"].search(title))

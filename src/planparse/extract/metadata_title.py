@@ -28,16 +28,8 @@ _TITLE_PUNCT = rx.compile(r"[。；，,：:]")
 _DATE_LINE = rx.compile(r"[0-9〇零一二三四五六七八九十○]{1,4}[ \t]*年[ \t]*[0-9〇零一二三四五六七八九十○]{1,2}[ \t]*月[ \t]*[0-9〇零一二三四五六七八九十○]{1,3}[ \t]*日")
 _TITLE_MARKS = rx.compile(r"[《》〈〉<>“”\"]")  # dropped or changed when a notice restates a title
 _HALF_BRACKETS = str.maketrans("（）", "()")
-_MASTHEAD_END = rx.compile(r"[ \t\u3000\u2002-\u200a]*文[ \t\u3000\u2002-\u200a]*件[ \t\u3000\u2002-\u200a]*$")
 # a tag has an ASCII name (<p>, <br/>, <span style="…">): 关于印发<某某方案>的通知 sets a title in <>
 _HTML = rx.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:[ \t][^<>\n]*)?/?>|&(?:nbsp|ensp|emsp|amp|quot|lt|gt|#[0-9]{2,5});")
-_COPY_NOTE = rx.compile(r"[（(]此件\p{Han}{2,8}[）)]")  # the note under a sign-off (GB/T 9704 附注)
-# a masthead run into a line of a web copy, after a space, a figure or a breadcrumb's step (浏览次数：12某市人民政府办公室文件),
-# before a space, a figure or the number (文件 某政办发〔2023〕5号), not a word ending in 文件 inside a sentence
-_INLINE_MASTHEAD = rx.compile(
-    r"(?:^|(?<=[^\p{Han}（）()、]))(?P<name>\p{Han}[\p{Han}（）()、]{1,39}?)[ \t\u3000]*文[ \t\u3000]*件"
-    r"(?=[^\p{Han}]|$|\p{Han}{1,14}[ \t]*[〔\[［(（【][ \t]*[0-9]{4})"
-)
 _CELL = rx.compile(r"[^|｜]+")  # a line, or each cell of a table flattened with | between cells
 _CJK_GAP = rx.compile(r"(?<=[\p{Han}）)”])[ \t\u3000]+|[ \t\u3000]+(?=[\p{Han}（(“])")
 
@@ -97,7 +89,7 @@ def find_title(head: list[Line], g: Grammars) -> tuple[str | None, Span | None]:
             continue
         if len(t) > 60 or _TITLE_PUNCT.search(t) or _DATE_LINE.search(t) or meta["issuer_line"].match(t):
             runs.append([])
-        elif not runs[-1] and (_BRACKET_LINE.fullmatch(clean_title(t)) or _COPY_NOTE.match(t)):
+        elif not runs[-1] and (_BRACKET_LINE.fullmatch(clean_title(t)) or meta["copy_note_line"].match(t)):
             # a bracket goes on with a title above it; alone it opens none, nor does the note under a sign-off
             # ((此件公开发布), a PDF's page number run onto it: (此件主动公开)—2—)
             continue
@@ -152,7 +144,7 @@ def masthead_issuer(line: str, g: Grammars) -> str | None:
     """The issuer a masthead (版头, GB/T 9704) names over the number and the title: the body's name
     and 文件 (某省人民政府办公厅文件), no part of the title. A PDF's text layer spaces out its large
     type (某市人民政府办公室文 件, 文　件): the line is read without its gaps."""
-    name = _MASTHEAD_END.sub("", line)
+    name = g.meta["masthead_end"].sub("", line)
     m = g.meta["issuer_line"].match(name) if name != line else None
     return m.group("issuer").strip() if m else None
 
@@ -162,7 +154,7 @@ def _masthead(line: str, g: Grammars) -> bool:
     文件 that issues nothing (no 关于, no 印发) heads no title."""
     if masthead_issuer(line, g) is not None:
         return True
-    name = clean_title(_MASTHEAD_END.sub("", line))
+    name = clean_title(g.meta["masthead_end"].sub("", line))
     return name != clean_title(line) and len(name) <= 10 and "关于" not in name and "印发" not in name
 
 
@@ -171,7 +163,7 @@ def inline_masthead(line: str, g: Grammars) -> tuple[str, int] | None:
     某政办发〔2023〕5号): the issuer it names and where it ends."""
     if "。" in line:
         return None  # a sentence (按照市政府文件（…）要求): no masthead
-    for m in _INLINE_MASTHEAD.finditer(line):
+    for m in g.meta["inline_masthead"].finditer(line):
         if (name := g.meta["issuer_line"].match(m.group("name"))) and not m.group("name").startswith(("根据", "按照", "依据")):
             return name.group("issuer").strip(), m.end()
     return None

@@ -253,6 +253,12 @@ class MetadataSettings(_Strict):
     provinces: list[str] = Field(default_factory=list)
     admin_suffix: list[tuple[str, Literal["province", "city", "county", "district"]]]
     annex_line: str  # an annex label alone on its line (附件2：): no title
+    addressee_town: str  # a town or street among a notice's addressees (各乡镇人民政府、各街道办事处)
+    addressee_county: str  # a county or district among them: the sender governs counties, not towns only
+    cities_of_towns: list[str] = Field(default_factory=list)  # prefecture-level cities that govern towns directly (GB/T 2260)
+    masthead_end: str  # the 文件 that ends a masthead (某某市人民政府办公室文件), spaced out or not
+    inline_masthead: str  # a masthead run into a line of a web copy, (?P<name>) the body that issues it
+    copy_note_line: str  # the note under a sign-off (（此件公开发布）, GB/T 9704 附注) standing alone
     title_field: str  # a web page's field label before the notice's title (标  题：): no part of the issuer's name
     breadcrumb: str  # a web page's navigation trail (首页 > 政策文件 > 正文): no title's line
     after_body: str  # a line after which the plan's body has ended: an annex label, a sign-off date
