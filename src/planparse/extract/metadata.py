@@ -111,6 +111,12 @@ def _admin_level(region: str | None, g: Grammars) -> str | None:
     return next((level for suffix, level in md.admin_suffix if region.endswith(suffix)), None)  # a town: none
 
 
+def _draft_mark(line: str, g: Grammars) -> bool:
+    """A head line that ends with a draft's mark (（征求意见稿）, …方案草案): a contents line of a rule on
+    drafts (第三章 地方性法规草案的审议) names one, marks none."""
+    return any(line.rstrip(" \t\u3000）)】]").endswith(m.group()) for m in g.meta["draft"].finditer(line))
+
+
 def _addressed_to_towns(lines: list[Line], g: Grammars) -> bool:
     """The notice is sent (主送机关) to towns and streets and to no county or district (各乡（镇）人民政府、
     街道办事处，市政府各部门：): the city that sends it governs towns itself, a county-level city's government."""
@@ -371,7 +377,7 @@ def extract_metadata(text: str, first_heading: int | None, g: Grammars) -> Metad
     if level == "city" and region and region.endswith("市") and region not in g.metadata.metadata.cities_of_towns and _addressed_to_towns(notice, g):
         level = "county"  # a county-level city (县级市): 荥阳市 sends its notices to 各乡镇人民政府、各街道办事处
     period = _period(title, g) or _issued_period(text, head_end, title, g)
-    draft = any(meta["draft"].search(ln.text) for ln in head if len(ln.text) <= 40) or bool(title and meta["draft"].search(title))
+    draft = any(_draft_mark(ln.text, g) for ln in head if len(ln.text) <= 40) or bool(title and meta["draft"].search(title))
     return Metadata(
         title=title,
         title_span=title_span,
