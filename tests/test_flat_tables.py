@@ -218,3 +218,20 @@ def test_a_markdown_table_gives_tasks_and_its_rows_stay_apart() -> None:
 def test_lines_with_bars_that_are_no_markdown_row_are_no_table() -> None:
     for line, cells in (("| 一行 |", None), ("A|B|C", None), ("|---|:-:|", []), ("| a | b |", [(2, 3), (6, 7)])):
         assert piped_cells(line, 0, len(line)) == cells, line  # one cell; not opened and closed by bars; a rule line
+
+
+# header cells of narrow columns wrapped over two lines (责任 / 领导, 责任 / 科室, 完成 / 时限), as a web
+# copy of a county's annual task list gives them: the table was not read at all
+WRAPPED_HEADER = (
+    "序号\n重点工作\n责任\n领导\n责任\n科室\n完成\n时限\n"
+    "1\n推进城区供水管网改造。\n张小明\n县水务局\n2024年底前\n"
+    "2\n开展农村道路日常养护。\n李 强\n县交通运输局\n持续推进\n"
+)
+
+
+def test_header_cells_wrapped_over_two_lines_are_one_column_word() -> None:
+    rows = _rows(WRAPPED_HEADER)
+    assert [t.title for t in rows] == ["推进城区供水管网改造。", "开展农村道路日常养护。"]
+    assert [_names(t.responsible_units) for t in rows] == [["县水务局"], ["县交通运输局"]]  # the leader is no unit
+    assert [t.deadline.raw if t.deadline else None for t in rows] == ["2024年底前", "持续推进"]
+

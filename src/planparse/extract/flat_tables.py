@@ -43,6 +43,7 @@ _MAX_HEADER_CELL = 12  # a header cell is a column word, maybe with a qualifier 
 _MAX_UNNAMED = 6  # a column word no table uses (指标, 类别名) is short
 _LABEL = "：:"  # a colon makes a line a labelled value (责任单位：…), never a header cell
 _MAX_ROW_LINES = 40  # a numbered row longer than this is no row of a table: stop
+_MAX_PIECE = 4  # a column word wrapped in a narrow cell breaks into pieces of two to four characters
 
 
 def _lines(text: str) -> list[Span]:
@@ -81,6 +82,19 @@ def _role(key: str, g: Grammars) -> str | None:
     return memo[key]
 
 
+def _wrapped_word(text: str, lines: list[Span], i: int, key: str, g: Grammars) -> int | None:
+    """The line that ends a column word begun on line ``i`` (a header cell wrapped in a narrow column:
+    责任 / 领导, 责任 / 科室, 完成 / 时限, a blank line maybe between), when line ``i`` alone is no column
+    word and the two together are one; else None. Two pieces at most, each short, as a wrapped cell is."""
+    j = next((n for n in range(i + 1, min(i + 3, len(lines))) if lines[n][0] < lines[n][1]), None)
+    if j is None or len(key) > _MAX_PIECE:
+        return None
+    rest = _key(text, lines[j])
+    if len(rest) > _MAX_PIECE or any(c in rest for c in _LABEL + SENTENCE + "，,"):
+        return None
+    return j if _role(key + rest, g) is not None else None
+
+
 def _header(text: str, lines: list[Span], i: int, g: Grammars) -> tuple[list[Span], list[str | None], int] | None:
     """The header starting at line ``i``: its cells (a wrapped cell joined), their roles and the line after it."""
     cells: list[Span] = []
@@ -95,7 +109,12 @@ def _header(text: str, lines: list[Span], i: int, g: Grammars) -> tuple[list[Spa
             continue
         if "\t" in text[s:e] or len(key) > _MAX_HEADER_CELL or any(c in key for c in _LABEL + SENTENCE + "，,"):
             break
-        if _role(key, g) is not None:
+        joined = _wrapped_word(text, lines, j, key, g) if _role(key, g) is None else None
+        if joined is not None:  # 责任 / 领导, 完成 / 时限: a narrow column's word wrapped over two lines
+            cells.append((s, lines[joined][1]))
+            named.append(True)
+            j = joined
+        elif _role(key, g) is not None:
             cells.append((s, e))
             named.append(True)
         elif cells and key[0] in "（(" and key[-1] in "）)":
@@ -207,7 +226,8 @@ def _may_hold_table(text: str, g: Grammars) -> bool:
     if gate is None:
         space = "[ \t\u3000]*"  # spaced out: 牵 头 单 位 (the reader drops spaces from a cell)
         words = {w for w, role in _word_roles(g) if role in (*UNIT_ROLES, "deadline")}
-        alts = "|".join(space.join(re.escape(ch) for ch in w) for w in sorted(words, key=len, reverse=True))
+        wrap = "[ \t\u3000\n]*"  # or wrapped in a narrow column: 责任 / 科室, 完成 / 时限 (_wrapped_word)
+        alts = "|".join(wrap.join(re.escape(ch) for ch in w) for w in sorted(words, key=len, reverse=True))
         quals = "|".join(re.escape(q) for q in g.tables.qualifiers)
         tail = f"[^\n\t{_LABEL}{SENTENCE}，,]{{0,{_MAX_HEADER_CELL}}}"
         gate = memo["gate"] = rx.compile(f"^{space}(?:{quals})?(?:{alts}){tail}$", re.MULTILINE)
