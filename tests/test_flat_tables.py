@@ -235,3 +235,18 @@ def test_header_cells_wrapped_over_two_lines_are_one_column_word() -> None:
     assert [_names(t.responsible_units) for t in rows] == [["县水务局"], ["县交通运输局"]]  # the leader is no unit
     assert [t.deadline.raw if t.deadline else None for t in rows] == ["2024年底前", "持续推进"]
 
+
+
+def test_cells_marked_with_bars_at_both_ends_and_columns_no_rule_reads() -> None:
+    # a converter that writes one cell a line, each closed by " |" and a row's number as "| 1 |", under a
+    # header that names no task column (考核指标 holds the work) and columns of steps and ways to check
+    # that hold sentences: 0 rows (the number line was no number, and a sentence had no column to go to)
+    text = (
+        "| 2025年度县民政局重点工作任务分解 |\n| 序号 |\n责任单位 |\n考核指标 |\n分月进度 |\n监督方式 |\n实施部门 |\n完成时限 |\n"
+        "| 1 |\n县民政局 |\n按月完成救助审核确认，及时发放救助金。 |\n①1-6月份，完成审核确认；②7-12月份，完成发放。 |\n局办公室电话 |\n救助中心 |\n2025年12月底 |\n"
+        "| 2 |\n县民政局 |\n指导乡镇完成低保对象动态调整。 |\n①每月调整一次。 |\n局办公室电话 |\n低保中心 |\n2025年12月底 |\n"
+    )
+    rows = _rows(text)
+    assert [t.title for t in rows] == ["按月完成救助审核确认，及时发放救助金。", "指导乡镇完成低保对象动态调整。"]
+    assert [_names(t.responsible_units) for t in rows] == [["县民政局", "救助中心"], ["县民政局", "低保中心"]]
+    assert [t.deadline.raw if t.deadline else None for t in rows] == ["2025年12月底", "2025年12月底"]

@@ -72,3 +72,18 @@ def test_a_year_without_its_character_in_a_years_column_is_a_deadline() -> None:
     (task,) = planparse.parse_text(text).tasks
     assert task.deadline is not None and (task.deadline.kind, task.deadline.date, task.deadline.raw) == ("by", "2022-12-31", "2022")
     assert text[task.deadline.span.start : task.deadline.span.end] == "2022"
+
+
+def test_an_indicator_column_is_the_work_where_no_column_names_a_task() -> None:
+    # 考核指标 says what each row must reach, as 目标任务 does: the first word no column uses (分月进度, the
+    # month-by-month steps) was the task
+    text = "| 序号 | 责任单位 | 考核指标 | 分月进度 | 实施部门 | 完成时限 |\n|---|---|---|---|---|---|\n| 1 | 县民政局 | 按月完成救助审核，及时发放救助金。 | 每季度核查一次。 | 救助中心 | 2024年12月底 |\n"
+    (task,) = planparse.parse_text(text).tasks
+    assert task.title == "按月完成救助审核，及时发放救助金。"
+    assert [u.name for u in task.responsible_units] == ["县民政局", "救助中心"]
+    roles = header_roles(["序号", "工作任务", "承办部门", "完成时限"], load_grammars())
+    assert roles == ["number", "task", "responsible_units", "deadline"]
+    # beside a task column it is no title
+    text = text.replace("分月进度", "工作内容")
+    (task,) = planparse.parse_text(text).tasks
+    assert task.title == "每季度核查一次。"

@@ -66,16 +66,22 @@ def accepts(col: Col, kind: str) -> bool:
     return kind in ("short", "person")  # a category before the task (广电 reads as a name), a 备注 after it
 
 
+def _free(col: Col) -> bool:
+    """A column no rule reads (分月序时进度, 监督方式, 实施步骤): in a complete row its line may be a sentence."""
+    return col.role is None and not col.people
+
+
 def _assign(text: str, row: list[Span], kinds: list[str], cols: list[Col], first: int) -> tuple[list[list[Span]], int] | None:
     """Each line of a row to a column, from column ``first`` on: (lines per column, lines used). A
-    complete row (a line per column) goes by position when no line contradicts its column; otherwise
+    complete row (a line per column) goes by position when no line contradicts its column (a column no
+    rule reads takes any line); otherwise
     lines go in order to the next column that takes their kind, a run of unit lines (or of sentences)
     spread over a run of such columns: one each, or all in the one column. More unit lines than unit
     columns: one to each but the last, the rest to the last (牵头单位 | 配合单位 over 县水利局 / 县财政局 /
     县自然资源局: a lead is one office far more often than the offices that help are); more sentences
     than title columns is ambiguous (None). Stops at a line no remaining column takes."""
     out: list[list[Span]] = [[] for _ in cols]
-    if first == 0 and len(row) == len(cols) and all(accepts(c, k) or k in ("short", "person") for c, k in zip(cols, kinds, strict=True)):
+    if first == 0 and len(row) == len(cols) and all(accepts(c, k) or k in ("short", "person") or _free(c) for c, k in zip(cols, kinds, strict=True)):
         for i, span in enumerate(row):
             out[i].append(span)
         return out, len(row)

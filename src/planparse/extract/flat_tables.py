@@ -47,13 +47,16 @@ _MAX_PIECE = 4  # a column word wrapped in a narrow cell breaks into pieces of t
 
 
 def _lines(text: str) -> list[Span]:
-    """Every line's span with its spaces (and a trailing | cell mark) stripped; blank lines are (s, s)."""
+    """Every line's span with its spaces (and | cell marks) stripped; blank lines are (s, s)."""
     out: list[Span] = []
     pos = 0
     while pos <= len(text):
         end = text.find("\n", pos)
         end = len(text) if end == -1 else end
-        out.append(_trim(text, pos, end, " \u3000\r", " \u3000\r|"))
+        # a cell marked by a bar at its end, or at both ends (| 1 |, as a converter writing one cell a line
+        # gives it); a line of more bars is a Markdown row, which tables.py reads
+        lead = " \u3000\r|" if text.count("|", pos, end) <= 2 else " \u3000\r"
+        out.append(_trim(text, pos, end, lead, " \u3000\r|"))
         pos = end + 1
     return out
 
