@@ -270,6 +270,76 @@ def flat_tables(text: str, g: Grammars) -> list[list[FlatRow]]:
     return tables
 
 
+_GAP = rx.compile("[ \u3000]{2,}")  # between cells of a row a web copy wrote with spaces for its tab stops
+_MIN_SPACED = 3  # a header of three cells at least (the task, a unit or a time, one more)
+
+
+def _spaced_cells(text: str, start: int, end: int) -> list[Span]:
+    """The cells of a line split at runs of two spaces or more, spaces trimmed. A name padded to three
+    characters' width (李  强, 汪  峰, as documents print two-character names) is one cell: a piece of one
+    Chinese character is no cell of a task table, so it joins a one-character piece after it."""
+    a, b = _trim(text, start, end, " \u3000\r", " \u3000\r")
+    cells: list[Span] = []
+    s = a
+    for m in [*_GAP.finditer(text, a, b), None]:
+        e = m.start() if m else b
+        if cells and e - s == 1 and cells[-1][1] - cells[-1][0] == 1 and "\u4e00" <= text[s] <= "\u9fff" >= text[cells[-1][0]]:
+            cells[-1] = (cells[-1][0], e)
+        elif e > s:
+            cells.append((s, e))
+        s = m.end() if m else b
+    return cells
+
+
+def spaced_tables(text: str, g: Grammars) -> list[list[FlatRow]]:
+    """Tables whose rows a web copy wrote on one line each with runs of spaces for tabs: a header line
+    whose cells (split so) are column words naming a title column and a unit or time column, then the
+    lines split into as many cells, up to the first that is not (blank lines aside). Only where the
+    header shows the columns the same way: a line of prose with double spaces in it is no row."""
+    if ("  " not in text and "\u3000\u3000" not in text) or not _may_hold_spaced(text, g):
+        return []
+    lines = _lines(text)
+    tables: list[list[FlatRow]] = []
+    i = 0
+    while i < len(lines):
+        s, e = lines[i]
+        i += 1
+        if s == e or "\t" in text[s:e] or "|" in text[s:e]:
+            continue
+        head = _spaced_cells(text, s, e)
+        if len(head) < _MIN_SPACED or any(len(_key(text, c)) > _MAX_HEADER_CELL for c in head):
+            continue
+        roles = header_roles([text[a:b] for a, b in head], g)
+        if roles is None or not any(r in TITLE_ROLES for r in roles) or sum(1 for c in head if _role(_key(text, c), g)) < _MIN_SPACED:
+            continue
+        table: list[FlatRow] = [(s, e, head)]
+        while i < len(lines):
+            rs, re_ = lines[i]
+            if rs == re_:
+                i += 1
+                continue
+            cells = _spaced_cells(text, rs, re_)
+            if len(cells) != len(head) or "\t" in text[rs:re_]:
+                break
+            table.append((rs, re_, cells))
+            i += 1
+        if len(table) > 1:
+            tables.append(table)
+    return tables
+
+
+def _may_hold_spaced(text: str, g: Grammars) -> bool:
+    """Whether a line holds a unit or deadline column word with a run of spaces on a side of it: the
+    header of a table written with spaces has one (one scan spares other plans the reader's walk)."""
+    memo = g.memo.setdefault("flat-table-gate", {})
+    gate = memo.get("spaced")
+    if gate is None:
+        words = {w for w, role in _word_roles(g) if role in (*UNIT_ROLES, "deadline")}
+        alts = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        gate = memo["spaced"] = rx.compile(f"(?:[ \u3000]{{2}}(?:{alts})|(?:{alts})[ \u3000]{{2}})")
+    return gate.search(text) is not None
+
+
 def piped_cells(text: str, start: int, end: int) -> list[tuple[int, int]] | None:
     """The cells of a Markdown table line (``| a | b |``, two cells at least, as converters of web pages
     and Word files write a table to text), spaces trimmed; [] for its rule line (``|---|:--:|``); None
@@ -305,7 +375,8 @@ def table_lines(lines: list[str], g: Grammars) -> set[int]:
         starts.append(pos)
         pos += len(line) + 1
     out = {i for i, line in enumerate(lines) if "|" in line and piped_cells(line, 0, len(line)) is not None}  # a Markdown row
-    for table in flat_tables("\n".join(lines), g):
+    joined = "\n".join(lines)
+    for table in [*flat_tables(joined, g), *spaced_tables(joined, g)]:
         first = bisect.bisect_right(starts, table[0][0]) - 1
         last = bisect.bisect_right(starts, table[-1][1] - 1) - 1
         out.update(range(first, last + 1))

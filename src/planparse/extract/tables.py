@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from planparse import rx
 from planparse.extract.clauses import verb_fields
 from planparse.extract.deadlines import DateIndex, parse_field
-from planparse.extract.flat_tables import flat_tables, piped_cells
+from planparse.extract.flat_tables import flat_tables, piped_cells, spaced_tables
 from planparse.extract.table_header import TITLE_ROLES, header_roles, is_category, sub_header
 from planparse.extract.tasks import add_units, apply_role_notes, dated_steps
 from planparse.extract.units import split_units
@@ -198,7 +198,8 @@ def table_tasks(
 
     top: list[str | None] | None = None  # the header's first row: seen again, it repeats on a new page
     under_header = False
-    flat = [[_Row(*r) for r in t] for t in flat_tables(text, g)]  # tables written one cell per line
+    # tables written one cell per line, and rows written with runs of spaces for tabs
+    flat = [[_Row(*r) for r in t] for t in [*flat_tables(text, g), *spaced_tables(text, g)]]
     tables = sorted([*table_rows(text), *flat], key=lambda t: t[0].start)
     for rows in tables:
         within = _within(text, nodes, rows[0].start, g)
