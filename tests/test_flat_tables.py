@@ -250,3 +250,18 @@ def test_cells_marked_with_bars_at_both_ends_and_columns_no_rule_reads() -> None
     assert [t.title for t in rows] == ["按月完成救助审核确认，及时发放救助金。", "指导乡镇完成低保对象动态调整。"]
     assert [_names(t.responsible_units) for t in rows] == [["县民政局", "救助中心"], ["县民政局", "低保中心"]]
     assert [t.deadline.raw if t.deadline else None for t in rows] == ["2025年12月底", "2025年12月底"]
+
+
+def test_cells_between_lines_of_bars_with_a_heading_in_a_cell() -> None:
+    # a converter writing each cell, then a line holding | alone: the 重点任务 cell of a row holds a heading of
+    # the report it quotes (一、…), which ended the table at its first row; a 工作内容 column beside 重点任务
+    # is its finer task (the two ran together); two names and two phone numbers in a row's cells lost the row
+    text = (
+        "某市农业农村局2024年重点工作任务分解表\n序号\n|\n重点任务\n|\n工作内容\n|\n责任科室\n|\n责任人\n|\n完成时限\n|\n联系电话\n|\n"
+        "1\n|\n一、稳定粮食生产\n|\n粮食产量稳定在50亿斤以上。\n|\n种植业科\n|\n王小明\n|\n2024年底前\n|\n5550001\n|\n"
+        "2\n|\n二、发展乡村产业\n|\n培育农产品加工企业5家。\n|\n产业科\n市农技中心\n|\n李 强\n张小红\n|\n2024年底前\n|\n5550002\n5550003\n|\n"
+    )
+    rows = _rows(text)
+    assert [t.title for t in rows] == ["一、稳定粮食生产：粮食产量稳定在50亿斤以上。", "二、发展乡村产业：培育农产品加工企业5家。"]
+    assert [_names(t.responsible_units) for t in rows] == [["种植业科"], ["产业科", "市农技中心"]]
+    assert [t.deadline.raw if t.deadline else None for t in rows] == ["2024年底前", "2024年底前"]

@@ -87,3 +87,10 @@ def test_an_indicator_column_is_the_work_where_no_column_names_a_task() -> None:
     text = text.replace("分月进度", "工作内容")
     (task,) = planparse.parse_text(text).tasks
     assert task.title == "每季度核查一次。"
+
+
+def test_the_later_of_two_task_columns_is_the_finer_one() -> None:
+    # 重点任务 | 工作任务: the row was the two cells run together; it reads 重点任务：工作任务, as a measure does
+    text = "序号\t重点任务\t工作任务\t责任单位\t完成时限\n1\t稳定粮食生产\t建设高标准农田2万亩。\t县农业农村局\t2024年底前\n"
+    (task,) = planparse.parse_text(text).tasks
+    assert task.title == "稳定粮食生产：建设高标准农田2万亩。"

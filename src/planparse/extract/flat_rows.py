@@ -93,7 +93,11 @@ def _assign(text: str, row: list[Span], kinds: list[str], cols: list[Col], first
         if k is None:
             break
         run = 1
-        if kind in ("unit", "text"):
+        if (kind == "short" and _free(cols[k])) or (kind == "person" and cols[k].people):
+            # 孙永峰 / 李先俊 under 责任人, two numbers under 联系电话: one cell of several lines, as units are
+            while i + run < len(row) and kinds[i + run] == kind:
+                run += 1
+        elif kind in ("unit", "text"):
             # a cell wrapped over lines; a sentence's end (。) ends a task cell, and a task line left open
             # after a comma goes on in the next line even when that is short (…完善配套设施建设， / 加快推进城市更新)
             while i + run < len(row) and (

@@ -168,6 +168,16 @@ def _heading(text: str, span: Span, g: Grammars) -> bool:
     return any(h.level <= 2 and h.at.match(line) for h in g.heading_families)
 
 
+def _barred(text: str, span: Span) -> bool:
+    """Whether the line is a cell closed by bars: a bar line right before and after it (a converter
+    writing each cell, then a line of its own holding |), or a bar ending it. A heading in such a cell
+    (一、主要预期目标 in a 重点任务 column) is the row's cell, not the plan's heading after the table."""
+    before = text.rfind("\n", 0, max(0, span[0] - 1))
+    above = text[before + 1 : max(before + 1, span[0] - 1)].strip()
+    below = text[span[1] : text.find("\n", span[1] + 1) if text.find("\n", span[1] + 1) != -1 else len(text)].strip()
+    return (above == "|" and below == "|") or text[span[0] : span[1] + 2].rstrip().endswith("|")
+
+
 def _rows(text: str, lines: list[Span], start: int, cols: list[Col], g: Grammars) -> list[tuple[Span, list[list[Span]]]]:
     """The rows after a header: (row span, lines per column)."""
     data = [n for n in range(start, len(lines)) if lines[n][0] < lines[n][1]]
@@ -180,7 +190,7 @@ def _rows(text: str, lines: list[Span], start: int, cols: list[Col], g: Grammars
         while at < len(data) and _number(text, lines[data[at]]) == expected:
             nxt = at + 1
             while nxt < len(data) and not _follows(text, lines[data[nxt]], expected) and nxt - at <= _MAX_ROW_LINES:
-                if _heading(text, lines[data[nxt]], g) or "\t" in text[lines[data[nxt]][0] : lines[data[nxt]][1]]:
+                if (_heading(text, lines[data[nxt]], g) and not _barred(text, lines[data[nxt]])) or "\t" in text[lines[data[nxt]][0] : lines[data[nxt]][1]]:
                     break
                 nxt += 1
             stop = nxt - at > _MAX_ROW_LINES or not (nxt < len(data) and _follows(text, lines[data[nxt]], expected))
@@ -283,7 +293,7 @@ def _spaced_cells(text: str, start: int, end: int) -> list[Span]:
     s = a
     for m in [*_GAP.finditer(text, a, b), None]:
         e = m.start() if m else b
-        if cells and e - s == 1 and cells[-1][1] - cells[-1][0] == 1 and "\u4e00" <= text[s] <= "\u9fff" >= text[cells[-1][0]]:
+        if cells and e - s == 1 and cells[-1][1] - cells[-1][0] == 1 and all("\u4e00" <= text[at] <= "\u9fff" for at in (s, cells[-1][0])):
             cells[-1] = (cells[-1][0], e)
         elif e > s:
             cells.append((s, e))

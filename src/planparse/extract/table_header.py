@@ -65,6 +65,12 @@ def header_roles(cells: list[str], g: Grammars) -> list[str | None] | None:
             at = next((i for i, c in enumerate(cells) if _key(c) and named[i] is None), None)
             if at is not None:
                 roles[at] = "task"
+        tasks = [i for i, r in enumerate(roles) if r == "task"]
+        if len(tasks) > 1 and "measure" not in roles and _key(cells[tasks[0]]) != _key(cells[tasks[-1]]):
+            # 重点任务 | 工作内容: the later of two task columns is the finer one, as a measure under its task
+            # is (the row reads 重点任务：工作内容, not the two cells run together). One word repeated is one
+            # column given a header cell per line of its cells (flat_tables.py).
+            roles[tasks[-1]] = "measure"
         return roles
     return None
 
