@@ -30,6 +30,9 @@ _YEAR_LIST = rx.compile(r"(?:19|20)[0-9]{2}[ \t]*年(?:底|末)?(?:[ \t]*[、和
 _LISTED_YEAR = rx.compile(r"(?:19|20)[0-9]{2}")
 # a joiner inside a word is none: 普及率, 涉及, 参与率, 饱和度
 _IN_WORD = rx.compile(r"普及|涉及|及时|参与|给与|和谐|饱和|缓和|温和")
+# a further value of the series after the one read (分别达到98%和50万元: the second, in another unit, was not)
+_MORE_VALUES = rx.compile(r"[ \t]*(?:以及|[、，,和及与])[ \t]*[0-9]")
+_NUMBER = rx.compile(r"[0-9]+(?:[.．][0-9]+)?")
 
 
 def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -72,7 +75,8 @@ def distribute(text: str, out: list[Target], series: list[tuple[int, int, list[i
             tail = tail[: base.start()].rstrip(" \t\u3000")
         shared = measure.search(items[-1]) if items else None
         if shared and shared.start() > 0 and not any(measure.search(i) for i in items[:-1]):
-            items = [_joined(i, shared.group()) for i in items[:-1]] + items[-1:]
+            # an item that is a rate of its own (生活垃圾及时清运率、污水处理率) takes no shared measure
+            items = [i if i.endswith("率") else _joined(i, shared.group()) for i in items[:-1]] + items[-1:]
         etc = _ETC.search(items[-1]) if items else None
         if etc and etc.start() >= 2:
             kept = measure.search(items[-1])
@@ -88,8 +92,15 @@ def distribute(text: str, out: list[Target], series: list[tuple[int, int, list[i
             for k, i in enumerate(idx):
                 out[i] = out[i].model_copy(update={"indicator": items[k] + tail})
         elif len(idx) == 1 and len(items) > 1 and all(len(i) >= 2 for i in items):
+            one = out[idx[0]]
+            if _MORE_VALUES.match(text, one.span.end):
+                # "粮食产量和农民收入分别达到50万吨和2万元": the values go on, only the first was read; it is
+                # the first item's, never every item's
+                if len(_NUMBER.findall(text, cut, one.span.end)) == 1:
+                    out[idx[0]] = one.model_copy(update={"indicator": items[0] + tail})
+                continue
             # "地区生产总值、财政收入分别增长5%左右": one value, every item's
-            out[idx[0] : idx[0] + 1] = [out[idx[0]].model_copy(update={"indicator": i + tail}) for i in items]
+            out[idx[0] : idx[0] + 1] = [one.model_copy(update={"indicator": i + tail}) for i in items]
 
 
 def _years_listed(text: str, start: int) -> list[int]:

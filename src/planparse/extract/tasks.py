@@ -66,10 +66,11 @@ def _assign(nodes: list[Node], blocks: list[Block], text: str, g: Grammars) -> d
     for b in blocks:
         node = innermost(nodes, starts, b.start)
         by_node.setdefault(id(node), []).append(b)
-    # a block that is itself a numbered item ("（三） 责任单位：…") belongs to the item's parent
+    # a block that is itself a numbered item ("（三） 责任单位：…") belongs to the item's parent; a heading
+    # with points of its own under it names their unit (（一）县发改局牵头工作（2项）, then 1. 2.): it stays
     for node in nodes:
         own = by_node.get(id(node), [])
-        if own and node.parent is not None and own[0].start <= node.title_start:
+        if own and node.parent is not None and own[0].start <= node.title_start and not node.children:
             by_node.setdefault(id(node.parent), []).extend(by_node.pop(id(node)))
     # habit: the block closing an item's last sub-point, when no other sub-point has one;
     # deepest first, so a block can climb several levels (1. → （二） → 一、). A chapter of the plan
