@@ -84,9 +84,24 @@ _CLOSER = {"（": "）", "(": ")", "〔": "〕", "【": "】", "[": "]", "［": 
 
 def _verb_block_closes(text: str, at: int, stop: int, g: Grammars) -> bool:
     """Does a bracket at ``at`` that names who does it (（县住建局牵头，2024年底前完成）: a verb of
-    grammars/fields.toml verb_hints in it) close the title, nothing but stops after it?"""
+    grammars/fields.toml verb_hints just after a name that ends as a body's does) close the title,
+    nothing but stops after it? （各级河长负责制） names a system, no body."""
     close = text.find(_CLOSER[text[at]], at + 1, stop)
-    return close > at and not text[close + 1 : stop].strip(TRAILING) and any(v in text[at + 1 : close] for v in g.fields.block.verb_hints)
+    if close < at or text[close + 1 : stop].strip(TRAILING):
+        return False
+    inner = text[at + 1 : close]
+    suffix = g.unit_patterns["suffix"]
+    # the name may end a word before the verb (省发改委总牵头, 县民政局具体负责)
+    return any(suffix.search(inner, 0, j) for v in g.fields.block.verb_hints for k in _finds(inner, v) for j in range(max(0, k - 2), k + 1))
+
+
+def _finds(s: str, word: str) -> list[int]:
+    """Where ``word`` starts in ``s``."""
+    out, k = [], s.find(word)
+    while k >= 0:
+        out.append(k)
+        k = s.find(word, k + 1)
+    return out
 
 
 def _title_with_stop(text: str, at: int, stop: regex.Match[str], end: int) -> bool:

@@ -72,7 +72,7 @@ class Section(_Record):
     """One numbered heading and everything under it."""
 
     id: str = Field(description="Stable id within the plan: s + the 1-based position at each depth, e.g. s3.1.2.")
-    level: int = Field(description="Numbering-family level: 1 一、 2 （一） 3 1. 4 （1） 5 ①; 0 for 第X章/节/条.")
+    level: int = Field(description="Numbering-family level: 1 一、 2 （一） 3 1. 4 （1） 5 ①; 0 for a labelled division: 第X章/节/条, a 专栏 box, a 附件 annex, a 第X阶段 stage.")
     family: str = Field(description="Id of the heading family (grammars/headings.toml) that matched.")
     marker: str = Field(description="The numbering marker as written, e.g. （一）.")
     number: int = Field(description="The marker's number: 三→3, （十二）→12, ⑤→5.")
