@@ -29,7 +29,6 @@ OF_NOUN = rx.compile(r"[ \t]*的[ \t]*(?P<n>" + NOUN + r"{2,14})[ \t]*(?:[，。
 # 新建15公里污水管网和2座泵站
 NOUN_AFTER = rx.compile(r"[ \t]*(?:的[ \t]*)?(?P<n>" + NOUN_HAS_HAN + r"(?:(?![0-9])" + NOUN + r"){2,14})[ \t]*(?:[，。；,;）)\n]|$|[和及与、](?=[ \t]*[0-9]))")
 JOIN_BEFORE = rx.compile(r"(?:、|以及|[和及与])[ \t]*$")  # "…、3个A以及10家B": what joins a list's next count
-PLAN_WORD = rx.compile(r"(?:任务|计划|工作|的?目标)$")  # 完成80万吨焦化产能淘汰任务: the work, not what it measures
 _NOTE_END = rx.compile(r"[（(][^（()）\n]{1,30}[）)][ \t]*$")  # 危旧桥梁（含渡改桥、漫水桥）9000座: a note on the noun
 _NOTE_REACH = 30  # how far back a bracket still open may stand
 

@@ -28,20 +28,18 @@ _ETC = rx.compile(r"等(?![级于同次第])[0-9一二三四五六七八九十]*
 # the years a 分别 series runs over, listed before it: 到2025年、2035年，…分别达到26%以上、30%以上
 _YEAR_LIST = rx.compile(r"(?:19|20)[0-9]{2}[ \t]*年(?:底|末)?(?:[ \t]*[、和及与][ \t]*(?:到|至)?[ \t]*(?:19|20)[0-9]{2}[ \t]*年(?:底|末)?)+")
 _LISTED_YEAR = rx.compile(r"(?:19|20)[0-9]{2}")
-# a joiner inside a word is none: 普及率, 涉及, 参与率, 饱和度
-_IN_WORD = rx.compile(r"普及|涉及|及时|参与|给与|和谐|饱和|缓和|温和")
 # a further value of the series after the one read (分别达到98%和50万元: the second, in another unit, was not)
 _MORE_VALUES = rx.compile(r"[ \t]*(?:以及|[、，,和及与])[ \t]*[0-9]")
 _NUMBER = rx.compile(r"[0-9]+(?:[.．][0-9]+)?")
 
 
-def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def _items(text: str, start: int, end: int, in_word: regex.Pattern[str]) -> list[tuple[int, int]]:
     """The items of a list (、，和及与 outside brackets), a joiner that is part of a word left in it:
     "集中供水率和自来水普及率" → 集中供水率, 自来水普及率."""
     out: list[tuple[int, int]] = []
     for a, b in split_top_level(text, start, end, "、，,和及与"):
         sep = out[-1][1] if out else -1  # the joiner between the last item and this one
-        if sep + 1 == a and (_IN_WORD.fullmatch(text, sep - 1, sep + 1) or _IN_WORD.fullmatch(text, sep, sep + 2)):
+        if sep + 1 == a and (in_word.fullmatch(text, sep - 1, sep + 1) or in_word.fullmatch(text, sep, sep + 2)):
             out[-1] = (out[-1][0], b)
         else:
             out.append((a, b))
@@ -55,7 +53,14 @@ def _joined(item: str, measure: str) -> str:
     return item + measure[overlap:]
 
 
-def distribute(text: str, out: list[Target], series: list[tuple[int, int, list[int], int | None]], measure: regex.Pattern[str], head: regex.Pattern[str]) -> None:
+def distribute(
+    text: str,
+    out: list[Target],
+    series: list[tuple[int, int, list[int], int | None]],
+    measure: regex.Pattern[str],
+    head: regex.Pattern[str],
+    in_word: regex.Pattern[str],
+) -> None:
     """"货物贸易、对外投资和实际利用外资分别占比达30%、20%和10%": the k-th value is the k-th item's
     (with what stands between 分别 and the comparator), when the list has as many items as values.
     A measure only the last item names is every item's (PM2.5和PM10浓度 → PM2.5浓度, PM10浓度), and so
@@ -68,7 +73,7 @@ def distribute(text: str, out: list[Target], series: list[tuple[int, int, list[i
         lead = BASE_YEAR.search(text[start:cut].rstrip(" \t\u3000"))
         # the items end at 分别, or where a clause before names them ends (A和B实现倍增，分别…: named_end)
         items_end = named_end if named_end is not None else start + lead.start() if lead else cut
-        items = [text[a:b].strip(" \t\u3000") for a, b in _items(text, start, items_end)]
+        items = [text[a:b].strip(" \t\u3000") for a, b in _items(text, start, items_end, in_word)]
         tail = text[cut + 2 : end].strip(" \t\u3000")
         base = BASE_YEAR.search(tail)  # 分别比2020年下降14%和18%: the base year is no part of the indicators
         if base:

@@ -28,7 +28,6 @@ from planparse.extract.target_nouns import NOUN_AFTER as _NOUN_AFTER
 from planparse.extract.target_nouns import NOUN_CHAR as _NOUN_CHAR
 from planparse.extract.target_nouns import NOUN_HAS_HAN as _NOUN_HAS_HAN
 from planparse.extract.target_nouns import OF_NOUN as _OF_NOUN
-from planparse.extract.target_nouns import PLAN_WORD as _PLAN_WORD
 from planparse.extract.target_nouns import in_note as _in_note
 from planparse.extract.target_nouns import noun_run as _noun_run
 from planparse.extract.target_nouns import noun_to as _noun_to
@@ -258,7 +257,7 @@ def find_targets(text: str, g: Grammars, frames: Frames | None = None, min_year:
                 of = _NOUN_AFTER.match(text, after_count, clause_end)
             if of and noun_from >= 0:  # "形成全市392吨/日的医废处置能力": what is measured follows 的
                 i_start, i_end, raw_start, raw_end = of.start("n"), of.end("n"), v.start, of.end("n")
-                plan_word = _PLAN_WORD.search(text, i_start, i_end)
+                plan_word = tp["plan_word"].search(text, i_start, i_end)
                 i_end = plan_word.start() if plan_word and plan_word.start() - i_start >= 2 else i_end
             elif i_end - i_start < 2 and noun_from >= 0 and _noun_run(text, noun_from, _noun_to(text, noun_from, v.start), tp):
                 # "淘汰老旧车辆1200辆": the noun stands between the verb (or the list mark) and the number
@@ -356,7 +355,7 @@ def find_targets(text: str, g: Grammars, frames: Frames | None = None, min_year:
         prev, prev_end, prev_before = target, raw_end, before_rule
         if v.placeholder:
             warnings.append(Issue(code="placeholder-value", message=f"placeholder value in target {target.raw!r}", span=span))
-    distribute(text, out, series, tp["measure_tail"], tp["measure_head"])
+    distribute(text, out, series, tp["measure_tail"], tp["measure_head"], tp["in_word"])
     return out, warnings
 
 

@@ -216,6 +216,8 @@ class TargetValues(_Strict):
     goal_opener: str  # a clause opening with it sets goals (确保, 力争)
     contents_count: str  # a count right after it says what the plan holds (主要有, 包括)
     place_only: str  # a place alone where the indicator stands (东部地区达到60%): the level of the measure before
+    in_word: str  # a joiner inside a word (普及率, 参与率, 饱和度): no list's joiner
+    plan_word: str  # the work a count's noun ends with (…产能淘汰任务): not what the count measures
     series_predicate: str  # what a 分别 list's subjects say of themselves (实现倍增): no part of the last item
     place_head: str  # a place heading that measure's name (市区学前入园率), which the other place's level drops
 
