@@ -236,7 +236,6 @@ def test_header_cells_wrapped_over_two_lines_are_one_column_word() -> None:
     assert [t.deadline.raw if t.deadline else None for t in rows] == ["2024年底前", "持续推进"]
 
 
-
 def test_cells_marked_with_bars_at_both_ends_and_columns_no_rule_reads() -> None:
     # a converter that writes one cell a line, each closed by " |" and a row's number as "| 1 |", under a
     # header that names no task column (考核指标 holds the work) and columns of steps and ways to check
