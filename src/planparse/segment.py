@@ -18,7 +18,7 @@ from planparse.grammar import Grammars, Heading
 from planparse.heading_title import CAPTION, PUNCT, SENTENCE, TRAILING, inline_heading, past_label, title_end
 from planparse.models import Issue, Section, Span
 from planparse.numerals import marker_number
-from planparse.outline import contents_lines, match_heading, outline_hits
+from planparse.outline import Marker, contents_lines, match_heading, outline_hits
 
 # a short title set letter-spaced to fill its line (第一章　总　　则): single characters apart by spaces
 _LETTER_SPACED = rx.compile(r"\p{Han}(?:[ \u3000]+\p{Han}){1,4}")
@@ -59,7 +59,8 @@ def find_headings(text: str, g: Grammars) -> list[Node]:
     toc |= contents_lines(text, g)  # and those of a contents list without leaders
     while pos < n:
         line_end = _line_end(text, pos)
-        annex = _annex(text, pos, line_end, nodes, g) if nodes else None
+        first = match_heading(text, pos, line_end, g)  # the line's own marker, read once for both uses below
+        annex = _annex(text, pos, line_end, first, g) if nodes and first is not None and first.family.id == ANNEX else None
         if annex is not None:
             nodes.append(annex)
             note = None
@@ -81,7 +82,7 @@ def find_headings(text: str, g: Grammars) -> list[Node]:
         if pos not in toc and text.find("\t", pos, line_end) == -1:  # table rows are not headings
             cursor = pos
             while cursor < line_end:
-                hit = match_heading(text, cursor, line_end, g)
+                hit = first if cursor == pos else match_heading(text, cursor, line_end, g)
                 if not hit:
                     break
                 fam, num, m = hit
@@ -120,15 +121,13 @@ def find_headings(text: str, g: Grammars) -> list[Node]:
     return nodes
 
 
-def _annex(text: str, pos: int, line_end: int, nodes: list[Node], g: Grammars) -> Node | None:
-    """The label of an attachment (附件1, alone on its line) at ``pos``, with the title on the line below.
+def _annex(text: str, pos: int, line_end: int, hit: Marker, g: Grammars) -> Node | None:
+    """The label of an attachment (附件1, alone on its line: ``hit``, of the annex family) at ``pos``, with
+    the title on the line below.
 
-    Only after the body's own headings (``nodes``): before them, 附件 opens the plan a notice sends, which
-    is the body itself. A label whose next line is a numbered point (附件 then 1.…方案 2.…表) lists the
-    attachments, a note (see find_headings)."""
-    hit = match_heading(text, pos, line_end, g)
-    if hit is None or hit.family.id != ANNEX:
-        return None
+    Only after the body's own headings (the caller's test): before them, 附件 opens the plan a notice
+    sends, which is the body itself. A label whose next line is a numbered point (附件 then 1.…方案 2.…表)
+    lists the attachments, a note (see find_headings)."""
     nxt = _next_line(text, line_end)
     nxt_end = _line_end(text, nxt)
     point = match_heading(text, nxt, nxt_end, g) if nxt < len(text) else None
