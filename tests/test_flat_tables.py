@@ -26,6 +26,11 @@ def _names(units: list) -> list[str]:
     return [u.name for u in units]
 
 
+def _read(rows: list[Task]) -> tuple[list[str], list[list[str]], list[str | None]]:
+    """Each row's title, responsible units and deadline, as a supervisor's table lists them."""
+    return [t.title for t in rows], [_names(t.responsible_units) for t in rows], [t.deadline.raw if t.deadline else None for t in rows]
+
+
 NUMBERED = "序号\n重点任务\n牵头单位\n配合单位\n完成时限\n1\n推进城区老旧小区改造提升\n县住建局\n县财政局、县城管局\n2024年底前\n2\n开展农村人居环境整治。\n县农业农村局\n各乡镇人民政府\n持续推进\n"
 
 
@@ -230,10 +235,11 @@ WRAPPED_HEADER = (
 
 
 def test_header_cells_wrapped_over_two_lines_are_one_column_word() -> None:
-    rows = _rows(WRAPPED_HEADER)
-    assert [t.title for t in rows] == ["推进城区供水管网改造。", "开展农村道路日常养护。"]
-    assert [_names(t.responsible_units) for t in rows] == [["县水务局"], ["县交通运输局"]]  # the leader is no unit
-    assert [t.deadline.raw if t.deadline else None for t in rows] == ["2024年底前", "持续推进"]
+    assert _read(_rows(WRAPPED_HEADER)) == (
+        ["推进城区供水管网改造。", "开展农村道路日常养护。"],
+        [["县水务局"], ["县交通运输局"]],  # the leader is no unit
+        ["2024年底前", "持续推进"],
+    )
 
 
 def test_cells_marked_with_bars_at_both_ends_and_columns_no_rule_reads() -> None:
@@ -245,10 +251,11 @@ def test_cells_marked_with_bars_at_both_ends_and_columns_no_rule_reads() -> None
         "| 1 |\n县民政局 |\n按月完成救助审核确认，及时发放救助金。 |\n①1-6月份，完成审核确认；②7-12月份，完成发放。 |\n局办公室电话 |\n救助中心 |\n2025年12月底 |\n"
         "| 2 |\n县民政局 |\n指导乡镇完成低保对象动态调整。 |\n①每月调整一次。 |\n局办公室电话 |\n低保中心 |\n2025年12月底 |\n"
     )
-    rows = _rows(text)
-    assert [t.title for t in rows] == ["按月完成救助审核确认，及时发放救助金。", "指导乡镇完成低保对象动态调整。"]
-    assert [_names(t.responsible_units) for t in rows] == [["县民政局", "救助中心"], ["县民政局", "低保中心"]]
-    assert [t.deadline.raw if t.deadline else None for t in rows] == ["2025年12月底", "2025年12月底"]
+    assert _read(_rows(text)) == (
+        ["按月完成救助审核确认，及时发放救助金。", "指导乡镇完成低保对象动态调整。"],
+        [["县民政局", "救助中心"], ["县民政局", "低保中心"]],
+        ["2025年12月底", "2025年12月底"],
+    )
 
 
 def test_cells_between_lines_of_bars_with_a_heading_in_a_cell() -> None:
@@ -260,7 +267,8 @@ def test_cells_between_lines_of_bars_with_a_heading_in_a_cell() -> None:
         "1\n|\n一、稳定粮食生产\n|\n粮食产量稳定在50亿斤以上。\n|\n种植业科\n|\n王小明\n|\n2024年底前\n|\n5550001\n|\n"
         "2\n|\n二、发展乡村产业\n|\n培育农产品加工企业5家。\n|\n产业科\n市农技中心\n|\n李 强\n张小红\n|\n2024年底前\n|\n5550002\n5550003\n|\n"
     )
-    rows = _rows(text)
-    assert [t.title for t in rows] == ["一、稳定粮食生产：粮食产量稳定在50亿斤以上。", "二、发展乡村产业：培育农产品加工企业5家。"]
-    assert [_names(t.responsible_units) for t in rows] == [["种植业科"], ["产业科", "市农技中心"]]
-    assert [t.deadline.raw if t.deadline else None for t in rows] == ["2024年底前", "2024年底前"]
+    assert _read(_rows(text)) == (
+        ["一、稳定粮食生产：粮食产量稳定在50亿斤以上。", "二、发展乡村产业：培育农产品加工企业5家。"],
+        [["种植业科"], ["产业科", "市农技中心"]],
+        ["2024年底前", "2024年底前"],
+    )
